@@ -1,0 +1,143 @@
+// The controller's configuration and the parsers that turn flag/env strings into it. Every parser throws an
+// error that names what it expected, so a bad flag or environment variable is reported with its fix.
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+export interface LeaderElectionConfig {
+  enabled: boolean;
+  leaseName: string;
+  /** where the Lease lives; the controller's namespace unless set */
+  namespace: string;
+  identity: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}
+
+export interface ControllerConfig {
+  /** kubeconfig file; undefined = KUBECONFIG, ~/.kube/config, then in-cluster */
+  kubeconfig?: string;
+  namespace: string;
+  /** MCMs reconciled at the same time */
+  concurrency: number;
+  /** API writes in flight at once within one MCM's reconcile */
+  writeConcurrency: number;
+  resyncPeriodMs: number;
+  /** host:port of the /healthz, /readyz and /metrics server; port 0 picks a free port */
+  httpAddress: { host: string; port: number };
+  /** where Events about cluster-scoped MCMs are written (kube uses `default` for cluster-scoped objects) */
+  eventsNamespace: string;
+  shutdownTimeoutMs: number;
+  logLevel: LogLevel;
+  leaderElection: LeaderElectionConfig;
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses a Go-style duration with one unit: `500ms`, `15s`, `10m`, `1h`, `1.5s`. */
+export function parseDuration(value: string): number {
+  const m = DURATION.exec(value.trim());
+  if (!m) {
+    throw new Error(
+      `"${value}" is not a duration: use a number with a unit, e.g. 500ms, 15s, 10m or 1h`,
+    );
+  }
+  return Math.round(Number(m[1]) * (UNIT_MS[m[2] as string] as number));
+}
+
+export function formatDuration(ms: number): string {
+  for (const unit of ['h', 'm', 's'] as const) {
+    const size = UNIT_MS[unit] as number;
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+export function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new Error(`"${value}" is not a positive integer`);
+  }
+  return n;
+}
+
+export function parseBoolean(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === '1' || v === 'yes') return true;
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  throw new Error(`"${value}" is not a boolean: use true or false`);
+}
+
+/** `host:port`, `:port` (all interfaces) or `[v6]:port`. */
+export function parseHostPort(value: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(value.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) {
+    throw new Error(
+      `"${value}" is not an address: use host:port, e.g. 0.0.0.0:8081 or 127.0.0.1:0`,
+    );
+  }
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+export function parseLogLevel(value: string): LogLevel {
+  const v = value.trim().toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(v)) {
+    throw new Error(`"${value}" is not a log level: use one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return v;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN =
+  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function parseNamespace(value: string): string {
+  if (!DNS_LABEL.test(value)) {
+    throw new Error(
+      `"${value}" is not a namespace name: use lower-case letters, digits and '-', at most 63 characters`,
+    );
+  }
+  return value;
+}
+
+export function parseObjectName(value: string): string {
+  if (!DNS_SUBDOMAIN.test(value)) {
+    throw new Error(
+      `"${value}" is not an object name: use lower-case letters, digits, '-' and '.', at most 253 characters`,
+    );
+  }
+  return value;
+}
+
+/** Cross-field rules the flags cannot express one by one (the same ones client-go enforces). */
+export function checkLeaderElection(le: LeaderElectionConfig): void {
+  if (!le.enabled) return;
+  if (le.leaseDurationMs <= le.renewDeadlineMs) {
+    throw new Error(
+      `--leader-election-lease-duration (${formatDuration(le.leaseDurationMs)}) must be greater than ` +
+        `--leader-election-renew-deadline (${formatDuration(le.renewDeadlineMs)})`,
+    );
+  }
+  if (le.renewDeadlineMs <= le.retryPeriodMs) {
+    throw new Error(
+      `--leader-election-renew-deadline (${formatDuration(le.renewDeadlineMs)}) must be greater than ` +
+        `--leader-election-retry-period (${formatDuration(le.retryPeriodMs)})`,
+    );
+  }
+  if (le.leaseDurationMs < 1000) {
+    throw new Error(
+      '--leader-election-lease-duration must be at least 1s: a Lease counts whole seconds',
+    );
+  }
+}
