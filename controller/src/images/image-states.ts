@@ -1,0 +1,93 @@
+import type { ImageState } from '../model/types';
+
+/** One distinct image an MCM needs, as its plan lists it. */
+export interface ImageQuery {
+  image: string;
+  /** the kernel mapping builds the image on the hub when it is missing */
+  build: boolean;
+  /** the kernel mapping signs the image on the hub */
+  sign: boolean;
+}
+
+export interface ImageStateAnswer {
+  state: ImageState;
+  /** sha256:... once resolved from the registry; the ManifestWork then pins image@digest */
+  digest?: string;
+  /** short CamelCase cause for status.images[].reason */
+  reason?: string;
+  /** what a person should know or do, for status.images[].message */
+  message?: string;
+}
+
+/**
+ * Where the reconciler learns whether an image may be sent to spokes, behind one interface so that the
+ * registry/build implementation replaces the interim one without touching the reconciler.
+ * - `lookup` has the model's ImageStateLookup signature and answers from the implementation's own cache
+ *   (never a registry or API call per lookup); `undefined` = no answer yet (the plan treats it as Unknown and
+ *   withdraws nothing already rolled out).
+ * - `track` is called after every plan with the images the MCM needs now (so an implementation knows what to
+ *   check or build); it returns true when it changed an answer for this MCM, and the reconciler then plans
+ *   again at once.
+ * - answers that change later (a registry check finished, a build Job completed) are announced to the
+ *   `onChange` listeners with the MCMs to reconcile again.
+ */
+export interface ImageStates {
+  lookup(mcm: string, image: string): ImageStateAnswer | undefined;
+  track(mcm: string, images: readonly ImageQuery[]): boolean;
+  /** the MCM is gone: drop what was tracked for it */
+  forget(mcm: string): void;
+  onChange(listener: (mcmNames: string[]) => void): () => void;
+  /** releases timers and connections */
+  stop(): Promise<void>;
+}
+
+/**
+ * Until registry checks and hub builds exist: an image without build or sign is taken to be in its registry
+ * (Ready, tag kept, no digest); an image the mapping would build or sign is Waiting, since nothing builds it yet.
+ * Its answers depend on the image's mapping only, so it never notifies.
+ */
+export class InterimImageStates implements ImageStates {
+  private readonly byMcm = new Map<string, Map<string, ImageStateAnswer>>();
+
+  lookup(mcm: string, image: string): ImageStateAnswer | undefined {
+    return this.byMcm.get(mcm)?.get(image);
+  }
+
+  track(mcm: string, images: readonly ImageQuery[]): boolean {
+    const previous = this.byMcm.get(mcm);
+    const next = new Map<string, ImageStateAnswer>();
+    let changed = false;
+    for (const query of images) {
+      const answer = interimAnswer(query);
+      const before = previous?.get(query.image);
+      if (!before || before.state !== answer.state || before.message !== answer.message)
+        changed = true;
+      next.set(query.image, answer);
+    }
+    this.byMcm.set(mcm, next);
+    return changed;
+  }
+
+  forget(mcm: string): void {
+    this.byMcm.delete(mcm);
+  }
+
+  onChange(_listener: (mcmNames: string[]) => void): () => void {
+    return () => undefined;
+  }
+
+  async stop(): Promise<void> {}
+}
+
+function interimAnswer(query: ImageQuery): ImageStateAnswer {
+  if (!query.build && !query.sign) return { state: 'Ready' };
+  const what =
+    query.build && query.sign ? 'a build and a signature' : query.build ? 'a build' : 'a signature';
+  return {
+    state: 'Waiting',
+    reason: query.build ? 'BuildNotSupportedYet' : 'SignNotSupportedYet',
+    message:
+      `${query.image} needs ${what} on the hub, which this kmm-hub version does not run yet: ` +
+      'push the image to its registry and drop build/sign from its kernel mapping to roll it out now',
+  };
+}

@@ -1,0 +1,337 @@
+import { CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from '../logging';
+import type { ControllerMetrics } from '../metrics';
+import type { KubeObject } from '../model/types';
+import { apiFailure, isGone } from './api-errors';
+import { collectionPath, type ResourceRef } from './resources';
+import { Store, objectKey } from './store';
+
+export interface InformerHandlers<T> {
+  add?(obj: T): void;
+  update?(oldObj: T, newObj: T): void;
+  delete?(obj: T): void;
+}
+
+export interface InformerOptions {
+  kubeConfig: KubeConfig;
+  resource: ResourceRef;
+  labelSelector?: string;
+  logger: Logger;
+  metrics?: ControllerMetrics;
+  /** list page size (`limit`); 0 lists in one request */
+  pageSize?: number;
+  /** first reconnect delay after an error, doubled per consecutive failure up to maxBackoffMs */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** server-side watch timeout; the actual value is drawn between it and twice it, as client-go does */
+  watchTimeoutSeconds?: number;
+}
+
+interface WatchEnd {
+  events: number;
+  expired: boolean;
+  error?: unknown;
+}
+
+/**
+ * List + watch of one resource into a Store, with the guarantees the controller needs and client-node's
+ * ListWatch does not give (it stops for good on any error other than 410 and reports updates without the old
+ * object):
+ * - lists in pages, then watches from the list's resourceVersion, with bookmarks;
+ * - a watch that ends (server timeout, dropped connection, restart) resumes from the last resourceVersion seen;
+ * - 410 Gone (watch ERROR event or HTTP status) relists, and the relist is diffed against the cache so that
+ *   handlers see exactly the adds, updates (old and new object) and deletes missed meanwhile;
+ * - errors (refused connections, 5xx, failed lists) retry with exponential backoff, reset by the next success;
+ * - events older than what the cache holds are ignored, so the controller can record its own writes in the
+ *   cache (`recordWrite`) without later watch events moving it backwards.
+ */
+export class Informer<T extends KubeObject> {
+  readonly store = new Store<T>();
+  private readonly handlers: InformerHandlers<T>[] = [];
+  private readonly api: CustomObjectsApi;
+  private readonly log: Logger;
+  private resourceVersion = '';
+  private synced = false;
+  private readonly syncWaiters: (() => void)[] = [];
+  private stopped = true;
+  private loop?: Promise<void>;
+  private currentWatch?: AbortController;
+  private wakeSleep?: () => void;
+  private failures = 0;
+
+  constructor(private readonly options: InformerOptions) {
+    this.api = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.log = options.logger.child({ informer: options.resource.plural });
+  }
+
+  get resource(): string {
+    return this.options.resource.plural;
+  }
+
+  get hasSynced(): boolean {
+    return this.synced;
+  }
+
+  /** The last resourceVersion seen (list, event or bookmark). */
+  get lastResourceVersion(): string {
+    return this.resourceVersion;
+  }
+
+  on(handlers: InformerHandlers<T>): void {
+    this.handlers.push(handlers);
+  }
+
+  whenSynced(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.currentWatch?.abort();
+    this.wakeSleep?.();
+    await this.loop;
+  }
+
+  /**
+   * Puts the result of the controller's own write into the cache at once, so the next reconcile sees it even
+   * before its watch event arrives. No handler runs: the writer knows what it wrote.
+   */
+  recordWrite(obj: T): void {
+    const old = this.store.get(objectKey(obj));
+    if (old && !isNewer(obj, old)) return;
+    this.store.upsert(obj);
+  }
+
+  /** Drops an object the controller deleted itself; a later watch event cannot resurrect it unless it is newer. */
+  recordDelete(obj: T): void {
+    this.store.remove(objectKey(obj));
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (!this.resourceVersion) await this.relist();
+        if (this.stopped) break;
+        const started = Date.now();
+        const end = await this.watchOnce();
+        if (this.stopped) break;
+        if (end.expired) {
+          this.restarted('expired', 'watch history expired (410 Gone); relisting');
+          this.resourceVersion = '';
+          continue;
+        }
+        if (end.error !== undefined) throw end.error;
+        this.restarted('closed', 'watch closed; resuming');
+        // A watch that closes at once without events would otherwise spin.
+        if (end.events === 0 && Date.now() - started < 1000) await this.sleep(this.nextBackoff());
+        else this.failures = 0;
+      } catch (error) {
+        if (this.stopped) break;
+        if (isGone(error)) {
+          this.restarted('expired', 'resourceVersion too old (410 Gone); relisting');
+          this.resourceVersion = '';
+          continue;
+        }
+        const failure = apiFailure(error);
+        const delay = this.nextBackoff();
+        this.restarted(
+          'error',
+          `list/watch failed (${failure.code || 'no response'}: ${failure.message}); retrying`,
+          {
+            retryInMs: delay,
+          },
+        );
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private async relist(): Promise<void> {
+    const { group, version, plural, namespaced } = this.options.resource;
+    const pageSize = this.options.pageSize ?? 500;
+    const items: T[] = [];
+    let cont: string | undefined;
+    let listRv = '';
+    let paged = pageSize > 0;
+    do {
+      const query = {
+        group,
+        version,
+        labelSelector: this.options.labelSelector,
+        limit: paged ? pageSize : undefined,
+        _continue: cont,
+      };
+      let page: { items?: T[]; metadata?: { resourceVersion?: string; continue?: string } };
+      try {
+        page = namespaced
+          ? await this.api.listCustomObjectForAllNamespaces({ ...query, resourcePlural: plural })
+          : await this.api.listClusterCustomObject({ ...query, plural });
+      } catch (error) {
+        // An expired continue token: start again in one unpaged request, as client-go's pager does.
+        if (cont && isGone(error)) {
+          items.length = 0;
+          cont = undefined;
+          paged = false;
+          continue;
+        }
+        throw error;
+      }
+      items.push(...(page.items ?? []));
+      listRv = page.metadata?.resourceVersion ?? listRv;
+      cont = page.metadata?.continue || undefined;
+    } while (cont && !this.stopped);
+    if (this.stopped) return;
+    this.replace(items);
+    this.resourceVersion = listRv;
+    this.failures = 0;
+    this.log.debug({ objects: items.length, resourceVersion: listRv }, 'listed');
+    if (!this.synced) {
+      this.synced = true;
+      this.options.metrics?.informerSynced.set({ resource: plural }, 1);
+      for (const resolve of this.syncWaiters.splice(0)) resolve();
+    }
+  }
+
+  /** Makes the store equal to a fresh list, telling the handlers what changed. */
+  private replace(items: T[]): void {
+    const seen = new Set<string>();
+    for (const obj of items) {
+      seen.add(objectKey(obj));
+      this.apply(obj, true);
+    }
+    for (const key of [...this.store.keys()]) {
+      if (seen.has(key)) continue;
+      const old = this.store.remove(key);
+      if (old) this.emit((h) => h.delete?.(old));
+    }
+  }
+
+  private apply(obj: T, fromList = false): void {
+    const old = this.store.get(objectKey(obj));
+    if (old) {
+      if (old.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
+      // A list is authoritative; a watch event older than what we hold (our own recorded write) is stale.
+      if (!fromList && !isNewer(obj, old)) return;
+    }
+    this.store.upsert(obj);
+    if (old) this.emit((h) => h.update?.(old, obj));
+    else this.emit((h) => h.add?.(obj));
+  }
+
+  private remove(obj: T): void {
+    const key = objectKey(obj);
+    const old = this.store.get(key);
+    if (!old) return;
+    if (isNewer(old, obj)) return; // the cache already holds a later incarnation (e.g. recreated by us)
+    this.store.remove(key);
+    this.emit((h) => h.delete?.(old));
+  }
+
+  private watchOnce(): Promise<WatchEnd> {
+    const { resource, labelSelector, kubeConfig } = this.options;
+    const base = this.options.watchTimeoutSeconds ?? 300;
+    const timeoutSeconds = Math.floor(base * (1 + Math.random()));
+    const watch = new Watch(kubeConfig);
+    const query: Record<string, string | boolean | number> = {
+      resourceVersion: this.resourceVersion,
+      allowWatchBookmarks: true,
+      timeoutSeconds,
+    };
+    if (labelSelector) query.labelSelector = labelSelector;
+    return new Promise<WatchEnd>((resolve) => {
+      const end: WatchEnd = { events: 0, expired: false };
+      const onEvent = (type: string, obj: unknown): void => {
+        if (this.stopped) return;
+        if (type === 'ERROR') {
+          const failure = apiFailure({ code: (obj as { code?: number }).code, body: obj });
+          if (failure.code === 410) end.expired = true;
+          else
+            end.error = Object.assign(new Error(failure.message), {
+              code: failure.code,
+              body: obj,
+            });
+          this.currentWatch?.abort();
+          return;
+        }
+        end.events++;
+        this.failures = 0;
+        const o = obj as T;
+        if (type === 'ADDED' || type === 'MODIFIED') this.apply(o);
+        else if (type === 'DELETED') this.remove(o);
+        const rv = o.metadata?.resourceVersion;
+        if (rv) this.resourceVersion = rv;
+      };
+      const onDone = (error: unknown): void => {
+        this.currentWatch = undefined;
+        // client-node ends a watch that carried no data for 30 s with a TimeoutError: a quiet resource, not a
+        // failure; the loop resumes from the last resourceVersion.
+        const quiet = (error as { name?: string } | null)?.name === 'TimeoutError';
+        if (error && !quiet && !end.expired && end.error === undefined) {
+          if (isGone(error)) end.expired = true;
+          else if (!this.stopped) end.error = error;
+        }
+        resolve(end);
+      };
+      watch.watch(collectionPath(resource), query, onEvent, onDone).then((controller) => {
+        if (this.stopped) controller.abort();
+        else this.currentWatch = controller;
+      }, onDone);
+    });
+  }
+
+  private nextBackoff(): number {
+    const min = this.options.minBackoffMs ?? 200;
+    const max = this.options.maxBackoffMs ?? 30_000;
+    const delay = Math.min(min * 2 ** this.failures, max);
+    this.failures++;
+    // Jitter so that many informers reconnecting after one restart do not arrive together.
+    return Math.round(delay * (0.8 + Math.random() * 0.4));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeSleep = done;
+    });
+  }
+
+  private restarted(
+    reason: 'closed' | 'error' | 'expired',
+    message: string,
+    extra: object = {},
+  ): void {
+    this.options.metrics?.watchRestarts.inc({ resource: this.resource, reason });
+    const level = reason === 'closed' ? 'debug' : reason === 'error' ? 'warn' : 'info';
+    this.log[level]({ reason, resourceVersion: this.resourceVersion, ...extra }, message);
+  }
+
+  private emit(call: (h: InformerHandlers<T>) => void): void {
+    for (const h of this.handlers) {
+      try {
+        call(h);
+      } catch (error) {
+        this.log.error({ err: error }, 'informer handler failed');
+      }
+    }
+  }
+}
+
+/** True when a's resourceVersion is later than b's. Kubernetes calls resourceVersions opaque, but etcd's (and
+ * the sandbox's) are increasing integers; anything else is treated as newer so that nothing gets stuck. */
+function isNewer(a: KubeObject, b: KubeObject): boolean {
+  const ra = a.metadata?.resourceVersion;
+  const rb = b.metadata?.resourceVersion;
+  if (!ra || !rb || !/^\d+$/.test(ra) || !/^\d+$/.test(rb)) return true;
+  return ra.length !== rb.length ? ra.length > rb.length : ra > rb;
+}

@@ -1,0 +1,37 @@
+import { CLUSTER_GROUP, MCM_GROUP, MCM_PLURAL, MCM_VERSION, WORK_GROUP } from '../model/constants';
+
+/** Where a resource lives in the API: enough to list, watch and write it. */
+export interface ResourceRef {
+  group: string;
+  version: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+export const MCM_RESOURCE: ResourceRef = {
+  group: MCM_GROUP,
+  version: MCM_VERSION,
+  plural: MCM_PLURAL,
+  namespaced: false,
+};
+
+export const MANAGED_CLUSTER_RESOURCE: ResourceRef = {
+  group: CLUSTER_GROUP,
+  version: 'v1',
+  plural: 'managedclusters',
+  namespaced: false,
+};
+
+export const MANIFEST_WORK_RESOURCE: ResourceRef = {
+  group: WORK_GROUP,
+  version: 'v1',
+  plural: 'manifestworks',
+  namespaced: true,
+};
+
+/** The collection path across all namespaces, e.g. /apis/work.open-cluster-management.io/v1/manifestworks. */
+export function collectionPath(r: ResourceRef): string {
+  return r.group === ''
+    ? `/api/${r.version}/${r.plural}`
+    : `/apis/${r.group}/${r.version}/${r.plural}`;
+}

@@ -1,0 +1,270 @@
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { LeaderElectionConfig } from '../config';
+import type { Logger } from '../logging';
+import { apiFailure, isConflict, isNotFound } from '../kube/api-errors';
+
+/** Who may write. The reconciler asks before every API write. */
+export interface Leadership {
+  readonly isLeader: boolean;
+  /** the identity holding the Lease as last observed ('' = nobody) */
+  readonly leaderIdentity: string;
+  start(callbacks: LeadershipCallbacks): void;
+  /** Stops competing; a leader releases the Lease so a standby takes over without waiting for it to expire. */
+  stop(): Promise<void>;
+}
+
+export interface LeadershipCallbacks {
+  onStartedLeading(): void;
+  onStoppedLeading(): void;
+}
+
+interface LeaseSpec {
+  holderIdentity?: string;
+  leaseDurationSeconds?: number;
+  acquireTime?: string;
+  renewTime?: string;
+  leaseTransitions?: number;
+}
+
+interface Lease {
+  apiVersion: 'coordination.k8s.io/v1';
+  kind: 'Lease';
+  metadata: { name: string; namespace: string; resourceVersion?: string };
+  spec?: LeaseSpec;
+}
+
+const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' };
+
+/** metav1.MicroTime wants six fractional digits. */
+const microTime = (ms: number): string => new Date(ms).toISOString().replace(/Z$/, '000Z');
+
+/**
+ * Leader election on a coordination.k8s.io/v1 Lease, with client-go's algorithm: a candidate takes the Lease
+ * when it is free or has not been renewed for its leaseDurationSeconds (judged by the local clock from the time
+ * the record was last seen to change, so clock skew between replicas does not matter); the leader renews every
+ * retry period and counts itself leader only while its last successful renewal is younger than the renew
+ * deadline, so a leader cut off from the API server stops writing before anyone else may take over.
+ */
+export class LeaseLeaderElector implements Leadership {
+  private readonly api: CustomObjectsApi;
+  private readonly log: Logger;
+  private leading = false;
+  private lastRenewMs = 0;
+  private observed?: { json: string; holder: string; durationMs: number; atMs: number };
+  private stopped = true;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private callbacks?: LeadershipCallbacks;
+  private deadlineTimer?: NodeJS.Timeout;
+
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly config: LeaderElectionConfig,
+    logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.api = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.log = logger.child({
+      lease: `${config.namespace}/${config.leaseName}`,
+      identity: config.identity,
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.leading && this.now() - this.lastRenewMs < this.config.renewDeadlineMs;
+  }
+
+  get leaderIdentity(): string {
+    return this.observed?.holder ?? '';
+  }
+
+  start(callbacks: LeadershipCallbacks): void {
+    if (!this.stopped) return;
+    this.callbacks = callbacks;
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    if (this.leading) {
+      this.setLeading(false, 'stopping');
+      await this.release();
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const acquired = await this.tryAcquireOrRenew();
+      if (this.stopped) break;
+      if (acquired) {
+        this.lastRenewMs = this.now();
+        if (!this.leading) this.setLeading(true, 'acquired the lease');
+        this.armDeadline();
+      } else if (this.leading) {
+        const held = this.observed && this.observed.holder !== this.config.identity;
+        if (held) this.setLeading(false, `lease taken by ${this.observed?.holder}`);
+        else if (!this.isLeader)
+          this.setLeading(false, 'could not renew the lease within the renew deadline');
+      }
+      const wait = this.leading
+        ? this.config.retryPeriodMs
+        : Math.round(this.config.retryPeriodMs * (1 + Math.random() * 0.2));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** Stops leading the moment the renew deadline passes, even if a renewal request is hanging. */
+  private armDeadline(): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = setTimeout(() => {
+      if (this.leading && !this.isLeader)
+        this.setLeading(false, 'could not renew the lease within the renew deadline');
+    }, this.config.renewDeadlineMs);
+    this.deadlineTimer.unref();
+  }
+
+  private setLeading(leading: boolean, why: string): void {
+    if (this.leading === leading) return;
+    this.leading = leading;
+    if (leading) {
+      this.log.info({ why }, 'became leader');
+      this.callbacks?.onStartedLeading();
+    } else {
+      clearTimeout(this.deadlineTimer);
+      this.log.warn({ why }, 'stopped leading');
+      this.callbacks?.onStoppedLeading();
+    }
+  }
+
+  private async tryAcquireOrRenew(): Promise<boolean> {
+    const { namespace, leaseName: name, identity, leaseDurationMs } = this.config;
+    const now = this.now();
+    const spec: LeaseSpec = {
+      holderIdentity: identity,
+      leaseDurationSeconds: Math.round(leaseDurationMs / 1000),
+      acquireTime: microTime(now),
+      renewTime: microTime(now),
+      leaseTransitions: 0,
+    };
+    try {
+      let lease: Lease;
+      try {
+        lease = await this.withDeadline(
+          this.api.getNamespacedCustomObject({ ...LEASES, namespace, name }),
+        );
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        const body: Lease = {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name, namespace },
+          spec,
+        };
+        await this.withDeadline(
+          this.api.createNamespacedCustomObject({ ...LEASES, namespace, body }),
+        );
+        this.observe(spec, now);
+        return true;
+      }
+      const old = lease.spec ?? {};
+      this.observe(old, now);
+      const holder = old.holderIdentity ?? '';
+      const observed = this.observed!;
+      if (holder !== '' && holder !== identity && observed.atMs + observed.durationMs > now)
+        return false;
+      if (holder === identity) spec.acquireTime = old.acquireTime ?? spec.acquireTime;
+      spec.leaseTransitions = (old.leaseTransitions ?? 0) + (holder === identity ? 0 : 1);
+      const body: Lease = { ...lease, spec };
+      await this.withDeadline(
+        this.api.replaceNamespacedCustomObject({ ...LEASES, namespace, name, body }),
+      );
+      this.observe(spec, now);
+      return true;
+    } catch (error) {
+      if (!isConflict(error)) {
+        const f = apiFailure(error);
+        this.log.warn({ code: f.code, error: f.message }, 'lease request failed');
+      }
+      return false;
+    }
+  }
+
+  private observe(spec: LeaseSpec, now: number): void {
+    const json = JSON.stringify(spec);
+    if (this.observed?.json === json) return;
+    this.observed = {
+      json,
+      holder: spec.holderIdentity ?? '',
+      durationMs: (spec.leaseDurationSeconds ?? 0) * 1000,
+      atMs: now,
+    };
+  }
+
+  /** Gives the Lease up: empty holder and a 1 s duration, as client-go's ReleaseOnCancel does. */
+  private async release(): Promise<void> {
+    const { namespace, leaseName: name, identity } = this.config;
+    try {
+      const lease: Lease = await this.withDeadline(
+        this.api.getNamespacedCustomObject({ ...LEASES, namespace, name }),
+      );
+      if (lease.spec?.holderIdentity !== identity) return;
+      const now = microTime(this.now());
+      const spec: LeaseSpec = {
+        ...lease.spec,
+        holderIdentity: '',
+        leaseDurationSeconds: 1,
+        acquireTime: now,
+        renewTime: now,
+      };
+      await this.withDeadline(
+        this.api.replaceNamespacedCustomObject({
+          ...LEASES,
+          namespace,
+          name,
+          body: { ...lease, spec },
+        }),
+      );
+      this.log.info('released the lease');
+    } catch (error) {
+      this.log.warn(
+        { error: apiFailure(error).message },
+        'could not release the lease; it expires on its own',
+      );
+    }
+  }
+
+  /** A lease request may not outlive the renew deadline: past it, the answer no longer matters. */
+  private withDeadline<T>(request: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.config.renewDeadlineMs} ms`)),
+        this.config.renewDeadlineMs,
+      );
+    });
+    return Promise.race([request, deadline]).finally(() => clearTimeout(timer));
+  }
+}
+
+/** Leader election disabled: this replica always writes. */
+export class AlwaysLeader implements Leadership {
+  readonly isLeader = true;
+  readonly leaderIdentity: string;
+  constructor(identity: string) {
+    this.leaderIdentity = identity;
+  }
+  start(callbacks: LeadershipCallbacks): void {
+    callbacks.onStartedLeading();
+  }
+  async stop(): Promise<void> {}
+}
