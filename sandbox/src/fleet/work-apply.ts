@@ -1,0 +1,368 @@
+// What OCM's work agent does with one ManifestWork on one spoke, as pure steps over a SpokeApi:
+// - applyWork: apply every manifest (manifestwork_reconciler.go) and set the `Applied` conditions;
+// - syncAvailability: read every applied resource back and set `Available`, StatusFeedbackSynced and the
+//   feedback values (availablestatus_controller.go), then aggregate the work's `Available`;
+// - removeWorkResources: delete what the work applied, honouring its deleteOption (the cleanup the agent
+//   does before it drops the ManifestWork finalizer).
+// Condition types, reasons and messages are OCM's (open-cluster-management-io/ocm pkg/work/spoke).
+
+import type { ManifestConfigOption, ManifestWork } from '../../../controller/src/model/types';
+import { setCondition, type FullCondition } from './conditions';
+import { readFeedback, type FeedbackValue } from './feedback';
+import { SpokeApiError, type SpokeApi, type UpdateStrategy } from './spoke-api';
+import type { SpokeKind } from './spoke-catalog';
+
+export interface ResourceMeta {
+  ordinal: number;
+  group?: string;
+  version?: string;
+  kind?: string;
+  resource?: string;
+  name?: string;
+  namespace?: string;
+}
+
+export interface ManifestStatus {
+  resourceMeta: ResourceMeta;
+  conditions: FullCondition[];
+  statusFeedback?: { values?: FeedbackValue[] };
+}
+
+export interface WorkStatus {
+  conditions: FullCondition[];
+  resourceStatus: { manifests: ManifestStatus[] };
+}
+
+/** One resource a work applied (AppliedManifestWork.status.appliedResources). */
+export interface AppliedResource {
+  kind: SpokeKind;
+  namespace?: string;
+  name: string;
+}
+
+export interface ApplyOutcome {
+  status: WorkStatus;
+  /** what the work owns on the spoke now */
+  applied: AppliedResource[];
+}
+
+function metaOf(ordinal: number, manifest: unknown): ResourceMeta {
+  const m = (manifest ?? {}) as {
+    apiVersion?: unknown;
+    kind?: unknown;
+    metadata?: { name?: unknown; namespace?: unknown };
+  };
+  const meta: ResourceMeta = { ordinal };
+  if (typeof m.apiVersion === 'string') {
+    const slash = m.apiVersion.indexOf('/');
+    if (slash >= 0) meta.group = m.apiVersion.slice(0, slash);
+    meta.version = slash >= 0 ? m.apiVersion.slice(slash + 1) : m.apiVersion;
+  }
+  if (typeof m.kind === 'string') meta.kind = m.kind;
+  if (typeof m.metadata?.name === 'string') meta.name = m.metadata.name;
+  if (typeof m.metadata?.namespace === 'string' && m.metadata.namespace) {
+    meta.namespace = m.metadata.namespace;
+  }
+  return meta;
+}
+
+function sameResource(a: ResourceMeta, b: ResourceMeta): boolean {
+  return (
+    (a.group ?? '') === (b.group ?? '') &&
+    (a.version ?? '') === (b.version ?? '') &&
+    (a.kind ?? '') === (b.kind ?? '') &&
+    (a.resource ?? '') === (b.resource ?? '') &&
+    (a.name ?? '') === (b.name ?? '') &&
+    (a.namespace ?? '') === (b.namespace ?? '')
+  );
+}
+
+/** helper.FindManifestConfiguration: the manifestConfig whose resourceIdentifier names this resource. */
+export function manifestConfigFor(
+  meta: ResourceMeta,
+  configs: readonly ManifestConfigOption[] | undefined,
+): ManifestConfigOption | undefined {
+  return configs?.find((c) => {
+    const id = c.resourceIdentifier;
+    return (
+      (id.group ?? '') === (meta.group ?? '') &&
+      id.resource === meta.resource &&
+      id.name === meta.name &&
+      (id.namespace ?? '') === (meta.namespace ?? '')
+    );
+  });
+}
+
+function sameRef(a: AppliedResource, b: AppliedResource): boolean {
+  return (
+    a.kind.group === b.kind.group &&
+    a.kind.resource === b.kind.resource &&
+    (a.namespace ?? '') === (b.namespace ?? '') &&
+    a.name === b.name
+  );
+}
+
+/** Whether deleting the work (or dropping the manifest) deletes this resource. */
+function ownedByWork(work: ManifestWork, ref: AppliedResource): boolean {
+  const option = work.spec.deleteOption as
+    | {
+        propagationPolicy?: string;
+        selectivelyOrphans?: {
+          orphaningRules?: { group?: string; resource: string; name: string; namespace?: string }[];
+        };
+      }
+    | undefined;
+  switch (option?.propagationPolicy) {
+    case 'Orphan':
+      return false;
+    case 'SelectivelyOrphan':
+      return !(option.selectivelyOrphans?.orphaningRules ?? []).some(
+        (r) =>
+          (r.group ?? '') === ref.kind.group &&
+          r.resource === ref.kind.resource &&
+          r.name === ref.name &&
+          (r.namespace ?? '') === (ref.namespace ?? ''),
+      );
+    default:
+      return true;
+  }
+}
+
+/**
+ * Applies every manifest of `work` to the spoke and returns the work's status with the `Applied` conditions
+ * (per manifest and for the work), keeping what `previous` knew about the other conditions. Resources the
+ * work applied before but no longer carries are deleted (unless orphaned).
+ */
+export function applyWork(
+  api: SpokeApi,
+  work: ManifestWork,
+  previousApplied: readonly AppliedResource[],
+  previous: WorkStatus | undefined,
+  now: string,
+): ApplyOutcome {
+  const generation = work.metadata.generation ?? 0;
+  const applied: AppliedResource[] = [];
+  const manifests: ManifestStatus[] = work.spec.workload.manifests.map((manifest, ordinal) => {
+    const meta = metaOf(ordinal, manifest);
+    let error: string | undefined;
+    try {
+      const kind = api.mapping(
+        (manifest as { apiVersion?: string }).apiVersion ?? '',
+        (manifest as { kind?: string }).kind ?? '',
+      );
+      meta.resource = kind.resource;
+      if (!kind.namespaced) delete meta.namespace;
+      const config = manifestConfigFor(meta, work.spec.manifestConfigs);
+      const strategy = ((config?.updateStrategy?.type as UpdateStrategy | undefined) ??
+        'Update') as UpdateStrategy;
+      const result = api.apply(manifest, strategy, kind);
+      if (strategy !== 'ReadOnly') {
+        applied.push({
+          kind,
+          name: result.object.metadata.name,
+          ...(result.object.metadata.namespace !== undefined
+            ? { namespace: result.object.metadata.namespace }
+            : {}),
+        });
+      }
+    } catch (err) {
+      error = err instanceof SpokeApiError || err instanceof Error ? err.message : String(err);
+    }
+    const old = previous?.resourceStatus.manifests.find((m) => sameResource(m.resourceMeta, meta));
+    const conditions = setCondition(
+      old?.conditions,
+      error === undefined
+        ? {
+            type: 'Applied',
+            status: 'True',
+            reason: 'AppliedManifestComplete',
+            message: 'Apply manifest complete',
+            observedGeneration: generation,
+          }
+        : {
+            type: 'Applied',
+            status: 'False',
+            reason: 'AppliedManifestFailed',
+            message: `Failed to apply manifest: ${error}`,
+            observedGeneration: generation,
+          },
+      now,
+    );
+    return {
+      resourceMeta: meta,
+      conditions,
+      ...(old?.statusFeedback ? { statusFeedback: old.statusFeedback } : {}),
+    };
+  });
+
+  for (const stale of previousApplied) {
+    if (!applied.some((a) => sameRef(a, stale)) && ownedByWork(work, stale)) {
+      api.delete(stale.kind, stale.namespace, stale.name);
+    }
+  }
+
+  let conditions = previous?.conditions ?? [];
+  if (manifests.length > 0) {
+    const failed = manifests.some((m) =>
+      m.conditions.some((c) => c.type === 'Applied' && c.status === 'False'),
+    );
+    conditions = setCondition(
+      conditions,
+      failed
+        ? {
+            type: 'Applied',
+            status: 'False',
+            reason: 'AppliedManifestWorkFailed',
+            message: 'Failed to apply manifest work',
+            observedGeneration: generation,
+          }
+        : {
+            type: 'Applied',
+            status: 'True',
+            reason: 'AppliedManifestWorkComplete',
+            message: 'Apply manifest work complete',
+            observedGeneration: generation,
+          },
+      now,
+    );
+  }
+  return { status: { conditions, resourceStatus: { manifests } }, applied };
+}
+
+function sameValues(a: FeedbackValue[] | undefined, b: FeedbackValue[]): boolean {
+  return JSON.stringify(a ?? []) === JSON.stringify(b);
+}
+
+/**
+ * The status controller's pass: per manifest `Available` from reading the resource back, feedback values and
+ * StatusFeedbackSynced; then the work's aggregated `Available`. Does nothing before `Applied` is set.
+ */
+export function syncAvailability(
+  api: SpokeApi,
+  work: ManifestWork,
+  status: WorkStatus,
+  now: string,
+): WorkStatus {
+  if (!status.conditions.some((c) => c.type === 'Applied')) return status;
+  const generation = work.metadata.generation ?? 0;
+  const manifests = status.resourceStatus.manifests.map((manifest): ManifestStatus => {
+    const meta = manifest.resourceMeta;
+    let conditions = manifest.conditions;
+    if (!meta.resource || !meta.version || !meta.name) {
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Available',
+          status: 'Unknown',
+          reason: 'IncompletedResourceMeta',
+          message: 'Resource meta is incompleted',
+        },
+        now,
+      );
+      return { ...manifest, conditions };
+    }
+    let object;
+    try {
+      const apiVersion = meta.group ? `${meta.group}/${meta.version}` : meta.version;
+      object = api.get(api.mapping(apiVersion, meta.kind ?? ''), meta.namespace, meta.name);
+    } catch (err) {
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Available',
+          status: 'Unknown',
+          reason: 'FetchingResourceFailed',
+          message: `Failed to fetch resource: ${(err as Error).message}`,
+        },
+        now,
+      );
+      return { ...manifest, conditions };
+    }
+    if (!object) {
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Available',
+          status: 'False',
+          reason: 'ResourceNotAvailable',
+          message: 'Resource is not available',
+        },
+        now,
+      );
+      return { ...manifest, conditions };
+    }
+    conditions = setCondition(
+      conditions,
+      {
+        type: 'Available',
+        status: 'True',
+        reason: 'ResourceAvailable',
+        message: 'Resource is available',
+      },
+      now,
+    );
+    const feedback = readFeedback(object, manifestConfigFor(meta, work.spec.manifestConfigs));
+    if (!sameValues(manifest.statusFeedback?.values, feedback.values)) {
+      // A change of values restamps the condition, so its lastTransitionTime says when values last moved.
+      conditions = conditions.filter((c) => c.type !== 'StatusFeedbackSynced');
+    }
+    conditions = setCondition(conditions, feedback.condition, now);
+    return {
+      resourceMeta: meta,
+      conditions,
+      statusFeedback: feedback.values.length > 0 ? { values: feedback.values } : {},
+    };
+  });
+
+  let available = 0;
+  let unavailable = 0;
+  let unknown = 0;
+  for (const m of manifests) {
+    const c = m.conditions.find((x) => x.type === 'Available');
+    if (c?.status === 'True') available++;
+    else if (c?.status === 'False') unavailable++;
+    else if (c?.status === 'Unknown') unknown++;
+  }
+  const total = manifests.length;
+  const workAvailable =
+    unavailable > 0
+      ? {
+          status: 'False' as const,
+          reason: 'ResourcesNotAvailable',
+          message: `${unavailable} of ${total} resources are not available`,
+        }
+      : unknown > 0
+        ? {
+            status: 'Unknown' as const,
+            reason: 'ResourcesStatusUnknown',
+            message: `${unknown} of ${total} resources have unknown status`,
+          }
+        : available === 0
+          ? {
+              status: 'Unknown' as const,
+              reason: 'ResourcesStatusUnknown',
+              message: 'cannot get any available resource ',
+            }
+          : {
+              status: 'True' as const,
+              reason: 'ResourcesAvailable',
+              message: 'All resources are available',
+            };
+  const conditions = setCondition(
+    status.conditions,
+    { type: 'Available', observedGeneration: generation, ...workAvailable },
+    now,
+  );
+  return { conditions, resourceStatus: { manifests } };
+}
+
+/** Deletes what the work owns on the spoke, as the agent does before releasing the ManifestWork. */
+export function removeWorkResources(
+  api: SpokeApi,
+  work: ManifestWork,
+  applied: readonly AppliedResource[],
+): void {
+  for (const ref of applied) {
+    if (ownedByWork(work, ref)) api.delete(ref.kind, ref.namespace, ref.name);
+  }
+}
