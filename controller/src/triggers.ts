@@ -1,0 +1,50 @@
+import { kernelVersionsOf } from './model/kernels';
+import { selectorMatches } from './model/selection';
+import { CLUSTER_AVAILABLE_CONDITION, MCM_NAME_LABEL } from './model/constants';
+import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
+
+// Which MCMs an informer event concerns. The queue deduplicates, so over-approximating costs one reconcile that
+// writes nothing; missing one would leave a cluster unserved until the next resync.
+
+/**
+ * MCMs affected by a ManagedCluster being created (old undefined), deleted (new undefined) or changed. A change
+ * counts when its labels, kernel claim or availability changed; both the old and the new label sets select.
+ */
+export function mcmsForClusterChange(
+  mcms: readonly ManagedClusterModule[],
+  oldCluster: ManagedCluster | undefined,
+  newCluster: ManagedCluster | undefined,
+): string[] {
+  if (oldCluster && newCluster && !clusterChangeMatters(oldCluster, newCluster)) return [];
+  const labelSets: Record<string, string>[] = [];
+  if (oldCluster) labelSets.push(oldCluster.metadata?.labels ?? {});
+  if (newCluster) labelSets.push(newCluster.metadata?.labels ?? {});
+  const names: string[] = [];
+  for (const mcm of mcms) {
+    const selector: unknown = mcm.spec?.selector;
+    if (labelSets.some((labels) => selectorMatches(selector, labels)))
+      names.push(mcm.metadata.name!);
+  }
+  return names;
+}
+
+function clusterChangeMatters(a: ManagedCluster, b: ManagedCluster): boolean {
+  return (
+    JSON.stringify(a.metadata?.labels ?? {}) !== JSON.stringify(b.metadata?.labels ?? {}) ||
+    (kernelVersionsOf(a) ?? []).join('\n') !== (kernelVersionsOf(b) ?? []).join('\n') ||
+    (kernelVersionsOf(a) === undefined) !== (kernelVersionsOf(b) === undefined) ||
+    availability(a) !== availability(b) ||
+    (a.metadata?.deletionTimestamp === undefined) !== (b.metadata?.deletionTimestamp === undefined)
+  );
+}
+
+function availability(c: ManagedCluster): string {
+  return (
+    c.status?.conditions?.find((x) => x.type === CLUSTER_AVAILABLE_CONDITION)?.status ?? 'Unknown'
+  );
+}
+
+/** The MCM a ManifestWork belongs to, by the label kmm-hub sets (undefined for foreign ManifestWorks). */
+export function mcmOfWork(work: ManifestWork): string | undefined {
+  return work.metadata?.labels?.[MCM_NAME_LABEL] || undefined;
+}
