@@ -23,3 +23,34 @@ export const KERNEL_VERSIONS_CLAIM = 'kernel-versions.kmm.node.kubernetes.io';
 export const MCM_NAME_LABEL = 'kmm.node.kubernetes.io/managedclustermodule.name';
 
 export const CLUSTER_AVAILABLE_CONDITION = 'ManagedClusterConditionAvailable';
+
+export const MODULE_KIND = 'Module';
+export const MODULE_RESOURCE = 'modules';
+export const MANIFEST_WORK_KIND = 'ManifestWork';
+
+/** The spoke KMM webhook rejects a Module whose name plus namespace is longer than this. */
+export const MAX_MODULE_NAME_AND_NAMESPACE = 41;
+
+/** Where `modprobe.dirName` points when the MCM leaves it out (the CRD default). */
+export const DEFAULT_MODPROBE_DIR_NAME = '/opt';
+
+/** Host paths a device plugin or DRA driver volume may mount (the upstream webhook's allow list). */
+export const ALLOWED_HOST_PATH_PREFIXES: readonly string[] = [
+  '/dev',
+  '/sys',
+  '/var',
+  '/opt',
+  '/run',
+];
+
+/** The parts of a Module status the ManifestWork feeds back to the hub, in upstream's naming. */
+export const FEEDBACK_SECTIONS = ['devicePlugin', 'dra', 'moduleLoader'] as const;
+export const FEEDBACK_COUNTERS = [
+  'availableNumber',
+  'desiredNumber',
+  'nodesMatchingSelectorNumber',
+] as const;
+
+/** Condition types the OCM work agent sets on a ManifestWork. */
+export const WORK_APPLIED_CONDITION = 'Applied';
+export const WORK_AVAILABLE_CONDITION = 'Available';

@@ -85,9 +85,10 @@ export interface KernelMapping {
   inTreeModuleToRemove?: string;
 }
 
+/** Both lists are optional in the CRD (`args` may carry only one of them); `rawArgs` needs both (validation). */
 export interface ModprobeArgs {
-  load: string[];
-  unload: string[];
+  load?: string[];
+  unload?: string[];
 }
 
 export interface ModprobeSpec {
@@ -143,8 +144,16 @@ export interface PluginSpec {
   [field: string]: unknown;
 }
 
+/** One DeviceClass the DRA driver publishes; its `config` and `selectors` are passed through unchanged. */
+export interface DRADeviceClass {
+  name: string;
+  config?: unknown[];
+  selectors?: unknown[];
+}
+
 export interface DRASpec extends PluginSpec {
   driverName: string;
+  deviceClasses?: DRADeviceClass[];
 }
 
 export interface ModuleSpec {
@@ -175,14 +184,27 @@ export interface ManagedClusterModuleSpec {
 /**
  * The state of one distinct image an MCM needs, as far as kmm-hub knows it.
  * - Ready: present in its registry (digest set once resolved); may be sent to spokes.
- * - Waiting: needs a build and/or sign that has not started (or the image-state source has no answer yet).
+ * - Waiting: needs a build and/or sign that has not started.
  * - Building / Signing: a build or sign Job for it is running.
  * - Missing: not in its registry and the mapping has no build or sign that could produce it.
  * - Failed: its build or sign Job failed.
- * - Unknown: the registry could not be asked (transient error); whatever was rolled out stays.
+ * - Unknown: the registry could not be asked (transient error), or the image-state source has no answer
+ *   yet; whatever was rolled out stays.
  */
 export type ImageState =
   'Ready' | 'Waiting' | 'Building' | 'Signing' | 'Missing' | 'Failed' | 'Unknown';
+
+/** What the controller knows about one image: its state and, once resolved, its digest (`sha256:...`). */
+export interface ImageStateInfo {
+  state: ImageState;
+  digest?: string;
+}
+
+/**
+ * Image states for planning, asked once per distinct (MCM, image) with the image as its kernel mapping
+ * resolves it (templated, not pinned). `undefined` means "no answer yet" and counts as `Unknown`.
+ */
+export type ImageStateLookup = (mcm: string, image: string) => ImageStateInfo | undefined;
 
 /** One entry of status.images: a distinct image of this MCM and who needs it. */
 export interface ImageStatus {

@@ -1,0 +1,8 @@
+/** Exit statuses of the command line, as documented in the README. */
+export const EXIT_OK = 0;
+/** `plan` printed its document, and it lists validation errors */
+export const EXIT_PLAN_ERRORS = 1;
+/** unreadable or malformed input, or bad flags; a one-line message on stderr */
+export const EXIT_USAGE = 2;
+/** a bug: something the command did not expect (stack trace on stderr) */
+export const EXIT_INTERNAL = 3;

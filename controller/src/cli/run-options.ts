@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { InvalidArgumentError, Option } from 'commander';
+import {
+  checkLeaderElection,
+  parseBoolean,
+  parseDuration,
+  parseHostPort,
+  parseLogLevel,
+  parseNamespace,
+  parseObjectName,
+  parsePositiveInt,
+  type ControllerConfig,
+  type LogLevel,
+} from '../config';
+
+/** The parsed flags of `run`, before defaults that depend on other flags are filled in. */
+export interface RunOptions {
+  kubeconfig?: string;
+  namespace: string;
+  concurrency: number;
+  writeConcurrency: number;
+  resyncPeriod: number;
+  httpAddress: { host: string; port: number };
+  eventsNamespace: string;
+  leaderElect: boolean;
+  leaderElectionId: string;
+  leaderElectionNamespace?: string;
+  leaderElectionLeaseDuration: number;
+  leaderElectionRenewDeadline: number;
+  leaderElectionRetryPeriod: number;
+  identity?: string;
+  shutdownTimeout: number;
+  logLevel: LogLevel;
+}
+
+/** commander wants InvalidArgumentError to print "option '--x <v>' argument 'y' is invalid. <why>". */
+const parser =
+  <T>(parse: (value: string) => T) =>
+  (value: string): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+const option = <T>(
+  flags: string,
+  description: string,
+  env: string,
+  parse: ((value: string) => T) | undefined,
+  defaultValue?: T,
+  defaultDescription?: string,
+): Option => {
+  const o = new Option(flags, description).env(env);
+  if (parse) o.argParser(parser(parse));
+  if (defaultValue !== undefined) o.default(defaultValue, defaultDescription);
+  return o;
+};
+
+/** Every flag of `run`, each with its environment variable and its default (shown by --help). */
+export function runOptions(): Option[] {
+  return [
+    option(
+      '--kubeconfig <path>',
+      'kubeconfig file (several separated by ":" as in KUBECONFIG)',
+      'KUBECONFIG',
+      undefined,
+      undefined,
+    ).default(undefined, 'in-cluster service account, else ~/.kube/config'),
+    option(
+      '--namespace <name>',
+      "the controller's namespace (Lease, Events unless --events-namespace)",
+      'OPERATOR_NAMESPACE',
+      parseNamespace,
+      'kmm-hub',
+    ),
+    option(
+      '--concurrency <n>',
+      'ManagedClusterModules reconciled at the same time',
+      'KMM_HUB_CONCURRENCY',
+      parsePositiveInt,
+      4,
+    ),
+    option(
+      '--write-concurrency <n>',
+      "API writes in flight at once within one ManagedClusterModule's reconcile",
+      'KMM_HUB_WRITE_CONCURRENCY',
+      parsePositiveInt,
+      16,
+    ),
+    option(
+      '--resync-period <duration>',
+      'reconcile every ManagedClusterModule again after this long (from the cache; writes only what differs)',
+      'KMM_HUB_RESYNC_PERIOD',
+      parseDuration,
+      600_000,
+      '10m',
+    ),
+    option(
+      '--http-address <host:port>',
+      'listen address of /healthz, /readyz and /metrics (port 0 picks a free port)',
+      'KMM_HUB_HTTP_ADDRESS',
+      parseHostPort,
+      { host: '0.0.0.0', port: 8081 },
+      '0.0.0.0:8081',
+    ),
+    option(
+      '--events-namespace <name>',
+      'namespace of the Events about (cluster-scoped) ManagedClusterModules',
+      'KMM_HUB_EVENTS_NAMESPACE',
+      parseNamespace,
+      'default',
+    ),
+    option(
+      '--leader-elect <bool>',
+      'elect a leader through a Lease; only the leader writes',
+      'KMM_HUB_LEADER_ELECT',
+      parseBoolean,
+      true,
+    ),
+    option(
+      '--leader-election-id <name>',
+      'name of the Lease',
+      'KMM_HUB_LEADER_ELECTION_ID',
+      parseObjectName,
+      'kmm-hub-controller',
+    ),
+    option(
+      '--leader-election-namespace <name>',
+      'namespace of the Lease',
+      'KMM_HUB_LEADER_ELECTION_NAMESPACE',
+      parseNamespace,
+    ).default(undefined, 'the --namespace value'),
+    option(
+      '--leader-election-lease-duration <duration>',
+      'how long a standby waits after the last renewal before taking over',
+      'KMM_HUB_LEADER_ELECTION_LEASE_DURATION',
+      parseDuration,
+      15_000,
+      '15s',
+    ),
+    option(
+      '--leader-election-renew-deadline <duration>',
+      'the leader stops writing when it could not renew for this long',
+      'KMM_HUB_LEADER_ELECTION_RENEW_DEADLINE',
+      parseDuration,
+      10_000,
+      '10s',
+    ),
+    option(
+      '--leader-election-retry-period <duration>',
+      'interval between attempts to acquire or renew the Lease',
+      'KMM_HUB_LEADER_ELECTION_RETRY_PERIOD',
+      parseDuration,
+      2000,
+      '2s',
+    ),
+    option('--identity <id>', "this replica's name in the Lease", 'POD_NAME', (v) => {
+      if (v.trim() === '') throw new Error('the identity must not be empty');
+      return v;
+    }).default(undefined, '<hostname>_<random uuid>'),
+    option(
+      '--shutdown-timeout <duration>',
+      'on SIGTERM, how long reconciles in progress may take to finish',
+      'KMM_HUB_SHUTDOWN_TIMEOUT',
+      parseDuration,
+      30_000,
+      '30s',
+    ),
+    option(
+      '--log-level <level>',
+      'fatal, error, warn, info, debug, trace or silent',
+      'LOG_LEVEL',
+      parseLogLevel,
+      'info',
+    ),
+  ];
+}
+
+/** The configuration the flags describe; throws (naming the flags) when they contradict each other. */
+export function toConfig(o: RunOptions): ControllerConfig {
+  const config: ControllerConfig = {
+    kubeconfig: o.kubeconfig,
+    namespace: o.namespace,
+    concurrency: o.concurrency,
+    writeConcurrency: o.writeConcurrency,
+    resyncPeriodMs: o.resyncPeriod,
+    httpAddress: o.httpAddress,
+    eventsNamespace: o.eventsNamespace,
+    shutdownTimeoutMs: o.shutdownTimeout,
+    logLevel: o.logLevel,
+    leaderElection: {
+      enabled: o.leaderElect,
+      leaseName: o.leaderElectionId,
+      namespace: o.leaderElectionNamespace ?? o.namespace,
+      identity: o.identity ?? `${hostname()}_${randomUUID()}`,
+      leaseDurationMs: o.leaderElectionLeaseDuration,
+      renewDeadlineMs: o.leaderElectionRenewDeadline,
+      retryPeriodMs: o.leaderElectionRetryPeriod,
+    },
+  };
+  checkLeaderElection(config.leaderElection);
+  return config;
+}

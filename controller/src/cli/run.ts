@@ -1,0 +1,67 @@
+import { Command } from 'commander';
+import { Controller } from '../controller';
+import { loadKubeConfig } from '../kube/kubeconfig';
+import { createLogger } from '../logging';
+import { runOptions, toConfig, type RunOptions } from './run-options';
+
+/**
+ * `kmm-hub-controller run` (also the default command): runs the hub controller until SIGTERM or SIGINT, then
+ * stops gracefully (reconciles in hand finish, the Lease is released, informers and the HTTP server close) and
+ * exits 0. A configuration error exits 2 with one line on stderr; a failure to start exits 1.
+ */
+export function runCommand(): Command {
+  const cmd = new Command('run')
+    .description('run the hub controller: ManagedClusterModules to ManifestWorks across the fleet')
+    .showHelpAfterError(
+      '(run with --help for every flag, its environment variable and its default)',
+    );
+  for (const o of runOptions()) cmd.addOption(o);
+  cmd.action(async (opts: RunOptions) => {
+    let config;
+    try {
+      config = toConfig(opts);
+    } catch (error) {
+      process.stderr.write(
+        `kmm-hub-controller run: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exit(2);
+    }
+    const logger = createLogger(config.logLevel);
+    let controller: Controller;
+    try {
+      const kubeConfig = loadKubeConfig(config.kubeconfig);
+      logger.info(
+        {
+          server: kubeConfig.getCurrentCluster()?.server,
+          namespace: config.namespace,
+          identity: config.leaderElection.identity,
+          leaderElection: config.leaderElection.enabled,
+        },
+        'starting kmm-hub-controller',
+      );
+      controller = await Controller.start({ config, kubeConfig, logger });
+    } catch (error) {
+      logger.fatal({ err: error }, 'could not start');
+      logger.flush();
+      process.stderr.write(
+        `kmm-hub-controller run: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exit(1);
+    }
+    await new Promise<void>((resolve) => {
+      const onSignal = (signal: NodeJS.Signals): void => {
+        logger.info({ signal }, 'signal received');
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        resolve();
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    });
+    await controller.stop();
+    logger.flush();
+    // Keep-alive sockets of the HTTP client may hold the event loop for a while; the work is done.
+    process.exit(0);
+  });
+  return cmd;
+}

@@ -1,0 +1,61 @@
+// The kmm-hub model: pure, browser-safe decisions shared by the controller, the `plan` command and the
+// console plugin. No I/O and no Node APIs anywhere below this folder.
+
+export * from './constants';
+export type * from './types';
+export { kernelVersionsOf, parseKernelVersionsClaim } from './kernels';
+export { selectClusters, selectorMatches } from './selection';
+export { compileRegexp, type CompiledRegexp } from './regexp';
+export {
+  TEMPLATE_VARIABLES,
+  normalizeKernelVersion,
+  parseTemplate,
+  substitute,
+  templateProblem,
+  templateValues,
+  type TemplateVariable,
+  type TemplateValues,
+} from './template';
+export { hasTagOrDigest, imageRepository, pinImage } from './image';
+export { applyBuildArgOverrides, kernelBuildArgs, mergeBuild, mergeSign } from './merge';
+export {
+  KernelMapper,
+  findKernelMapping,
+  inTreeModulesToRemove,
+  resolveMapping,
+  type KernelResolution,
+  type MappingMatch,
+  type ResolvedMapping,
+} from './mapping';
+export { validateManagedClusterModule, type ValidationProblem } from './validation';
+export {
+  ManifestWorkRenderer,
+  moduleFeedbackRules,
+  moduleOf,
+  workMappingsOf,
+  type WorkMapping,
+} from './manifestwork';
+export { isWorkOf, manifestWorkDiff, manifestWorkMatches, type OwnedWorkPart } from './workmatch';
+export {
+  mcmCounters,
+  moduleFeedback,
+  workState,
+  type FeedbackCounter,
+  type FeedbackSection,
+  type McmCounters,
+  type ModuleCounters,
+  type WorkState,
+} from './workstatus';
+export {
+  plan,
+  planManagedClusterModule,
+  type FleetPlan,
+  type McmPlan,
+  type PlanError,
+  type PlannedImage,
+  type RetainedMapping,
+  type SkipCode,
+  type Skipped,
+} from './plan';
+export { planDocument, type PlanDocument } from './plan-document';
+export { compareStrings } from './order';

@@ -1,0 +1,37 @@
+import type { FleetPlan } from './plan';
+import type { ManifestWork } from './types';
+
+/** What the `plan` command prints: exactly these four keys, entries with exactly these fields. */
+export interface PlanDocument {
+  manifestWorks: ManifestWork[];
+  images: {
+    mcm: string;
+    image: string;
+    kernelVersions: string[];
+    clusters: string[];
+    build: boolean;
+    sign: boolean;
+  }[];
+  skipped: { mcm: string; cluster: string; kernelVersion?: string; reason: string }[];
+  errors: { mcm: string; field: string; message: string }[];
+}
+
+export function planDocument(p: FleetPlan): PlanDocument {
+  return {
+    manifestWorks: p.manifestWorks,
+    images: p.images.map(({ mcm, image, kernelVersions, clusters, build, sign }) => ({
+      mcm,
+      image,
+      kernelVersions,
+      clusters,
+      build,
+      sign,
+    })),
+    skipped: p.skipped.map(({ mcm, cluster, kernelVersion, reason }) =>
+      kernelVersion === undefined
+        ? { mcm, cluster, reason }
+        : { mcm, cluster, kernelVersion, reason },
+    ),
+    errors: p.errors.map(({ mcm, field, message }) => ({ mcm, field, message })),
+  };
+}

@@ -1,0 +1,360 @@
+import { pinImage } from './image';
+import { kernelVersionsOf } from './kernels';
+import { ManifestWorkRenderer, workMappingsOf, type WorkMapping } from './manifestwork';
+import { KernelMapper, type ResolvedMapping } from './mapping';
+import { compareStrings } from './order';
+import { selectClusters } from './selection';
+import type {
+  ImageState,
+  ImageStateInfo,
+  ImageStateLookup,
+  ManagedCluster,
+  ManagedClusterModule,
+  ManifestWork,
+} from './types';
+import { validateManagedClusterModule } from './validation';
+
+/** A validation problem of one MCM. */
+export interface PlanError {
+  mcm: string;
+  field: string;
+  message: string;
+}
+
+/** Why a cluster, or one of its kernels, gets nothing from an MCM (or keeps what it has). */
+export type SkipCode = 'NoKernelClaim' | 'NoKernelMapping' | 'KernelNotMappable' | 'ImageNotReady';
+
+export interface Skipped {
+  mcm: string;
+  cluster: string;
+  kernelVersion?: string;
+  code: SkipCode;
+  reason: string;
+}
+
+/** A mapping already written to a cluster that stays because its replacement is not Ready (see plan). */
+export interface RetainedMapping {
+  mcm: string;
+  cluster: string;
+  kernelVersion: string;
+  /** the image as written in the current ManifestWork */
+  containerImage: string;
+  reason: string;
+}
+
+/** One distinct image an MCM needs, with who needs it and how to produce it. */
+export interface PlannedImage {
+  mcm: string;
+  /** as the kernel mapping resolves it: templated, not pinned */
+  image: string;
+  kernelVersions: string[];
+  clusters: string[];
+  build: boolean;
+  sign: boolean;
+  state: ImageState;
+  digest?: string;
+  /** the resolved mapping of the first kernel (in sort order) needing the image: its build and sign recipe */
+  resolved: ResolvedMapping;
+}
+
+export interface McmPlan {
+  mcm: string;
+  /** validation problems; when there are any, nothing else is planned and current works must stay as they are */
+  errors: PlanError[];
+  /** clusters spec.selector selects, sorted */
+  selectedClusters: string[];
+  /** selected clusters that get a ManifestWork or wait for an image of a kernel that has a mapping, sorted */
+  eligibleClusters: string[];
+  /** sorted by namespace */
+  manifestWorks: ManifestWork[];
+  /** sorted by image */
+  images: PlannedImage[];
+  /** sorted by cluster, then kernel */
+  skipped: Skipped[];
+  retained: RetainedMapping[];
+}
+
+export interface FleetPlan {
+  manifestWorks: ManifestWork[];
+  images: PlannedImage[];
+  skipped: Skipped[];
+  errors: PlanError[];
+  retained: RetainedMapping[];
+}
+
+/** Every image is Ready without a digest: what the offline `plan` command assumes. */
+const ALL_READY: ImageStateInfo = { state: 'Ready' };
+const NO_ANSWER: ImageStateInfo = { state: 'Unknown' };
+
+/**
+ * The ManifestWorks, images and skipped clusters of one MCM over a fleet: pure, and fast enough to run on
+ * every reconcile (each distinct kernel is resolved once, each regexp and template compiled once).
+ *
+ * Image states: `imageStates` is asked once per distinct image (`undefined` answer = Unknown); without it
+ * every image is Ready without a digest (the offline command). Only a kernel whose image is Ready gets a
+ * new mapping, pinned to `repository@digest` when a digest is known. A cluster with no usable mapping gets
+ * no ManifestWork and is reported in `skipped`; a moduleLoader-less (device plugin only) MCM goes to every
+ * selected cluster.
+ *
+ * Rolled-out modules are never withdrawn because of image trouble: pass the MCM's ManifestWorks as
+ * currently written (`currentWorks`, e.g. from the informer cache; others are ignored) and a kernel whose
+ * image is not Ready (Unknown, Waiting, Building, Signing, Missing or Failed) keeps the mapping its cluster
+ * already has, and a selected cluster whose kernel claim is missing or empty keeps all of its mappings;
+ * each such case is listed in `retained`. A mapping goes away only when its kernel no longer needs it (the
+ * kernel left the cluster, or no kernel mapping matches it any more) or the cluster is no longer selected.
+ * So with `currentWorks` given, `manifestWorks` is the complete desired set: write those that differ
+ * (see manifestWorkMatches) and delete the MCM's other ManifestWorks — unless `errors` is non-empty, in
+ * which case the MCM is invalid and its current ManifestWorks stay exactly as they are.
+ */
+export function planManagedClusterModule(
+  mcm: ManagedClusterModule,
+  clusters: readonly ManagedCluster[],
+  imageStates?: ImageStateLookup,
+  currentWorks?: readonly ManifestWork[],
+): McmPlan {
+  return planOne(mcm, clusters, imageStates, currentWorks, kernelVersionsOf);
+}
+
+/** planManagedClusterModule for every MCM, merged and sorted (works by namespace then name). */
+export function plan(
+  mcms: readonly ManagedClusterModule[],
+  clusters: readonly ManagedCluster[],
+  imageStates?: ImageStateLookup,
+  currentWorks?: readonly ManifestWork[],
+): FleetPlan {
+  const kernels = new Map<ManagedCluster, string[] | undefined>();
+  const kernelsOf = (c: ManagedCluster) => {
+    if (!kernels.has(c)) kernels.set(c, kernelVersionsOf(c));
+    return kernels.get(c);
+  };
+  const out: FleetPlan = { manifestWorks: [], images: [], skipped: [], errors: [], retained: [] };
+  for (const mcm of mcms) {
+    const p = planOne(mcm, clusters, imageStates, currentWorks, kernelsOf);
+    out.manifestWorks.push(...p.manifestWorks);
+    out.images.push(...p.images);
+    out.skipped.push(...p.skipped);
+    out.errors.push(...p.errors);
+    out.retained.push(...p.retained);
+  }
+  out.manifestWorks.sort(
+    (a, b) =>
+      compareStrings(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+      compareStrings(a.metadata.name ?? '', b.metadata.name ?? ''),
+  );
+  const byMcm = (a: { mcm: string }, b: { mcm: string }) => compareStrings(a.mcm, b.mcm);
+  out.images.sort((a, b) => byMcm(a, b) || compareStrings(a.image, b.image));
+  out.skipped.sort((a, b) => byMcm(a, b) || compareSkipped(a, b));
+  out.errors.sort(byMcm);
+  out.retained.sort(
+    (a, b) =>
+      byMcm(a, b) ||
+      compareStrings(a.cluster, b.cluster) ||
+      compareStrings(a.kernelVersion, b.kernelVersion),
+  );
+  return out;
+}
+
+function compareSkipped(a: Skipped, b: Skipped): number {
+  return (
+    compareStrings(a.cluster, b.cluster) ||
+    compareStrings(a.kernelVersion ?? '', b.kernelVersion ?? '')
+  );
+}
+
+interface ImageAccumulator {
+  kernels: Set<string>;
+  clusters: Set<string>;
+  build: boolean;
+  sign: boolean;
+  info: ImageStateInfo;
+  resolved: ResolvedMapping;
+}
+
+function planOne(
+  mcm: ManagedClusterModule,
+  clusters: readonly ManagedCluster[],
+  imageStates: ImageStateLookup | undefined,
+  currentWorks: readonly ManifestWork[] | undefined,
+  kernelsOf: (c: ManagedCluster) => string[] | undefined,
+): McmPlan {
+  const rawName: unknown = (mcm as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+  const name = typeof rawName === 'string' ? rawName : '';
+  const result: McmPlan = {
+    mcm: name,
+    errors: [],
+    selectedClusters: [],
+    eligibleClusters: [],
+    manifestWorks: [],
+    images: [],
+    skipped: [],
+    retained: [],
+  };
+  const problems = validateManagedClusterModule(mcm);
+  if (problems.length > 0) {
+    result.errors = problems.map((p) => ({ mcm: name, ...p }));
+    return result;
+  }
+
+  const selected = uniqueByName(selectClusters(mcm, clusters));
+  result.selectedClusters = selected.map(clusterName);
+  const current = new Map<string, ManifestWork>();
+  for (const w of currentWorks ?? []) {
+    if (w?.metadata?.name === name && w.metadata.namespace) current.set(w.metadata.namespace, w);
+  }
+  const renderer = new ManifestWorkRenderer(mcm);
+  const mapper = new KernelMapper(mcm);
+  const hasLoader = mcm.spec.moduleSpec.moduleLoader !== undefined;
+  const states = new Map<string, ImageStateInfo>();
+  const stateOf = (image: string): ImageStateInfo => {
+    let info = states.get(image);
+    if (!info) {
+      info = imageStates ? (imageStates(name, image) ?? NO_ANSWER) : ALL_READY;
+      states.set(image, info);
+    }
+    return info;
+  };
+  const images = new Map<string, ImageAccumulator>();
+  const skip = (cluster: string, code: SkipCode, reason: string, kernelVersion?: string) =>
+    result.skipped.push(
+      kernelVersion === undefined
+        ? { mcm: name, cluster, code, reason }
+        : { mcm: name, cluster, kernelVersion, code, reason },
+    );
+  const retain = (cluster: string, m: WorkMapping, reason: string) =>
+    result.retained.push({
+      mcm: name,
+      cluster,
+      kernelVersion: m.literal,
+      containerImage: m.containerImage,
+      reason,
+    });
+
+  for (const cluster of selected) {
+    const cname = clusterName(cluster);
+    if (!hasLoader) {
+      result.manifestWorks.push(renderer.render(cname));
+      result.eligibleClusters.push(cname);
+      continue;
+    }
+    const written = current.has(cname)
+      ? workMappingsOf(current.get(cname) as ManifestWork)
+      : undefined;
+    const kernels = kernelsOf(cluster);
+    if (!kernels || kernels.length === 0) {
+      const kept =
+        written && written.size > 0 ? ' (its current ManifestWork is kept as written)' : '';
+      skip(
+        cname,
+        'NoKernelClaim',
+        (kernels
+          ? 'its kernel-versions.kmm.node.kubernetes.io claim lists no kernel version'
+          : 'it has no kernel-versions.kmm.node.kubernetes.io claim: KMM is not running in managed mode ' +
+            '(KMM_MANAGED=1) on it, or has not reported yet') + kept,
+      );
+      if (kept) {
+        const mappings = [...(written as Map<string, WorkMapping>).values()];
+        for (const m of mappings)
+          retain(cname, m, 'the cluster reports no kernels; its written mapping is kept');
+        result.manifestWorks.push(renderer.render(cname, mappings));
+        result.eligibleClusters.push(cname);
+      }
+      continue;
+    }
+
+    const mappings: WorkMapping[] = [];
+    let waiting = false;
+    for (const kernel of kernels) {
+      const r = mapper.resolve(kernel);
+      if (r.kind === 'unmapped') {
+        skip(
+          cname,
+          'NoKernelMapping',
+          'no kernel mapping matches this kernel (add a literal or regexp mapping if the module should load on it)',
+          kernel,
+        );
+        continue;
+      }
+      if (r.kind === 'error') {
+        skip(cname, 'KernelNotMappable', `kernelMappings[${r.mappingIndex}]: ${r.error}`, kernel);
+        continue;
+      }
+      const resolved = r.mapping;
+      const info = stateOf(resolved.image);
+      addImage(images, resolved, cname, info);
+      if (info.state === 'Ready') {
+        const m: WorkMapping = {
+          literal: kernel,
+          containerImage: pinImage(resolved.image, info.digest),
+        };
+        if (resolved.inTreeModulesToRemove)
+          m.inTreeModulesToRemove = resolved.inTreeModulesToRemove;
+        mappings.push(m);
+        continue;
+      }
+      waiting = true;
+      const old = written?.get(kernel);
+      if (old) {
+        mappings.push(old);
+        retain(
+          cname,
+          old,
+          `image ${resolved.image} is ${info.state}; the written mapping stays until it is Ready`,
+        );
+      } else {
+        skip(cname, 'ImageNotReady', `waiting for image ${resolved.image} (${info.state})`, kernel);
+      }
+    }
+    if (mappings.length > 0) result.manifestWorks.push(renderer.render(cname, mappings));
+    if (mappings.length > 0 || waiting) result.eligibleClusters.push(cname);
+  }
+
+  result.images = [...images.entries()]
+    .map(([image, acc]): PlannedImage => {
+      const p: PlannedImage = {
+        mcm: name,
+        image,
+        kernelVersions: [...acc.kernels].sort(compareStrings),
+        clusters: [...acc.clusters].sort(compareStrings),
+        build: acc.build,
+        sign: acc.sign,
+        state: acc.info.state,
+        resolved: acc.resolved,
+      };
+      if (acc.info.digest) p.digest = acc.info.digest;
+      return p;
+    })
+    .sort((a, b) => compareStrings(a.image, b.image));
+  result.skipped.sort(compareSkipped);
+  result.eligibleClusters.sort(compareStrings);
+  return result;
+}
+
+function addImage(
+  images: Map<string, ImageAccumulator>,
+  resolved: ResolvedMapping,
+  cluster: string,
+  info: ImageStateInfo,
+): void {
+  let acc = images.get(resolved.image);
+  if (!acc) {
+    acc = { kernels: new Set(), clusters: new Set(), build: false, sign: false, info, resolved };
+    images.set(resolved.image, acc);
+  }
+  acc.kernels.add(resolved.kernelVersion);
+  acc.clusters.add(cluster);
+  acc.build ||= resolved.build !== undefined;
+  acc.sign ||= resolved.sign !== undefined;
+  if (compareStrings(resolved.kernelVersion, acc.resolved.kernelVersion) < 0)
+    acc.resolved = resolved;
+}
+
+function clusterName(c: ManagedCluster): string {
+  return c.metadata.name as string;
+}
+
+/** Named clusters sorted by name, the first of any duplicate name kept. */
+function uniqueByName(clusters: ManagedCluster[]): ManagedCluster[] {
+  const seen = new Map<string, ManagedCluster>();
+  for (const c of clusters) if (!seen.has(clusterName(c))) seen.set(clusterName(c), c);
+  return [...seen.values()].sort((a, b) => compareStrings(clusterName(a), clusterName(b)));
+}
