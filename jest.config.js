@@ -28,7 +28,13 @@ module.exports = {
       roots: ['<rootDir>/src'],
       testMatch: ['**/*.test.ts', '**/*.test.tsx'],
       transform: { '^.+\\.tsx?$': tsJest },
-      moduleNameMapper: { '\\.(css|scss)$': '<rootDir>/src/__mocks__/style.ts' },
+      moduleNameMapper: {
+        '\\.(css|scss)$': '<rootDir>/src/__mocks__/style.ts',
+        // The real SDK needs the console around it; tests use a mock typed as the real exports.
+        '^@openshift-console/dynamic-plugin-sdk$': '<rootDir>/src/__mocks__/dynamic-plugin-sdk.tsx',
+      },
+      setupFiles: ['<rootDir>/src/test-utils/polyfills.ts'],
+      setupFilesAfterEnv: ['<rootDir>/src/test-utils/setup.ts'],
     },
   ],
 };

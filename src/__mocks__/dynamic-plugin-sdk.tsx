@@ -1,0 +1,185 @@
+// Jest stand-in for @openshift-console/dynamic-plugin-sdk (mapped in jest.config.js). The real package needs
+// the console's internals and redux store. Every export is typed as the real one, so a test cannot use an
+// API differently from the console. Watches are served from the fake cluster a test fills with fixtures.
+import type * as Real from '@openshift-console/dynamic-plugin-sdk';
+import { useMemo, useState, useSyncExternalStore } from 'react';
+import { Link, NavLink, Route, Routes } from 'react-router';
+import { fakeCluster, watch } from '../test-utils/fake-cluster';
+
+type SDK = typeof Real;
+
+const useClusterState = () => useSyncExternalStore(fakeCluster.subscribe, fakeCluster.snapshot);
+
+export const useK8sWatchResource: SDK['useK8sWatchResource'] = <R,>(
+  resource: Real.WatchK8sResource | null,
+) => {
+  const s = useClusterState();
+  const key = JSON.stringify(resource);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the resource's content, as the SDK is
+  return useMemo(() => watch(s, resource), [s, key]) as [R, boolean, unknown];
+};
+
+export const useK8sWatchResources: SDK['useK8sWatchResources'] = <R extends Real.ResourcesObject>(
+  resources: Real.WatchK8sResources<R>,
+) => {
+  const s = useClusterState();
+  const key = JSON.stringify(resources);
+  return useMemo(() => {
+    const results: Record<string, Real.WatchK8sResultsObject<Real.K8sResourceCommon>> = {};
+    for (const [name, resource] of Object.entries(resources)) {
+      const [data, loaded, loadError] = watch(s, resource);
+      results[name] = { data: data as Real.K8sResourceCommon, loaded, loadError };
+    }
+    return results as Real.WatchK8sResults<R>;
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the resources' content, as the SDK is
+  }, [s, key]);
+};
+
+/** Per-test switches for access reviews and the modal launchers. */
+export const sdkMock = {
+  denied: new Set<string>(),
+  launchedLabelsModal: [] as string[],
+  launchedDeleteModal: [] as string[],
+  reset(): void {
+    this.denied.clear();
+    this.launchedLabelsModal = [];
+    this.launchedDeleteModal = [];
+  },
+};
+
+export const useAccessReview: SDK['useAccessReview'] = (attributes) => [
+  !sdkMock.denied.has(attributes.verb ?? ''),
+  false,
+];
+
+export const useLabelsModal: SDK['useLabelsModal'] = (resource) => () => {
+  sdkMock.launchedLabelsModal.push(resource.metadata?.name ?? '');
+};
+
+export const useDeleteModal: SDK['useDeleteModal'] = (resource) => () => {
+  sdkMock.launchedDeleteModal.push(resource.metadata?.name ?? '');
+};
+
+const referenceOf = (gvk: Real.K8sGroupVersionKind) =>
+  `${gvk.group ?? 'core'}~${gvk.version}~${gvk.kind}`;
+
+export const ResourceLink: SDK['ResourceLink'] = ({
+  groupVersionKind,
+  name,
+  namespace,
+  displayName,
+}) => (
+  <a
+    href={`/k8s/${namespace ? `ns/${namespace}` : 'cluster'}/${groupVersionKind ? referenceOf(groupVersionKind) : ''}/${name}`}
+  >
+    {displayName ?? name}
+  </a>
+);
+
+export const ResourceIcon: SDK['ResourceIcon'] = ({ groupVersionKind }) => (
+  <span>{groupVersionKind?.kind}</span>
+);
+
+export const Timestamp: SDK['Timestamp'] = ({ timestamp }) =>
+  timestamp ? <time dateTime={timestamp}>{timestamp}</time> : <>-</>;
+
+export const ListPageHeader: SDK['ListPageHeader'] = ({ title, helpText, children }) => (
+  <header>
+    <h1>{title}</h1>
+    {helpText ? <p>{helpText}</p> : null}
+    {children}
+  </header>
+);
+
+export const ListPageBody: SDK['ListPageBody'] = ({ children }) => <div>{children}</div>;
+
+export const ListPageCreate: SDK['ListPageCreate'] = ({ groupVersionKind, children }) => (
+  <Link
+    to={`/k8s/cluster/${typeof groupVersionKind === 'string' ? groupVersionKind : referenceOf(groupVersionKind)}/~new`}
+  >
+    {children}
+  </Link>
+);
+
+export const ListPageFilter: SDK['ListPageFilter'] = ({ onFilterChange }) => (
+  <div>
+    <input
+      aria-label="Filter by name"
+      onChange={(e) => onFilterChange('name', { selected: [e.target.value] })}
+    />
+    <input
+      aria-label="Filter by label"
+      onChange={(e) =>
+        onFilterChange('labels', { all: e.target.value ? e.target.value.split(',') : [] })
+      }
+    />
+  </div>
+);
+
+/** The console's name filter (substring) and label filter (every key=value present). */
+export const useListPageFilter: SDK['useListPageFilter'] = <D,>(data: D[]) => {
+  const [filters, setFilters] = useState<Record<string, Real.FilterValue>>({});
+  const filtered = useMemo(() => {
+    const name = filters.name?.selected?.[0] ?? '';
+    const labels = filters.labels?.all ?? [];
+    return data.filter((item) => {
+      const meta = (item as Real.K8sResourceCommon).metadata;
+      const own = meta?.labels ?? {};
+      return (
+        (meta?.name ?? '').includes(name) &&
+        labels.every((l) => {
+          const [k = '', v = ''] = l.split('=');
+          return own[k] === v;
+        })
+      );
+    });
+  }, [data, filters]);
+  const onFilterChange = (type: string, value: Real.FilterValue) =>
+    setFilters((f) => ({ ...f, [type]: value }));
+  return [data, filtered, onFilterChange];
+};
+
+/** Routes its pages under the current route, as the console's HorizontalNav does. */
+export const HorizontalNav: SDK['HorizontalNav'] = ({ pages }) => (
+  <>
+    <nav aria-label="Tabs">
+      {pages.map((p) => (
+        <NavLink key={p.name} to={p.href || '.'} end>
+          {p.name}
+        </NavLink>
+      ))}
+    </nav>
+    <Routes>
+      {pages.map((p) =>
+        p.href ? (
+          <Route key={p.name} path={p.href} element={<p.component />} />
+        ) : (
+          <Route key={p.name} index element={<p.component />} />
+        ),
+      )}
+    </Routes>
+  </>
+);
+
+export const ResourceYAMLEditor: SDK['ResourceYAMLEditor'] = ({ initialResource }) => (
+  <pre aria-label="YAML editor">{JSON.stringify(initialResource, null, 2)}</pre>
+);
+
+export const ResourceEventStream: SDK['ResourceEventStream'] = ({ resource }) => (
+  <div aria-label="Events">{`Events of ${resource.metadata?.name}`}</div>
+);
+
+const status = (kind: string): SDK['SuccessStatus'] => {
+  const StatusMock: SDK['SuccessStatus'] = ({ title, children }) => (
+    <span data-status={kind}>
+      {title}
+      {children ? <span role="note">{children}</span> : null}
+    </span>
+  );
+  StatusMock.displayName = `${kind} status`;
+  return StatusMock;
+};
+export const SuccessStatus = status('success');
+export const ErrorStatus = status('error');
+export const ProgressStatus = status('progress');
+export const InfoStatus = status('info');

@@ -1,0 +1,31 @@
+import {
+  ErrorStatus,
+  InfoStatus,
+  ProgressStatus,
+  SuccessStatus,
+} from '@openshift-console/dynamic-plugin-sdk';
+import { useTranslation } from 'react-i18next';
+import { findCondition } from '../utils/conditions';
+import type { ManagedClusterModule } from '../utils/model';
+
+/** The MCM's Ready condition as the console's status components show it, with the message in the popover. */
+export const ReadyStatus = ({ mcm }: { mcm: ManagedClusterModule }) => {
+  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const conditions = mcm.status?.conditions;
+  const ready = findCondition(conditions, 'Ready');
+  const progressing = findCondition(conditions, 'Progressing');
+  if (!ready) {
+    return <InfoStatus title={t('Not reported yet')} />;
+  }
+  if (ready.status === 'True') {
+    return <SuccessStatus title={t('Ready')}>{ready.message}</SuccessStatus>;
+  }
+  if (progressing?.status === 'True') {
+    return (
+      <ProgressStatus title={t('Progressing')}>
+        {progressing.message ?? ready.message}
+      </ProgressStatus>
+    );
+  }
+  return <ErrorStatus title={t('Not ready')}>{ready.message}</ErrorStatus>;
+};

@@ -1,0 +1,100 @@
+// The objects the SDK mock's watch hooks serve in a test: a test puts fixture objects (and optionally a
+// load error or a not-yet-loaded state per kind) here before rendering; updates re-render subscribers.
+import type {
+  K8sGroupVersionKind,
+  K8sResourceCommon,
+  Selector,
+  WatchK8sResource,
+} from '@openshift-console/dynamic-plugin-sdk';
+
+type State = {
+  objects: K8sResourceCommon[];
+  errors: Map<string, unknown>;
+  pending: Set<string>;
+};
+
+let state: State = { objects: [], errors: new Map(), pending: new Set() };
+const listeners = new Set<() => void>();
+
+const kindKey = (gvk: K8sGroupVersionKind) => `${gvk.group ?? ''}/${gvk.version}/${gvk.kind}`;
+const objectKey = (o: K8sResourceCommon) => {
+  const [group, version] = (o.apiVersion ?? '').includes('/')
+    ? (o.apiVersion ?? '').split('/')
+    : ['', o.apiVersion ?? ''];
+  return kindKey({ group, version: version ?? '', kind: o.kind ?? '' });
+};
+
+const emit = () => {
+  for (const listener of listeners) listener();
+};
+
+export const fakeCluster = {
+  reset(): void {
+    state = { objects: [], errors: new Map(), pending: new Set() };
+    emit();
+  },
+  set(objects: K8sResourceCommon[]): void {
+    state = { ...state, objects };
+    emit();
+  },
+  failWatch(gvk: K8sGroupVersionKind, error: unknown): void {
+    state.errors.set(kindKey(gvk), error);
+    emit();
+  },
+  holdWatch(gvk: K8sGroupVersionKind): void {
+    state.pending.add(kindKey(gvk));
+    emit();
+  },
+  subscribe(listener: () => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+  /** a snapshot identity that changes whenever the state changes (for useSyncExternalStore) */
+  snapshot(): State {
+    return state;
+  },
+};
+
+const matches = (labels: Record<string, string> | undefined, selector: Selector | undefined) => {
+  if (!selector) return true;
+  const l = labels ?? {};
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => l[k] === v);
+  const byExpressions = (selector.matchExpressions ?? []).every((e) => {
+    switch (e.operator) {
+      case 'Exists':
+        return e.key in l;
+      case 'DoesNotExist':
+        return !(e.key in l);
+      case 'In':
+        return (e.values ?? []).includes(l[e.key] ?? '');
+      case 'NotIn':
+        return !(e.values ?? []).includes(l[e.key] ?? '');
+      default:
+        throw new Error(`fake cluster: selector operator ${e.operator} not supported`);
+    }
+  });
+  return byLabels && byExpressions;
+};
+
+/** What a watch of `resource` sees: [data, loaded, loadError], as the SDK's hook returns it. */
+export const watch = (s: State, resource: WatchK8sResource | null): [unknown, boolean, unknown] => {
+  if (!resource) return [undefined, true, undefined];
+  if (!resource.groupVersionKind) {
+    throw new Error('fake cluster: the plugin must watch by groupVersionKind');
+  }
+  const key = kindKey(resource.groupVersionKind);
+  if (s.errors.has(key)) return [resource.isList ? [] : undefined, true, s.errors.get(key)];
+  if (s.pending.has(key)) return [resource.isList ? [] : undefined, false, undefined];
+  const found = s.objects.filter(
+    (o) =>
+      objectKey(o) === key &&
+      (resource.namespace === undefined || o.metadata?.namespace === resource.namespace) &&
+      (resource.name === undefined || o.metadata?.name === resource.name) &&
+      matches(o.metadata?.labels, resource.selector),
+  );
+  if (resource.isList) return [found, true, undefined];
+  if (found.length === 0) {
+    return [undefined, true, Object.assign(new Error('Not Found'), { code: 404 })];
+  }
+  return [found[0], true, undefined];
+};

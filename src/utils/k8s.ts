@@ -1,0 +1,37 @@
+// How the plugin names the kinds it watches (SDK group/version/kind) and where their console pages live.
+import type { K8sGroupVersionKind } from '@openshift-console/dynamic-plugin-sdk';
+import { CLUSTER_GROUP, MCM_GROUP, MCM_KIND, MCM_PLURAL, MCM_VERSION, WORK_GROUP } from './model';
+
+export const MCM_GVK: K8sGroupVersionKind = {
+  group: MCM_GROUP,
+  version: MCM_VERSION,
+  kind: MCM_KIND,
+};
+export const MANAGED_CLUSTER_GVK: K8sGroupVersionKind = {
+  group: CLUSTER_GROUP,
+  version: 'v1',
+  kind: 'ManagedCluster',
+};
+export const MANIFEST_WORK_GVK: K8sGroupVersionKind = {
+  group: WORK_GROUP,
+  version: 'v1',
+  kind: 'ManifestWork',
+};
+
+/** The console's `group~version~Kind` reference, used in resource page URLs. */
+export const referenceFor = (gvk: K8sGroupVersionKind): string =>
+  [gvk.group ?? 'core', gvk.version, gvk.kind].join('~');
+
+export const mcmListPath = (): string => `/k8s/cluster/${referenceFor(MCM_GVK)}`;
+export const mcmDetailsPath = (name: string): string =>
+  `${mcmListPath()}/${encodeURIComponent(name)}`;
+
+export const KERNEL_MATRIX_PATH = '/kmm-hub/kernel-matrix';
+
+/** Access review attributes for a verb on one MCM (or on the collection when name is omitted). */
+export const mcmAccess = (verb: 'create' | 'update' | 'patch' | 'delete', name?: string) => ({
+  group: MCM_GROUP,
+  resource: MCM_PLURAL,
+  verb,
+  ...(name ? { name } : {}),
+});

@@ -1,0 +1,209 @@
+import { ListPageHeader, ResourceLink } from '@openshift-console/dynamic-plugin-sdk';
+import {
+  Bullseye,
+  FormSelect,
+  FormSelectOption,
+  PageSection,
+  Pagination,
+  SearchInput,
+  Spinner,
+  Toolbar,
+  ToolbarContent,
+  ToolbarItem,
+} from '@patternfly/react-core';
+import { InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { useDeferredValue, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { cellStateText } from '../../components/CellStateIcon';
+import { LoadError } from '../../components/LoadError';
+import { CELL_STATE_URGENCY, type CellState } from '../../utils/fleet-status';
+import { MANAGED_CLUSTER_GVK } from '../../utils/k8s';
+import { viewKernelMatrix } from './kernel-matrix';
+import { MatrixCellView } from './MatrixCellView';
+import { MatrixLegend } from './MatrixLegend';
+import { useKernelMatrix } from './useKernelMatrix';
+
+const KernelMatrixPage = () => {
+  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { matrix, loaded, loadError } = useKernelMatrix();
+  const [mcm, setMcm] = useState<string | undefined>(undefined);
+  const [label, setLabel] = useState('');
+  const [state, setState] = useState<CellState | undefined>(undefined);
+  const [page, setPage] = useState(1);
+  const [perPage, setPerPage] = useState(50);
+  // Typing in the label filter stays responsive while the view of thousands of rows is recomputed.
+  const deferredLabel = useDeferredValue(label);
+
+  const view = useMemo(
+    () => (matrix ? viewKernelMatrix(matrix, { mcm, label: deferredLabel, state }) : undefined),
+    [matrix, mcm, deferredLabel, state],
+  );
+  // Only the visible page is rendered: at most perPage rows x the kernels in view.
+  const visible = view ? view.rows.slice((page - 1) * perPage, page * perPage) : [];
+  const resetPage = () => setPage(1);
+
+  const body = () => {
+    if (loadError) return <LoadError what={t('the kernel matrix')} error={loadError} />;
+    if (!loaded || !matrix || !view) {
+      return (
+        <Bullseye>
+          <Spinner aria-label={t('Loading the kernel matrix')} />
+        </Bullseye>
+      );
+    }
+    if (matrix.mcms.length === 0) {
+      return <p>{t('No ManagedClusterModule exists yet, so no kernel module is rolled out.')}</p>;
+    }
+    if (view.rows.length === 0) return <p>{t('No cluster matches the filters.')}</p>;
+    return (
+      <InnerScrollContainer>
+        <Table aria-label={t('Kernel matrix')} variant="compact" isStickyHeader gridBreakPoint="">
+          <Thead>
+            <Tr>
+              <Th isStickyColumn hasRightBorder>
+                {t('Cluster')}
+              </Th>
+              {view.kernels.map((k) => (
+                <Th key={k} modifier="nowrap">
+                  {k}
+                </Th>
+              ))}
+            </Tr>
+            <Tr>
+              <Th isStickyColumn hasRightBorder>
+                {t('Clusters on kernel / covered / loaded')}
+              </Th>
+              {view.summary.map((s) => (
+                <Th
+                  key={s.kernel}
+                  aria-label={t(
+                    '{{kernel}}: {{clusters}} clusters, {{covered}} covered, {{loaded}} loaded',
+                    {
+                      kernel: s.kernel,
+                      clusters: s.clusters,
+                      covered: s.covered,
+                      loaded: s.loaded,
+                    },
+                  )}
+                >
+                  {s.clusters} / {s.covered} / {s.loaded}
+                </Th>
+              ))}
+            </Tr>
+          </Thead>
+          <Tbody>
+            {visible.map((row) => (
+              <Tr key={row.cluster}>
+                <Th isStickyColumn hasRightBorder>
+                  <ResourceLink groupVersionKind={MANAGED_CLUSTER_GVK} name={row.cluster} />
+                </Th>
+                {row.noClaim ? (
+                  <Td colSpan={view.kernels.length}>
+                    {row.selectedBy > 0
+                      ? cellStateText(t, 'noClaim')
+                      : t('Not selected by any ManagedClusterModule; no kernel claim')}
+                  </Td>
+                ) : (
+                  view.kernels.map((k) => {
+                    const cell = row.cells.get(k);
+                    return (
+                      <Td key={k}>
+                        {cell ? (
+                          <MatrixCellView cluster={row.cluster} kernel={k} cell={cell} />
+                        ) : null}
+                      </Td>
+                    );
+                  })
+                )}
+              </Tr>
+            ))}
+          </Tbody>
+        </Table>
+      </InnerScrollContainer>
+    );
+  };
+
+  return (
+    <>
+      <ListPageHeader
+        title={t('Kernel matrix')}
+        helpText={t(
+          'Clusters against the kernel versions they run: for each, whether the kernel module is loaded, applied, waiting for an image, failed, or has no kernel mapping.',
+        )}
+      />
+      <PageSection>
+        <Toolbar>
+          <ToolbarContent>
+            <ToolbarItem>
+              <FormSelect
+                aria-label={t('ManagedClusterModule')}
+                value={mcm ?? ''}
+                onChange={(_e, value) => {
+                  setMcm(value || undefined);
+                  resetPage();
+                }}
+              >
+                <FormSelectOption value="" label={t('All ManagedClusterModules')} />
+                {(matrix?.mcms ?? []).map((name) => (
+                  <FormSelectOption key={name} value={name} label={name} />
+                ))}
+              </FormSelect>
+            </ToolbarItem>
+            <ToolbarItem>
+              <SearchInput
+                aria-label={t('Filter by cluster label')}
+                placeholder={t('Cluster label, e.g. region=eu')}
+                value={label}
+                onChange={(_e, value) => {
+                  setLabel(value);
+                  resetPage();
+                }}
+                onClear={() => {
+                  setLabel('');
+                  resetPage();
+                }}
+              />
+            </ToolbarItem>
+            <ToolbarItem>
+              <FormSelect
+                aria-label={t('Filter by state')}
+                value={state ?? ''}
+                onChange={(_e, value) => {
+                  setState((value || undefined) as CellState | undefined);
+                  resetPage();
+                }}
+              >
+                <FormSelectOption value="" label={t('Any state')} />
+                {CELL_STATE_URGENCY.map((s) => (
+                  <FormSelectOption key={s} value={s} label={cellStateText(t, s)} />
+                ))}
+              </FormSelect>
+            </ToolbarItem>
+            <ToolbarItem variant="pagination">
+              <Pagination
+                itemCount={view?.rows.length ?? 0}
+                page={page}
+                perPage={perPage}
+                perPageOptions={[
+                  { title: '25', value: 25 },
+                  { title: '50', value: 50 },
+                  { title: '100', value: 100 },
+                ]}
+                onSetPage={(_e, p) => setPage(p)}
+                onPerPageSelect={(_e, pp) => {
+                  setPerPage(pp);
+                  resetPage();
+                }}
+                isCompact
+              />
+            </ToolbarItem>
+          </ToolbarContent>
+        </Toolbar>
+        <MatrixLegend />
+        {body()}
+      </PageSection>
+    </>
+  );
+};
+
+export default KernelMatrixPage;

@@ -1,0 +1,99 @@
+import {
+  HorizontalNav,
+  type NavPage,
+  ResourceIcon,
+  useK8sWatchResource,
+} from '@openshift-console/dynamic-plugin-sdk';
+import {
+  Breadcrumb,
+  BreadcrumbItem,
+  Bullseye,
+  Flex,
+  FlexItem,
+  PageSection,
+  Spinner,
+  Title,
+} from '@patternfly/react-core';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ActionsMenu } from '../../../components/ActionsMenu';
+import { LoadError } from '../../../components/LoadError';
+import { ReadyStatus } from '../../../components/ReadyStatus';
+import { MCM_GVK, mcmListPath } from '../../../utils/k8s';
+import type { ManagedClusterModule } from '../../../utils/model';
+import { useManagedClusterModuleActions } from '../hooks/useManagedClusterModuleActions';
+import { McmContext } from './McmContext';
+import { DetailsTab } from './tabs/DetailsTab';
+import { EventsTab } from './tabs/EventsTab';
+import { FleetStatusTab } from './tabs/FleetStatusTab';
+import { YAMLTab } from './tabs/YAMLTab';
+
+const Header = ({ mcm }: { mcm: ManagedClusterModule }) => {
+  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const [actions] = useManagedClusterModuleActions(mcm);
+  return (
+    <PageSection>
+      <Breadcrumb>
+        <BreadcrumbItem>
+          <Link to={mcmListPath()}>{t('ManagedClusterModules')}</Link>
+        </BreadcrumbItem>
+        <BreadcrumbItem isActive>{t('ManagedClusterModule details')}</BreadcrumbItem>
+      </Breadcrumb>
+      <Flex justifyContent={{ default: 'justifyContentSpaceBetween' }}>
+        <FlexItem>
+          <Title headingLevel="h1">
+            <ResourceIcon groupVersionKind={MCM_GVK} /> {mcm.metadata.name}{' '}
+            <ReadyStatus mcm={mcm} />
+          </Title>
+        </FlexItem>
+        <FlexItem>
+          <ActionsMenu actions={actions} variant="button" label={t('Actions')} />
+        </FlexItem>
+      </Flex>
+    </PageSection>
+  );
+};
+
+/** Console passes `name` to resource details pages; the route parameter is the fallback. */
+const ManagedClusterModuleDetailsPage = ({ name: nameProp }: { name?: string }) => {
+  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const params = useParams();
+  const name = nameProp ?? params.name ?? '';
+  const [mcm, loaded, loadError] = useK8sWatchResource<ManagedClusterModule>({
+    groupVersionKind: MCM_GVK,
+    name,
+  });
+  const pages = useMemo<NavPage[]>(
+    () => [
+      { href: '', name: t('Details'), component: DetailsTab },
+      { href: 'yaml', name: t('YAML'), component: YAMLTab },
+      { href: 'fleet-status', name: t('Fleet status'), component: FleetStatusTab },
+      { href: 'events', name: t('Events'), component: EventsTab },
+    ],
+    [t],
+  );
+
+  if (loadError) {
+    return (
+      <PageSection>
+        <LoadError what={t('ManagedClusterModule {{name}}', { name })} error={loadError} />
+      </PageSection>
+    );
+  }
+  if (!loaded || !mcm) {
+    return (
+      <Bullseye>
+        <Spinner aria-label={t('Loading ManagedClusterModule')} />
+      </Bullseye>
+    );
+  }
+  return (
+    <McmContext.Provider value={mcm}>
+      <Header mcm={mcm} />
+      <HorizontalNav resource={mcm} pages={pages} />
+    </McmContext.Provider>
+  );
+};
+
+export default ManagedClusterModuleDetailsPage;

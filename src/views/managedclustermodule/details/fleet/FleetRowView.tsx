@@ -1,0 +1,90 @@
+import { ResourceLink, Timestamp } from '@openshift-console/dynamic-plugin-sdk';
+import { Label, List, ListItem } from '@patternfly/react-core';
+import { Td, Tr } from '@patternfly/react-table';
+import { useTranslation } from 'react-i18next';
+import { CellStateIcon, cellStateText } from '../../../../components/CellStateIcon';
+import { ImageStateLabel } from '../../../../components/ImageStateLabel';
+import type { KernelStatus } from '../../../../utils/fleet-status';
+import type { PluginT } from '../../../../utils/i18n';
+import { MANAGED_CLUSTER_GVK } from '../../../../utils/k8s';
+import type { FleetRow } from './fleet-rows';
+
+const conditionText = (t: PluginT, status: 'True' | 'False' | 'Unknown' | undefined) =>
+  status === 'True' ? t('Yes') : status === 'False' ? t('No') : t('Not reported');
+
+const KernelLine = ({ k }: { k: KernelStatus }) => {
+  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  return (
+    <ListItem>
+      <CellStateIcon state={k.state} label={cellStateText(t, k.state)} /> <code>{k.kernel}</code>{' '}
+      {k.resolution.kind === 'unmapped' ? (
+        t('no kernel mapping')
+      ) : k.resolution.kind === 'error' ? (
+        k.resolution.error
+      ) : (
+        <>
+          {k.imageState ? <ImageStateLabel state={k.imageState} /> : null}{' '}
+          <Label isCompact color={k.sent ? 'green' : 'grey'}>
+            {k.sent ? t('mapping sent') : t('mapping not sent')}
+          </Label>
+        </>
+      )}
+    </ListItem>
+  );
+};
+
+export const FleetRowView = ({ row }: { row: FleetRow }) => {
+  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const loaded = row.work?.feedback.moduleLoader ?? row.work?.feedback.devicePlugin;
+  return (
+    <Tr>
+      <Td dataLabel={t('Cluster')}>
+        <ResourceLink groupVersionKind={MANAGED_CLUSTER_GVK} name={row.cluster} />
+      </Td>
+      <Td dataLabel={t('Availability')}>
+        {row.available === 'True'
+          ? t('Available')
+          : row.available === 'False'
+            ? t('Unavailable')
+            : t('Unknown')}
+      </Td>
+      <Td dataLabel={t('Kernels')}>
+        {row.skipped === 'NoKernelClaim' ? (
+          t(
+            'Skipped: the cluster has no kernel-versions claim (KMM not installed in managed mode, or not reported yet).',
+          )
+        ) : (
+          <>
+            {row.skipped === 'NoKernelMapping' ? (
+              <div>{t('Skipped: no kernel mapping matches any kernel of this cluster.')}</div>
+            ) : null}
+            <List isPlain aria-label={t('Kernels of {{cluster}}', { cluster: row.cluster })}>
+              {row.kernels?.map((k) => (
+                <KernelLine key={k.kernel} k={k} />
+              ))}
+            </List>
+          </>
+        )}
+      </Td>
+      <Td dataLabel={t('ManifestWork')}>
+        {row.work
+          ? t('Applied: {{applied}}, Available: {{available}}', {
+              applied: conditionText(t, row.work.applied),
+              available: conditionText(t, row.work.available),
+            })
+          : t('None')}
+      </Td>
+      <Td dataLabel={t('Module loaded')}>
+        {loaded
+          ? t('{{available}} of {{desired}} nodes', {
+              available: loaded.availableNumber,
+              desired: loaded.desiredNumber,
+            })
+          : '-'}
+      </Td>
+      <Td dataLabel={t('Last change')}>
+        <Timestamp timestamp={row.workUpdated} />
+      </Td>
+    </Tr>
+  );
+};

@@ -1,0 +1,111 @@
+import { Timestamp } from '@openshift-console/dynamic-plugin-sdk';
+import {
+  DescriptionList,
+  DescriptionListDescription,
+  DescriptionListGroup,
+  DescriptionListTerm,
+  Label,
+  LabelGroup,
+  PageSection,
+  Stack,
+  StackItem,
+  Title,
+} from '@patternfly/react-core';
+import { type ReactNode, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ConditionsTable } from '../../../../components/ConditionsTable';
+import { SelectorLabels } from '../../../../components/SelectorLabels';
+import { validateManagedClusterModule } from '../../../../utils/model';
+import { useMcm } from '../McmContext';
+import { ImagesTable } from './ImagesTable';
+import { KernelMappingsTable } from './KernelMappingsTable';
+import { ValidationProblems } from './ValidationProblems';
+
+const Item = ({ term, children }: { term: string; children: ReactNode }) => (
+  <DescriptionListGroup>
+    <DescriptionListTerm>{term}</DescriptionListTerm>
+    <DescriptionListDescription>{children}</DescriptionListDescription>
+  </DescriptionListGroup>
+);
+
+export const DetailsTab = () => {
+  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const mcm = useMcm();
+  const problems = useMemo(() => validateManagedClusterModule(mcm), [mcm]);
+  const moduleSpec = mcm.spec?.moduleSpec;
+  const container = moduleSpec?.moduleLoader?.container;
+  const mappings = container?.kernelMappings ?? [];
+  const yes = t('Yes');
+  const no = t('No');
+  const labels = Object.entries(mcm.metadata.labels ?? {});
+
+  return (
+    <PageSection>
+      <Stack hasGutter>
+        <StackItem>
+          <ValidationProblems problems={problems} />
+        </StackItem>
+        <StackItem>
+          <Title headingLevel="h2">{t('ManagedClusterModule details')}</Title>
+          <DescriptionList columnModifier={{ default: '2Col' }}>
+            <Item term={t('Name')}>{mcm.metadata.name}</Item>
+            <Item term={t('Created')}>
+              <Timestamp timestamp={mcm.metadata.creationTimestamp} />
+            </Item>
+            <Item term={t('Labels')}>
+              {labels.length ? (
+                <LabelGroup aria-label={t('Labels')}>
+                  {labels.map(([k, v]) => (
+                    <Label key={k} isCompact>
+                      {k}={v}
+                    </Label>
+                  ))}
+                </LabelGroup>
+              ) : (
+                t('No labels')
+              )}
+            </Item>
+            <Item term={t('Cluster selector')}>
+              <SelectorLabels selector={mcm.spec?.selector} />
+            </Item>
+            <Item term={t('Spoke namespace')}>{mcm.spec?.spokeNamespace}</Item>
+            <Item term={t('Node selector')}>
+              <SelectorLabels selector={moduleSpec?.selector} />
+            </Item>
+            <Item term={t('Kernel module')}>
+              {container?.modprobe?.moduleName ?? t('None (device plugin only)')}
+            </Item>
+            <Item term={t('Default image')}>{container?.containerImage ?? '-'}</Item>
+            <Item term={t('Build configured')}>
+              {container?.build || mappings.some((m) => m.build) ? yes : no}
+            </Item>
+            <Item term={t('Sign configured')}>
+              {container?.sign || mappings.some((m) => m.sign) ? yes : no}
+            </Item>
+            <Item term={t('Device plugin')}>
+              {moduleSpec?.devicePlugin?.container?.image ?? t('None')}
+            </Item>
+            <Item term={t('Observed generation')}>
+              {t('{{observed}} of {{generation}}', {
+                observed: mcm.status?.observedGeneration ?? '-',
+                generation: mcm.metadata.generation ?? '-',
+              })}
+            </Item>
+          </DescriptionList>
+        </StackItem>
+        <StackItem>
+          <Title headingLevel="h2">{t('Kernel mappings')}</Title>
+          <KernelMappingsTable container={container} />
+        </StackItem>
+        <StackItem>
+          <Title headingLevel="h2">{t('Images')}</Title>
+          <ImagesTable images={mcm.status?.images} />
+        </StackItem>
+        <StackItem>
+          <Title headingLevel="h2">{t('Conditions')}</Title>
+          <ConditionsTable conditions={mcm.status?.conditions} />
+        </StackItem>
+      </Stack>
+    </PageSection>
+  );
+};

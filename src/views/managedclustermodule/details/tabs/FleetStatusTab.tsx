@@ -1,0 +1,125 @@
+import {
+  Bullseye,
+  FormSelect,
+  FormSelectOption,
+  PageSection,
+  Pagination,
+  Spinner,
+  Switch,
+  Toolbar,
+  ToolbarContent,
+  ToolbarItem,
+} from '@patternfly/react-core';
+import { Table, Tbody, Th, Thead, Tr } from '@patternfly/react-table';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LoadError } from '../../../../components/LoadError';
+import { filterFleetRows, fleetKernels, summarizeFleet } from '../fleet/fleet-rows';
+import { FleetRowView } from '../fleet/FleetRowView';
+import { FleetSummaryView } from '../fleet/FleetSummaryView';
+import { useFleetStatus } from '../fleet/useFleetStatus';
+import { useMcm } from '../McmContext';
+
+export const FleetStatusTab = () => {
+  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const mcm = useMcm();
+  const { rows, loaded, loadError } = useFleetStatus(mcm);
+  const [problemsOnly, setProblemsOnly] = useState(false);
+  const [kernel, setKernel] = useState<string | undefined>(undefined);
+  const [page, setPage] = useState(1);
+  const [perPage, setPerPage] = useState(50);
+
+  const summary = useMemo(() => summarizeFleet(rows), [rows]);
+  const kernels = useMemo(() => fleetKernels(rows), [rows]);
+  const filtered = useMemo(
+    () => filterFleetRows(rows, { problemsOnly, kernel }),
+    [rows, problemsOnly, kernel],
+  );
+  const visible = filtered.slice((page - 1) * perPage, page * perPage);
+
+  if (loadError) {
+    return (
+      <PageSection>
+        <LoadError what={t('the fleet status')} error={loadError} />
+      </PageSection>
+    );
+  }
+  if (!loaded) {
+    return (
+      <Bullseye>
+        <Spinner aria-label={t('Loading the fleet status')} />
+      </Bullseye>
+    );
+  }
+  return (
+    <PageSection>
+      <FleetSummaryView summary={summary} />
+      <Toolbar>
+        <ToolbarContent>
+          <ToolbarItem>
+            <Switch
+              id="kmm-hub-problems-only"
+              label={t('Problem clusters only')}
+              isChecked={problemsOnly}
+              onChange={(_e, checked) => {
+                setProblemsOnly(checked);
+                setPage(1);
+              }}
+            />
+          </ToolbarItem>
+          <ToolbarItem>
+            <FormSelect
+              aria-label={t('Filter by kernel')}
+              value={kernel ?? ''}
+              onChange={(_e, value) => {
+                setKernel(value || undefined);
+                setPage(1);
+              }}
+            >
+              <FormSelectOption value="" label={t('All kernels')} />
+              {kernels.map((k) => (
+                <FormSelectOption key={k} value={k} label={k} />
+              ))}
+            </FormSelect>
+          </ToolbarItem>
+          <ToolbarItem variant="pagination">
+            <Pagination
+              itemCount={filtered.length}
+              page={page}
+              perPage={perPage}
+              onSetPage={(_e, p) => setPage(p)}
+              onPerPageSelect={(_e, pp) => {
+                setPerPage(pp);
+                setPage(1);
+              }}
+              isCompact
+            />
+          </ToolbarItem>
+        </ToolbarContent>
+      </Toolbar>
+      {rows.length === 0 ? (
+        <p>{t('The cluster selector selects no ManagedCluster.')}</p>
+      ) : filtered.length === 0 ? (
+        <p>{t('No cluster matches the filters.')}</p>
+      ) : (
+        <Table aria-label={t('Fleet status')} variant="compact">
+          <Thead>
+            <Tr>
+              <Th>{t('Cluster')}</Th>
+              <Th>{t('Availability')}</Th>
+              <Th>{t('Kernels')}</Th>
+              <Th>{t('ManifestWork')}</Th>
+              <Th>{t('Module loaded')}</Th>
+              <Th>{t('Last change')}</Th>
+            </Tr>
+          </Thead>
+          <Tbody>
+            {visible.map((row) => (
+              <FleetRowView key={row.cluster} row={row} />
+            ))}
+          </Tbody>
+        </Table>
+      )}
+    </PageSection>
+  );
+};

@@ -1,0 +1,55 @@
+import { Timestamp } from '@openshift-console/dynamic-plugin-sdk';
+import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { useTranslation } from 'react-i18next';
+import { ImageStateLabel } from '../../../../components/ImageStateLabel';
+import type { ImageStatus } from '../../../../utils/model';
+
+/** status.images as the controller reports them: one row per distinct image of this MCM. */
+export const ImagesTable = ({ images }: { images: ImageStatus[] | undefined }) => {
+  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  if (!images?.length) {
+    return <p>{t('The controller has not reported any image yet.')}</p>;
+  }
+  return (
+    <Table aria-label={t('Images')} variant="compact">
+      <Thead>
+        <Tr>
+          <Th>{t('Image')}</Th>
+          <Th>{t('Kernels')}</Th>
+          <Th>{t('Clusters')}</Th>
+          <Th>{t('State')}</Th>
+          <Th>{t('Build / sign')}</Th>
+          <Th>{t('Message')}</Th>
+          <Th>{t('Updated')}</Th>
+        </Tr>
+      </Thead>
+      <Tbody>
+        {images.map((image) => (
+          <Tr key={image.image}>
+            <Td dataLabel={t('Image')} modifier="breakWord">
+              {image.image}
+              {image.digest ? <div>{image.digest}</div> : null}
+            </Td>
+            <Td dataLabel={t('Kernels')}>{image.kernelVersions.join(', ')}</Td>
+            <Td dataLabel={t('Clusters')}>{image.clusters}</Td>
+            <Td dataLabel={t('State')}>
+              <ImageStateLabel state={image.state} />
+            </Td>
+            <Td dataLabel={t('Build / sign')}>
+              {[image.build ? t('build') : null, image.sign ? t('sign') : null]
+                .filter(Boolean)
+                .join(', ') || '-'}
+            </Td>
+            <Td dataLabel={t('Message')}>
+              {image.reason ? `${image.reason}: ` : ''}
+              {image.message ?? ''}
+            </Td>
+            <Td dataLabel={t('Updated')}>
+              <Timestamp timestamp={image.lastTransitionTime} />
+            </Td>
+          </Tr>
+        ))}
+      </Tbody>
+    </Table>
+  );
+};

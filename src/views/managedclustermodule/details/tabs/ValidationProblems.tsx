@@ -1,0 +1,29 @@
+import { Alert, List, ListItem } from '@patternfly/react-core';
+import { useTranslation } from 'react-i18next';
+import type { ValidationProblem } from '../../../../utils/model';
+
+/**
+ * What the controller will reject, computed in the browser by the same model the controller uses, so a person
+ * sees the problem (and the field to fix) before the controller reports it.
+ */
+export const ValidationProblems = ({ problems }: { problems: ValidationProblem[] }) => {
+  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  if (problems.length === 0) return null;
+  return (
+    <Alert
+      variant="danger"
+      isInline
+      title={t('The controller will reject this ManagedClusterModule. Problems: {{number}}', {
+        number: problems.length,
+      })}
+    >
+      <List aria-label={t('Validation problems')}>
+        {problems.map((p) => (
+          <ListItem key={`${p.field}: ${p.message}`}>
+            <code>{p.field}</code>: {p.message}
+          </ListItem>
+        ))}
+      </List>
+    </Alert>
+  );
+};

@@ -1,0 +1,4 @@
+import { ResourceYAMLEditor } from '@openshift-console/dynamic-plugin-sdk';
+import { useMcm } from '../McmContext';
+
+export const YAMLTab = () => <ResourceYAMLEditor initialResource={useMcm()} />;

@@ -1,0 +1,70 @@
+import {
+  ListPageBody,
+  ListPageCreate,
+  ListPageFilter,
+  ListPageHeader,
+  useK8sWatchResource,
+  useListPageFilter,
+} from '@openshift-console/dynamic-plugin-sdk';
+import { Bullseye, Spinner } from '@patternfly/react-core';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LoadError } from '../../../components/LoadError';
+import { MCM_GVK } from '../../../utils/k8s';
+import type { ManagedClusterModule } from '../../../utils/model';
+import { ManagedClusterModuleTable } from './ManagedClusterModuleTable';
+import { NoManagedClusterModules } from './NoManagedClusterModules';
+import { type SortColumn, sortMCMs } from './sort';
+
+const ManagedClusterModuleListPage = () => {
+  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const [mcms, loaded, loadError] = useK8sWatchResource<ManagedClusterModule[]>({
+    groupVersionKind: MCM_GVK,
+    isList: true,
+  });
+  const [data, filtered, onFilterChange] = useListPageFilter(mcms ?? []);
+  const [sort, setSort] = useState<{ column: SortColumn; direction: 'asc' | 'desc' }>({
+    column: 'name',
+    direction: 'asc',
+  });
+  const rows = useMemo(
+    () => sortMCMs(filtered, sort.column, sort.direction),
+    [filtered, sort.column, sort.direction],
+  );
+
+  const body = () => {
+    if (loadError) return <LoadError what={t('ManagedClusterModules')} error={loadError} />;
+    if (!loaded) {
+      return (
+        <Bullseye>
+          <Spinner aria-label={t('Loading ManagedClusterModules')} />
+        </Bullseye>
+      );
+    }
+    if (data.length === 0) return <NoManagedClusterModules />;
+    return (
+      <>
+        <ListPageFilter data={data} loaded={loaded} onFilterChange={onFilterChange} />
+        <ManagedClusterModuleTable mcms={rows} sort={sort} onSort={setSort} />
+      </>
+    );
+  };
+
+  return (
+    <>
+      <ListPageHeader
+        title={t('ManagedClusterModules')}
+        helpText={t(
+          'Kernel modules rolled out to the clusters of the fleet, one image per kernel version.',
+        )}
+      >
+        <ListPageCreate groupVersionKind={MCM_GVK}>
+          {t('Create ManagedClusterModule')}
+        </ListPageCreate>
+      </ListPageHeader>
+      <ListPageBody>{body()}</ListPageBody>
+    </>
+  );
+};
+
+export default ManagedClusterModuleListPage;
