@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerPlanCommand } from './cli/plan';
+import { registerRunCommand } from './cli/run';
 import { EXIT_USAGE } from './cli/exit-codes';
 
 // The kmm-hub-controller command line. Each subcommand is its own module under cli/ exporting a
@@ -13,6 +14,7 @@ function buildProgram(): Command {
     .exitOverride()
     .showSuggestionAfterError(false);
   registerPlanCommand(program);
+  registerRunCommand(program);
   return program;
 }
 

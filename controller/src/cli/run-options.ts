@@ -64,14 +64,14 @@ export function runOptions(): Option[] {
   return [
     option(
       '--kubeconfig <path>',
-      'kubeconfig file (several separated by ":" as in KUBECONFIG)',
+      'kubeconfig file, several separated by ":" as in KUBECONFIG ' +
+        '(default: the in-cluster service account, else ~/.kube/config)',
       'KUBECONFIG',
       undefined,
-      undefined,
-    ).default(undefined, 'in-cluster service account, else ~/.kube/config'),
+    ),
     option(
       '--namespace <name>',
-      "the controller's namespace (Lease, Events unless --events-namespace)",
+      "the controller's namespace: where its leader Lease lives",
       'OPERATOR_NAMESPACE',
       parseNamespace,
       'kmm-hub',
@@ -129,10 +129,10 @@ export function runOptions(): Option[] {
     ),
     option(
       '--leader-election-namespace <name>',
-      'namespace of the Lease',
+      'namespace of the Lease (default: the --namespace value)',
       'KMM_HUB_LEADER_ELECTION_NAMESPACE',
       parseNamespace,
-    ).default(undefined, 'the --namespace value'),
+    ),
     option(
       '--leader-election-lease-duration <duration>',
       'how long a standby waits after the last renewal before taking over',
@@ -157,10 +157,15 @@ export function runOptions(): Option[] {
       2000,
       '2s',
     ),
-    option('--identity <id>', "this replica's name in the Lease", 'POD_NAME', (v) => {
-      if (v.trim() === '') throw new Error('the identity must not be empty');
-      return v;
-    }).default(undefined, '<hostname>_<random uuid>'),
+    option(
+      '--identity <id>',
+      "this replica's name in the Lease and in its Events (default: <hostname>_<random uuid>)",
+      'POD_NAME',
+      (v) => {
+        if (v.trim() === '') throw new Error('the identity must not be empty');
+        return v;
+      },
+    ),
     option(
       '--shutdown-timeout <duration>',
       'on SIGTERM, how long reconciles in progress may take to finish',

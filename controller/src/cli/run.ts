@@ -1,7 +1,8 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { Controller } from '../controller';
 import { loadKubeConfig } from '../kube/kubeconfig';
 import { createLogger } from '../logging';
+import { EXIT_USAGE } from './exit-codes';
 import { runOptions, toConfig, type RunOptions } from './run-options';
 
 /**
@@ -9,9 +10,14 @@ import { runOptions, toConfig, type RunOptions } from './run-options';
  * stops gracefully (reconciles in hand finish, the Lease is released, informers and the HTTP server close) and
  * exits 0. A configuration error exits 2 with one line on stderr; a failure to start exits 1.
  */
-export function runCommand(): Command {
-  const cmd = new Command('run')
-    .description('run the hub controller: ManagedClusterModules to ManifestWorks across the fleet')
+export function registerRunCommand(program: Command): void {
+  // command() (not addCommand) so that run inherits the program's exitOverride: a bad flag exits 2.
+  const cmd = program
+    .command('run', { isDefault: true })
+    .description(
+      'run the hub controller (the default command): ManagedClusterModules to ManifestWorks across the fleet. ' +
+        'Every flag can also be set through the environment variable named in its description.',
+    )
     .showHelpAfterError(
       '(run with --help for every flag, its environment variable and its default)',
     );
@@ -24,7 +30,7 @@ export function runCommand(): Command {
       process.stderr.write(
         `kmm-hub-controller run: ${error instanceof Error ? error.message : String(error)}\n`,
       );
-      process.exit(2);
+      process.exit(EXIT_USAGE);
     }
     const logger = createLogger(config.logLevel);
     let controller: Controller;
@@ -63,5 +69,4 @@ export function runCommand(): Command {
     // Keep-alive sockets of the HTTP client may hold the event loop for a while; the work is done.
     process.exit(0);
   });
-  return cmd;
 }

@@ -1,0 +1,274 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ControllerConfig } from './config';
+import { EventRecorder } from './events/event-recorder';
+import { startHealthServer, type HealthServer } from './http/health-server';
+import { InterimImageStates, type ImageStates } from './images/image-states';
+import { Informer } from './kube/informer';
+import { MANAGED_CLUSTER_RESOURCE, MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from './kube/resources';
+import { WriteGate } from './kube/write-gate';
+import { AlwaysLeader, LeaseLeaderElector, type Leadership } from './leader/leader-elector';
+import type { Logger } from './logging';
+import { createMetrics, type ControllerMetrics } from './metrics';
+import { MCM_NAME_LABEL } from './model/constants';
+import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
+import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
+import { MCM_INDEX, MCMReconciler } from './reconcile/reconciler';
+import { mcmOfWork, mcmsForClusterChange } from './triggers';
+
+export interface ControllerOptions {
+  config: ControllerConfig;
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  metrics?: ControllerMetrics;
+  imageStates?: ImageStates;
+}
+
+/** The informers the reconciler reads from; MCM_INDEX finds an MCM's ManifestWorks without a scan. */
+export interface Caches {
+  mcms: Informer<ManagedClusterModule>;
+  clusters: Informer<ManagedCluster>;
+  works: Informer<ManifestWork>;
+}
+
+/**
+ * The running controller: informers feed a work queue keyed by MCM name; while this replica leads, workers
+ * reconcile queued MCMs; /healthz, /readyz and /metrics report on it. `stop()` is the graceful shutdown.
+ */
+export class Controller {
+  readonly caches: Caches;
+  readonly queue: WorkQueue;
+  readonly leadership: Leadership;
+  readonly metrics: ControllerMetrics;
+  readonly events: EventRecorder;
+  readonly reconciler: MCMReconciler;
+  private health?: HealthServer;
+  private processor?: Processor;
+  private processorStopping?: Promise<void>;
+  private resyncTimer?: NodeJS.Timeout;
+  private unsubscribeImages?: () => void;
+  private stopping = false;
+  private readonly log: Logger;
+  private readonly imageStates: ImageStates;
+
+  private constructor(private readonly options: ControllerOptions) {
+    const { config, kubeConfig, logger } = options;
+    this.log = logger;
+    this.metrics = options.metrics ?? createMetrics();
+    this.imageStates = options.imageStates ?? new InterimImageStates();
+    this.leadership = config.leaderElection.enabled
+      ? new LeaseLeaderElector(kubeConfig, config.leaderElection, logger)
+      : new AlwaysLeader(config.leaderElection.identity);
+    const common = { kubeConfig, logger, metrics: this.metrics };
+    this.caches = {
+      mcms: new Informer<ManagedClusterModule>({ ...common, resource: MCM_RESOURCE }),
+      clusters: new Informer<ManagedCluster>({ ...common, resource: MANAGED_CLUSTER_RESOURCE }),
+      // Only kmm-hub's own ManifestWorks: other controllers' ManifestWorks are none of its business.
+      works: new Informer<ManifestWork>({
+        ...common,
+        resource: MANIFEST_WORK_RESOURCE,
+        labelSelector: MCM_NAME_LABEL,
+      }),
+    };
+    this.caches.works.store.addIndex(MCM_INDEX, (w) => {
+      const mcm = mcmOfWork(w);
+      return mcm ? [mcm] : [];
+    });
+    this.queue = new WorkQueue({
+      onDepthChange: (depth) => this.metrics.queueDepth.set(depth),
+      onError: (key, error, retryInMs) =>
+        this.log.warn({ mcm: key, err: error, retryInMs }, 'reconcile failed; retrying'),
+    });
+    const gate = new WriteGate(this.leadership, this.metrics);
+    this.events = new EventRecorder({
+      kubeConfig,
+      gate,
+      logger,
+      namespace: config.eventsNamespace,
+      reportingController: 'kmm-hub-controller',
+      reportingInstance: config.leaderElection.identity,
+    });
+    this.reconciler = new MCMReconciler({
+      kubeConfig,
+      caches: this.caches,
+      gate,
+      events: this.events,
+      imageStates: this.imageStates,
+      metrics: this.metrics,
+      logger,
+      writeConcurrency: config.writeConcurrency,
+    });
+    this.wireTriggers();
+  }
+
+  static async start(options: ControllerOptions): Promise<Controller> {
+    const c = new Controller(options);
+    await c.startAll();
+    return c;
+  }
+
+  /** Address of the /healthz, /readyz and /metrics server. */
+  get httpUrl(): string {
+    return this.health?.url ?? '';
+  }
+
+  get synced(): boolean {
+    return Object.values(this.caches).every((i) => i.hasSynced);
+  }
+
+  private async startAll(): Promise<void> {
+    const { config } = this.options;
+    this.health = await startHealthServer({
+      host: config.httpAddress.host,
+      port: config.httpAddress.port,
+      registry: this.metrics.registry,
+      liveness: [{ name: 'ping', check: () => ({ ok: true, message: 'ok' }) }],
+      readiness: [
+        {
+          name: 'informers',
+          check: () => {
+            const pending = Object.values(this.caches)
+              .filter((i) => !i.hasSynced)
+              .map((i) => i.resource);
+            return pending.length === 0
+              ? { ok: true, message: 'ok' }
+              : { ok: false, message: `not synced yet: ${pending.join(', ')}` };
+          },
+        },
+        {
+          name: 'leader-election',
+          check: () => ({
+            ok: !this.stopping,
+            message: this.stopping
+              ? 'shutting down'
+              : this.leadership.isLeader
+                ? 'leader'
+                : 'standby',
+          }),
+        },
+      ],
+    });
+    this.log.info({ url: this.health.url }, 'serving /healthz, /readyz and /metrics');
+    for (const informer of Object.values(this.caches)) informer.start();
+    this.unsubscribeImages = this.imageStates.onChange((names) =>
+      names.forEach((n) => this.queue.add(n)),
+    );
+    // Caches first, then the Lease: a replica that takes the lead must already know the world.
+    void Promise.all(Object.values(this.caches).map((i) => i.whenSynced())).then(() => {
+      if (this.stopping) return;
+      this.log.info(
+        {
+          mcms: this.caches.mcms.store.size,
+          clusters: this.caches.clusters.store.size,
+          manifestWorks: this.caches.works.store.size,
+        },
+        'caches synced',
+      );
+      this.leadership.start({
+        onStartedLeading: () => this.startProcessing(),
+        onStoppedLeading: () => this.stopProcessing(),
+      });
+    });
+  }
+
+  private wireTriggers(): void {
+    const { mcms, clusters, works } = this.caches;
+    const add = (name: string | undefined): void => {
+      if (name) this.queue.add(name);
+    };
+    mcms.on({
+      add: (m) => add(m.metadata.name),
+      update: (_, m) => add(m.metadata.name),
+      delete: (m) => add(m.metadata.name),
+    });
+    clusters.on({
+      add: (c) => mcmsForClusterChange(mcms.store.list(), undefined, c).forEach(add),
+      update: (o, c) => mcmsForClusterChange(mcms.store.list(), o, c).forEach(add),
+      delete: (c) => mcmsForClusterChange(mcms.store.list(), c, undefined).forEach(add),
+    });
+    works.on({
+      add: (w) => add(mcmOfWork(w)),
+      update: (o, w) => {
+        add(mcmOfWork(o));
+        add(mcmOfWork(w));
+      },
+      delete: (w) => add(mcmOfWork(w)),
+    });
+  }
+
+  private enqueueAll(): void {
+    for (const name of this.caches.mcms.store.keys()) this.queue.add(name);
+    // ManifestWorks whose MCM is gone (deleted while no controller ran): their reconcile cleans them up.
+    for (const name of this.caches.works.store.indexValues(MCM_INDEX)) this.queue.add(name);
+  }
+
+  private startProcessing(): void {
+    if (this.stopping) return;
+    this.metrics.leader.set(1);
+    const start = (): void => {
+      if (this.stopping || !this.leadership.isLeader || this.processor) return;
+      this.enqueueAll();
+      this.processor = this.queue.process(
+        (key): Promise<HandlerResult | void> => this.reconciler.reconcile(key),
+        this.options.config.concurrency,
+      );
+      this.scheduleResync();
+    };
+    // A previous term's workers may still be finishing; begin once they have.
+    if (this.processorStopping) void this.processorStopping.then(start);
+    else start();
+  }
+
+  private stopProcessing(): Promise<void> {
+    this.metrics.leader.set(0);
+    clearTimeout(this.resyncTimer);
+    const processor = this.processor;
+    this.processor = undefined;
+    if (!processor) return this.processorStopping ?? Promise.resolve();
+    const stopping = processor.stop().finally(() => {
+      if (this.processorStopping === stopping) this.processorStopping = undefined;
+    });
+    this.processorStopping = stopping;
+    return stopping;
+  }
+
+  /** Every MCM again after the resync period (jittered by up to 10%), from the cache: no API reads. */
+  private scheduleResync(): void {
+    const period = this.options.config.resyncPeriodMs;
+    this.resyncTimer = setTimeout(
+      () => {
+        if (!this.processor) return;
+        this.enqueueAll();
+        this.scheduleResync();
+      },
+      Math.round(period * (1 + Math.random() * 0.1)),
+    );
+    this.resyncTimer.unref();
+  }
+
+  /**
+   * Graceful stop: readiness fails, workers finish the MCMs in hand (bounded by the shutdown timeout), the Lease
+   * is released, informers stop, then the HTTP server closes.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log.info('shutting down');
+    const timeout = this.options.config.shutdownTimeoutMs;
+    const drained = await Promise.race([
+      this.stopProcessing().then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeout).unref()),
+    ]);
+    if (!drained)
+      this.log.warn({ timeoutMs: timeout }, 'reconciles still running at the shutdown timeout');
+    this.queue.close();
+    await this.leadership.stop();
+    this.unsubscribeImages?.();
+    await Promise.all([
+      ...Object.values(this.caches).map((i) => i.stop()),
+      this.events.stop(),
+      this.imageStates.stop(),
+    ]);
+    await this.health?.close();
+    this.log.info('stopped');
+  }
+}

@@ -1,0 +1,415 @@
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { Caches } from '../controller';
+import type { EventRecorder } from '../events/event-recorder';
+import type { ImageStates } from '../images/image-states';
+import { apiFailure, isNotFound } from '../kube/api-errors';
+import { MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from '../kube/resources';
+import { NotLeaderError, type WriteGate } from '../kube/write-gate';
+import type { Logger } from '../logging';
+import type { ControllerMetrics } from '../metrics';
+import {
+  MCM_API_VERSION,
+  MCM_KIND,
+  MCM_NAME_LABEL,
+  planManagedClusterModule,
+  workState,
+  type ManagedClusterModule,
+  type ManagedClusterModuleStatus,
+  type ManifestWork,
+  type McmPlan,
+} from '../model';
+import type { HandlerResult } from '../queue/work-queue';
+import { DEGRADED, READY, Reasons } from './conditions';
+import { settleAll } from './pool';
+import {
+  imageStatuses,
+  invalidStatus,
+  rolloutStatus,
+  statusFacts,
+  statusUnchanged,
+} from './status';
+import { count, nameList } from './summary';
+import { workChanges, type WorkChanges } from './work-changes';
+
+/** Index of the works informer: ManifestWorks by the MCM named in their label. */
+export const MCM_INDEX = 'mcm';
+
+export interface ReconcilerDeps {
+  kubeConfig: KubeConfig;
+  caches: Caches;
+  gate: WriteGate;
+  events: EventRecorder;
+  imageStates: ImageStates;
+  metrics: ControllerMetrics;
+  logger: Logger;
+  /** API writes in flight at once within one reconcile */
+  writeConcurrency: number;
+  now?: () => Date;
+}
+
+type Verb = 'create' | 'update' | 'delete';
+
+interface WriteOutcome {
+  done: Record<Verb, string[]>;
+  failed: { verb: Verb; cluster: string; message: string }[];
+}
+
+/** One reconcile failed in part; the queue retries it with backoff. */
+export class ReconcileError extends Error {}
+
+/**
+ * Reconciles one MCM from the informer caches: the model plans the desired ManifestWorks, the minimal writes
+ * follow (create / update only what differs in what kmm-hub owns / delete), then the status is written only if
+ * it changed, and Events summarise what happened. A reconcile that changes nothing makes no API call at all.
+ */
+export class MCMReconciler {
+  private readonly api: CustomObjectsApi;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.api = deps.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async reconcile(name: string): Promise<HandlerResult | void> {
+    const started = performance.now();
+    let result = 'success';
+    try {
+      const mcm = this.deps.caches.mcms.store.get(name);
+      if (!mcm || mcm.metadata.deletionTimestamp) {
+        result = 'deleted';
+        await this.cleanUp(name, mcm);
+        return;
+      }
+      result = await this.reconcileExisting(mcm);
+    } catch (error) {
+      result = error instanceof NotLeaderError ? 'not_leader' : 'error';
+      throw error;
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      this.deps.metrics.reconciles.inc({ result });
+      this.deps.metrics.reconcileDuration.observe({ result }, seconds);
+    }
+  }
+
+  /** The MCM is gone (or going): none of its ManifestWorks may stay, wherever garbage collection runs or not. */
+  private async cleanUp(name: string, mcm: ManagedClusterModule | undefined): Promise<void> {
+    const works = this.worksOf(name);
+    this.deps.imageStates.forget(name);
+    this.deps.metrics.selectedClusters.remove({ mcm: name });
+    for (const state of ['applied', 'available', 'degraded', 'total']) {
+      this.deps.metrics.manifestWorks.remove({ mcm: name, state });
+    }
+    if (works.length === 0) return;
+    const outcome = await this.write({ create: [], update: [], delete: works });
+    this.deps.logger.info(
+      { mcm: name, deleted: outcome.done.delete.length, failed: outcome.failed.length },
+      'ManagedClusterModule deleted: removed its ManifestWorks',
+    );
+    if (mcm) this.recordWriteEvents(mcm, outcome, 'the ManagedClusterModule is being deleted');
+    if (outcome.failed.length > 0) throw this.failure(name, outcome);
+  }
+
+  private async reconcileExisting(mcm: ManagedClusterModule): Promise<string> {
+    const name = mcm.metadata.name!;
+    const { caches, imageStates } = this.deps;
+    const clusters = caches.clusters.store.list();
+    let works = this.worksOf(name);
+    const lookup = (m: string, image: string) => imageStates.lookup(m, image);
+    let plan = planManagedClusterModule(mcm, clusters, lookup, works);
+
+    if (plan.errors.length > 0) {
+      await this.writeStatus(mcm, invalidStatus(mcm, plan.errors, this.timestamp()));
+      return 'invalid';
+    }
+    if (
+      imageStates.track(
+        name,
+        plan.images.map(({ image, build, sign }) => ({ image, build, sign })),
+      )
+    ) {
+      plan = planManagedClusterModule(mcm, clusters, lookup, works);
+    }
+
+    const changes = workChanges(plan.manifestWorks, works);
+    const outcome = await this.write(changes);
+    this.recordWriteEvents(mcm, outcome, '');
+    works = this.worksOf(name);
+
+    const facts = statusFacts(mcm, plan, works, (c) => caches.clusters.store.get(c));
+    const images = imageStatuses(
+      plan,
+      (image) => imageStates.lookup(name, image),
+      mcm.status?.images,
+      this.timestamp(),
+    );
+    const status = rolloutStatus(mcm, plan, works, facts, images, this.timestamp());
+    this.updateGauges(name, plan, works);
+    await this.writeStatus(mcm, status);
+    if (outcome.failed.length > 0) throw this.failure(name, outcome);
+    return 'success';
+  }
+
+  private worksOf(name: string): ManifestWork[] {
+    return this.deps.caches.works.store.byIndex(MCM_INDEX, name);
+  }
+
+  private async write(changes: WorkChanges): Promise<WriteOutcome> {
+    const { group, version, plural } = MANIFEST_WORK_RESOURCE;
+    const { gate, caches } = this.deps;
+    const works = caches.works;
+    type Op = { verb: Verb; work: ManifestWork; run: () => Promise<void> };
+    const ops: Op[] = [
+      ...changes.create.map((work): Op => ({
+        verb: 'create',
+        work,
+        run: async () => {
+          const namespace = work.metadata.namespace!;
+          try {
+            works.recordWrite(
+              await gate.write('create', plural, () =>
+                this.api.createNamespacedCustomObject({
+                  group,
+                  version,
+                  plural,
+                  namespace,
+                  body: work,
+                }),
+              ),
+            );
+          } catch (error) {
+            if (apiFailure(error).code === 409) throw await this.explainExisting(work, error);
+            throw error;
+          }
+        },
+      })),
+      ...changes.update.map(({ body }): Op => ({
+        verb: 'update',
+        work: body,
+        run: async () => {
+          const { name, namespace } = body.metadata as { name: string; namespace: string };
+          works.recordWrite(
+            await gate.write('update', plural, () =>
+              this.api.replaceNamespacedCustomObject({
+                group,
+                version,
+                plural,
+                namespace,
+                name,
+                body,
+              }),
+            ),
+          );
+        },
+      })),
+      ...changes.delete.map((work): Op => ({
+        verb: 'delete',
+        work,
+        run: async () => {
+          const { name, namespace, uid } = work.metadata as {
+            name: string;
+            namespace: string;
+            uid?: string;
+          };
+          try {
+            await gate.write('delete', plural, () =>
+              this.api.deleteNamespacedCustomObject({
+                group,
+                version,
+                plural,
+                namespace,
+                name,
+                propagationPolicy: 'Background',
+                body: uid ? { preconditions: { uid } } : undefined,
+              }),
+            );
+          } catch (error) {
+            if (!isNotFound(error)) throw error;
+          }
+          works.recordDelete(work);
+        },
+      })),
+    ];
+    const outcome: WriteOutcome = { done: { create: [], update: [], delete: [] }, failed: [] };
+    const results = await settleAll(ops, this.deps.writeConcurrency, (op) => op.run());
+    results.forEach((r, i) => {
+      const op = ops[i]!;
+      const cluster = op.work.metadata.namespace ?? '';
+      if (r.status === 'fulfilled') outcome.done[op.verb].push(cluster);
+      else if (r.reason instanceof NotLeaderError) throw r.reason;
+      else outcome.failed.push({ verb: op.verb, cluster, message: apiFailure(r.reason).message });
+    });
+    return outcome;
+  }
+
+  /** A create met an existing ManifestWork: ours but not yet in the cache, or someone else's of the same name. */
+  private async explainExisting(work: ManifestWork, error: unknown): Promise<Error> {
+    const { group, version, plural } = MANIFEST_WORK_RESOURCE;
+    const { name, namespace } = work.metadata as { name: string; namespace: string };
+    try {
+      const existing = (await this.api.getNamespacedCustomObject({
+        group,
+        version,
+        plural,
+        namespace,
+        name,
+      })) as ManifestWork;
+      if (existing.metadata?.labels?.[MCM_NAME_LABEL] === name) {
+        this.deps.caches.works.recordWrite(existing);
+        return new Error(
+          `ManifestWork ${namespace}/${name} exists already (the cache was behind); retrying`,
+        );
+      }
+      return new Error(
+        `ManifestWork ${namespace}/${name} exists but is not labelled ${MCM_NAME_LABEL}=${name}: kmm-hub does not ` +
+          'take over ManifestWorks it did not create; delete it or add the label',
+      );
+    } catch {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  private async writeStatus(
+    mcm: ManagedClusterModule,
+    status: ManagedClusterModuleStatus,
+  ): Promise<void> {
+    if (statusUnchanged(mcm.status, status)) return;
+    const { group, version, plural } = MCM_RESOURCE;
+    const name = mcm.metadata.name!;
+    const body: ManagedClusterModule = { ...mcm, status };
+    const updated = (await this.deps.gate.write('update', `${plural}/status`, () =>
+      this.api.replaceClusterCustomObjectStatus({ group, version, plural, name, body }),
+    )) as ManagedClusterModule;
+    this.deps.caches.mcms.recordWrite(updated);
+    this.recordConditionEvents(mcm, status);
+  }
+
+  /** One Event per kind of write per reconcile, naming a few clusters and counting the rest. */
+  private recordWriteEvents(mcm: ManagedClusterModule, outcome: WriteOutcome, why: string): void {
+    const regarding = this.regarding(mcm);
+    const suffix = why ? ` (${why})` : '';
+    const { create, update, delete: deleted } = outcome.done;
+    if (create.length > 0) {
+      this.deps.events.record({
+        regarding,
+        type: 'Normal',
+        reason: 'ManifestWorksCreated',
+        action: 'Create',
+        message: `Created ManifestWorks for ${count(create.length, 'cluster')}: ${nameList(create)}${suffix}`,
+      });
+    }
+    if (update.length > 0) {
+      this.deps.events.record({
+        regarding,
+        type: 'Normal',
+        reason: 'ManifestWorksUpdated',
+        action: 'Update',
+        message: `Updated the ManifestWorks of ${count(update.length, 'cluster')}: ${nameList(update)}${suffix}`,
+      });
+    }
+    if (deleted.length > 0) {
+      this.deps.events.record({
+        regarding,
+        type: 'Normal',
+        reason: 'ManifestWorksDeleted',
+        action: 'Delete',
+        message:
+          `Deleted the ManifestWorks of ${count(deleted.length, 'cluster')}` +
+          `${why ? '' : ' no longer selected or eligible'}: ${nameList(deleted)}${suffix}`,
+      });
+    }
+    if (outcome.failed.length > 0) {
+      const first = outcome.failed.slice(0, 3).map((f) => `${f.verb} ${f.cluster}: ${f.message}`);
+      this.deps.events.record({
+        regarding,
+        type: 'Warning',
+        reason: 'ManifestWorkWriteFailed',
+        action: 'Write',
+        message:
+          `Could not write the ManifestWorks of ${count(outcome.failed.length, 'cluster')} (retrying with backoff): ` +
+          first.join('; ') +
+          (outcome.failed.length > 3 ? ` and ${outcome.failed.length - 3} more` : ''),
+      });
+    }
+  }
+
+  /** Events for condition transitions: invalid spec (Warning) and rollout completion. */
+  private recordConditionEvents(
+    mcm: ManagedClusterModule,
+    status: ManagedClusterModuleStatus,
+  ): void {
+    const find = (s: ManagedClusterModuleStatus | undefined, type: string) =>
+      s?.conditions?.find((c) => c.type === type);
+    const regarding = this.regarding(mcm);
+    const degraded = find(status, DEGRADED);
+    const before = find(mcm.status, DEGRADED);
+    if (
+      degraded?.reason === Reasons.InvalidSpec &&
+      (before?.reason !== Reasons.InvalidSpec || before.message !== degraded.message)
+    ) {
+      this.deps.events.record({
+        regarding,
+        type: 'Warning',
+        reason: 'InvalidSpec',
+        action: 'Validate',
+        message: degraded.message ?? '',
+      });
+    }
+    const ready = find(status, READY);
+    const readyBefore = find(mcm.status, READY);
+    if (
+      ready?.status === 'True' &&
+      (readyBefore?.status !== 'True' ||
+        readyBefore.observedGeneration !== ready.observedGeneration)
+    ) {
+      this.deps.events.record({
+        regarding,
+        type: 'Normal',
+        reason: 'RolloutComplete',
+        action: 'Rollout',
+        message: `Generation ${status.observedGeneration} rolled out: ${ready.message}`,
+      });
+    }
+  }
+
+  private updateGauges(name: string, plan: McmPlan, works: readonly ManifestWork[]): void {
+    const m = this.deps.metrics;
+    m.selectedClusters.set({ mcm: name }, plan.selectedClusters.length);
+    let applied = 0;
+    let available = 0;
+    let degraded = 0;
+    for (const w of works) {
+      const s = workState(w);
+      if (s.appliedCurrent) applied++;
+      if (s.available === 'True') available++;
+      if (s.degraded) degraded++;
+    }
+    m.manifestWorks.set({ mcm: name, state: 'total' }, works.length);
+    m.manifestWorks.set({ mcm: name, state: 'applied' }, applied);
+    m.manifestWorks.set({ mcm: name, state: 'available' }, available);
+    m.manifestWorks.set({ mcm: name, state: 'degraded' }, degraded);
+  }
+
+  private failure(name: string, outcome: WriteOutcome): ReconcileError {
+    const first = outcome.failed[0]!;
+    return new ReconcileError(
+      `${name}: ${outcome.failed.length} ManifestWork write(s) failed, first: ${first.verb} ${first.cluster}: ${first.message}`,
+    );
+  }
+
+  private regarding(mcm: ManagedClusterModule) {
+    return {
+      apiVersion: MCM_API_VERSION,
+      kind: MCM_KIND,
+      name: mcm.metadata.name!,
+      uid: mcm.metadata.uid ?? '',
+    };
+  }
+
+  /** metav1.Time has second precision; writing exactly that keeps the status comparison stable. */
+  private timestamp(): string {
+    return this.now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+  }
+}

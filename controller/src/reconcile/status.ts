@@ -1,0 +1,181 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { ImageStateAnswer } from '../images/image-states';
+import {
+  CLUSTER_AVAILABLE_CONDITION,
+  mcmCounters,
+  workState,
+  type ImageStatus,
+  type ManagedCluster,
+  type ManagedClusterModule,
+  type ManagedClusterModuleStatus,
+  type ManifestWork,
+  type McmPlan,
+} from '../model';
+import {
+  decideConditions,
+  withTransitionTimes,
+  type ClusterNote,
+  type StatusFacts,
+} from './conditions';
+
+/** What the plan and the ManifestWorks say about the MCM's rollout, for its conditions. */
+export function statusFacts(
+  mcm: ManagedClusterModule,
+  plan: McmPlan,
+  works: readonly ManifestWork[],
+  clusterByName: (name: string) => ManagedCluster | undefined,
+): StatusFacts {
+  const counters = mcmCounters(plan, works);
+  const eligible = new Set(plan.eligibleClusters);
+  const desiredWorks = new Set(plan.manifestWorks.map((w) => w.metadata.namespace));
+  const workByCluster = new Map<string, ManifestWork>();
+  for (const w of works)
+    if (w.metadata.name === plan.mcm) workByCluster.set(w.metadata.namespace ?? '', w);
+
+  const degraded: ClusterNote[] = [];
+  const pending: string[] = [];
+  for (const cluster of plan.eligibleClusters) {
+    const work = workByCluster.get(cluster);
+    if (!work) {
+      if (desiredWorks.has(cluster)) pending.push(cluster);
+      continue;
+    }
+    const s = workState(work);
+    if (s.degraded) degraded.push({ cluster, detail: s.degradedReasons.join('; ') });
+    else if (!s.appliedCurrent || s.available !== 'True') pending.push(cluster);
+  }
+
+  const waiting = new Map<string, string[]>();
+  const claimless: string[] = [];
+  const unmapped = new Map<string, string[]>();
+  for (const s of plan.skipped) {
+    if (s.code === 'ImageNotReady') {
+      if (!waiting.has(s.cluster)) waiting.set(s.cluster, []);
+      waiting.get(s.cluster)!.push(s.reason.replace(/^waiting for image /, ''));
+    } else if (s.code === 'NoKernelClaim' && !eligible.has(s.cluster)) {
+      claimless.push(s.cluster);
+    } else if (
+      (s.code === 'NoKernelMapping' || s.code === 'KernelNotMappable') &&
+      !eligible.has(s.cluster)
+    ) {
+      if (!unmapped.has(s.cluster)) unmapped.set(s.cluster, []);
+      unmapped.get(s.cluster)!.push(s.kernelVersion ?? '');
+    }
+  }
+  const offline = plan.selectedClusters.filter((name) => {
+    const c = clusterByName(name);
+    return (
+      c?.status?.conditions?.find((x) => x.type === CLUSTER_AVAILABLE_CONDITION)?.status !== 'True'
+    );
+  });
+
+  return {
+    generation: mcm.metadata.generation ?? 0,
+    problems: [],
+    selected: plan.selectedClusters.length,
+    desired: counters.numberDesired,
+    applied: counters.numberApplied,
+    degraded,
+    waitingForImages: [...waiting].map(([cluster, images]) => ({
+      cluster,
+      detail: [...new Set(images)].join(', '),
+    })),
+    pending,
+    noKernelClaim: claimless,
+    noMapping: [...unmapped].map(([cluster, kernels]) => ({ cluster, detail: kernels.join(', ') })),
+    offline,
+  };
+}
+
+/** status.images: one entry per distinct image, with its state and why; transition times kept when unchanged. */
+export function imageStatuses(
+  plan: McmPlan,
+  answer: (image: string) => ImageStateAnswer | undefined,
+  previous: readonly ImageStatus[] | undefined,
+  now: string,
+): ImageStatus[] {
+  return plan.images.map((img) => {
+    const a = answer(img.image);
+    const out: ImageStatus = {
+      image: img.image,
+      kernelVersions: img.kernelVersions,
+      clusters: img.clusters.length,
+      state: img.state,
+      build: img.build,
+      sign: img.sign,
+    };
+    if (img.digest) out.digest = img.digest;
+    const reason = a?.reason ?? (a ? undefined : 'NoAnswerYet');
+    const message =
+      a?.message ?? (a ? undefined : 'the image state is not known yet; what was rolled out stays');
+    if (reason) out.reason = reason;
+    if (message) out.message = message;
+    const before = previous?.find((p) => p.image === img.image);
+    out.lastTransitionTime =
+      before && before.state === img.state && before.lastTransitionTime
+        ? before.lastTransitionTime
+        : now;
+    return out;
+  });
+}
+
+/** The whole status of a valid MCM. */
+export function rolloutStatus(
+  mcm: ManagedClusterModule,
+  plan: McmPlan,
+  works: readonly ManifestWork[],
+  facts: StatusFacts,
+  images: ImageStatus[],
+  now: string,
+): ManagedClusterModuleStatus {
+  const counters = mcmCounters(plan, works);
+  return {
+    numberDesired: counters.numberDesired,
+    numberApplied: counters.numberApplied,
+    numberDegraded: counters.numberDegraded,
+    observedGeneration: mcm.metadata.generation ?? 0,
+    conditions: withTransitionTimes(mcm.status?.conditions, decideConditions(facts), now),
+    images,
+  };
+}
+
+/**
+ * The status of an invalid MCM: the conditions say why; the counters and images stay as last reported since
+ * its ManifestWorks are left as they were.
+ */
+export function invalidStatus(
+  mcm: ManagedClusterModule,
+  problems: { field: string; message: string }[],
+  now: string,
+): ManagedClusterModuleStatus {
+  const facts: StatusFacts = {
+    generation: mcm.metadata.generation ?? 0,
+    problems,
+    selected: 0,
+    desired: 0,
+    applied: 0,
+    degraded: [],
+    waitingForImages: [],
+    pending: [],
+    noKernelClaim: [],
+    noMapping: [],
+    offline: [],
+  };
+  const out: ManagedClusterModuleStatus = { ...mcm.status };
+  out.observedGeneration = facts.generation;
+  out.conditions = withTransitionTimes(mcm.status?.conditions, decideConditions(facts), now);
+  return out;
+}
+
+/** Whether writing `next` would change anything (the zero-writes-at-steady-state check). */
+export function statusUnchanged(
+  current: ManagedClusterModuleStatus | undefined,
+  next: ManagedClusterModuleStatus,
+): boolean {
+  return isDeepStrictEqual(normalize(current ?? {}), normalize(next));
+}
+
+/** JSON round trip: drops undefined fields so that {a: undefined} equals {}. */
+function normalize(status: ManagedClusterModuleStatus): unknown {
+  return JSON.parse(JSON.stringify(status));
+}
