@@ -1,0 +1,62 @@
+// Derivation time of the kernel matrix for a fleet of 3,500 clusters x 30 kernels (npm run bench:matrix).
+// Baseline, measured in the same process: one pass that only parses every cluster's kernel claim and checks
+// every MCM's selector against it, the least any matrix derivation has to do. Rendering is not measured here
+// (only one page of rows is rendered; the browser measurement comes with the console shell).
+import { devicePlugin, gpuDriver } from '../src/__fixtures__/fleet';
+import { largeFleet } from '../src/__fixtures__/large-fleet';
+import { kernelVersionsOf, type ManagedClusterModule, selectorMatches } from '../src/utils/model';
+import { buildKernelMatrix, viewKernelMatrix } from '../src/views/kernel-matrix/kernel-matrix';
+
+const RUNS = 7;
+const median = (fn: () => unknown): number => {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(RUNS / 2)] as number;
+};
+
+// Ten MCMs: the two fixtures (gpu-driver has a ManifestWork on every covered cluster) and eight variants of
+// the kernel-module one without ManifestWorks yet, all selecting the whole fleet.
+const mcms: ManagedClusterModule[] = [
+  devicePlugin,
+  gpuDriver,
+  ...Array.from({ length: 8 }, (_, i) => ({
+    ...gpuDriver,
+    metadata: { ...gpuDriver.metadata, name: `gpu-driver-${i}`, uid: `uid-${i}` },
+  })),
+];
+const fleet = largeFleet(3500);
+
+const baseline = median(() => {
+  let n = 0;
+  for (const c of fleet.clusters) {
+    const kernels = kernelVersionsOf(c);
+    for (const m of mcms)
+      if (selectorMatches(m.spec.selector, c.metadata.labels)) n += kernels?.length ?? 0;
+  }
+  return n;
+});
+const build = median(() => buildKernelMatrix(mcms, fleet.clusters, fleet.works));
+const matrix = buildKernelMatrix(mcms, fleet.clusters, fleet.works);
+const viewAll = median(() => viewKernelMatrix(matrix, {}));
+const viewOne = median(() => viewKernelMatrix(matrix, { mcm: 'gpu-driver', label: 'region=eu' }));
+
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+console.log(
+  `kernel matrix: ${fleet.clusters.length} clusters, ${viewKernelMatrix(matrix, {}).kernels.length} kernels, ` +
+    `${mcms.length} MCMs, ${fleet.works.length} ManifestWorks (median of ${RUNS} runs)`,
+);
+console.log(`baseline (claims + selectors only)   ${ms(baseline)}`);
+console.log(
+  `buildKernelMatrix (on data change)   ${ms(build)}  (${(build / baseline).toFixed(1)}x baseline)`,
+);
+console.log(
+  `viewKernelMatrix, all MCMs           ${ms(viewAll)}  (${(viewAll / baseline).toFixed(1)}x baseline)`,
+);
+console.log(
+  `viewKernelMatrix, one MCM + label    ${ms(viewOne)}  (${(viewOne / baseline).toFixed(1)}x baseline)`,
+);
