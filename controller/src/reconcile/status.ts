@@ -45,13 +45,19 @@ export function statusFacts(
     else if (!s.appliedCurrent || s.available !== 'True') pending.push(cluster);
   }
 
+  // The image each (cluster, kernel) waits for, from the plan's image list rather than its skip wording.
+  const imageOf = new Map<string, string>();
+  for (const img of plan.images) {
+    if (img.state === 'Ready') continue;
+    for (const kernel of img.kernelVersions) imageOf.set(kernel, `${img.image} (${img.state})`);
+  }
   const waiting = new Map<string, string[]>();
   const claimless: string[] = [];
   const unmapped = new Map<string, string[]>();
   for (const s of plan.skipped) {
     if (s.code === 'ImageNotReady') {
       if (!waiting.has(s.cluster)) waiting.set(s.cluster, []);
-      waiting.get(s.cluster)!.push(s.reason.replace(/^waiting for image /, ''));
+      waiting.get(s.cluster)!.push(imageOf.get(s.kernelVersion ?? '') ?? s.reason);
     } else if (s.code === 'NoKernelClaim' && !eligible.has(s.cluster)) {
       claimless.push(s.cluster);
     } else if (
