@@ -34,6 +34,9 @@ export interface JSONSchemaProps {
   'x-kubernetes-list-map-keys'?: string[];
   'x-kubernetes-map-type'?: 'atomic' | 'granular';
   'x-kubernetes-validations'?: ValidationRule[];
+  /** Built-in kinds only: how strategic merge patch merges this list (`merge`, `retainKeys`). */
+  'x-kubernetes-patch-strategy'?: string;
+  'x-kubernetes-patch-merge-key'?: string;
 }
 
 /** One `x-kubernetes-validations` entry (a CEL rule). */

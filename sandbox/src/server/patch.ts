@@ -1,0 +1,144 @@
+import { applyPatch, type Operation } from 'fast-json-patch';
+import type { JSONSchemaProps } from '../schema';
+import { ApiError, badRequest } from './errors';
+
+type Json = unknown;
+type JsonObject = Record<string, unknown>;
+
+const isObject = (v: unknown): v is JsonObject =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** RFC 7386 JSON merge patch. */
+export function mergePatch(target: Json, patch: Json): Json {
+  if (!isObject(patch)) return structuredClone(patch);
+  const out: JsonObject = isObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = mergePatch(out[key], value);
+  }
+  return out;
+}
+
+/** RFC 6902 JSON patch; a failed `test` or a bad path is a 422/500 as kube-apiserver answers. */
+export function jsonPatch(target: Json, patch: Json): Json {
+  if (!Array.isArray(patch)) {
+    throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  }
+  try {
+    return applyPatch(structuredClone(target), patch as Operation[], true, false).newDocument;
+  } catch (error) {
+    const e = error as { name?: string; message: string };
+    if (e.name === 'TEST_OPERATION_FAILED') {
+      throw new ApiError(
+        422,
+        'Invalid',
+        'the server rejected our request due to an error in our request',
+      );
+    }
+    throw new ApiError(500, 'InternalError', e.message.split('\n')[0] ?? 'json patch failed');
+  }
+}
+
+function childSchema(
+  schema: JSONSchemaProps | undefined,
+  key: string,
+): JSONSchemaProps | undefined {
+  if (!schema) return undefined;
+  if (schema.properties?.[key]) return schema.properties[key];
+  return typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+}
+
+function stripDirectives(value: Json): Json {
+  if (Array.isArray(value)) return value.map(stripDirectives);
+  if (!isObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k.startsWith('$')) continue;
+    out[k] = stripDirectives(v);
+  }
+  return out;
+}
+
+function mergeList(
+  original: unknown[],
+  patch: unknown[],
+  schema: JSONSchemaProps | undefined,
+): unknown[] {
+  const strategy = schema?.['x-kubernetes-patch-strategy'] ?? '';
+  if (!strategy.split(',').includes('merge')) return patch.map(stripDirectives);
+  const mergeKey = schema?.['x-kubernetes-patch-merge-key'];
+  if (!mergeKey) {
+    const out = [...original];
+    for (const item of patch) {
+      if (!out.some((o) => JSON.stringify(o) === JSON.stringify(item))) out.push(item);
+    }
+    return out;
+  }
+  const out = [...original];
+  for (const item of patch) {
+    if (!isObject(item)) continue;
+    const at = out.findIndex((o) => isObject(o) && o[mergeKey] === item[mergeKey]);
+    if (item.$patch === 'delete') {
+      if (at >= 0) out.splice(at, 1);
+    } else if (at >= 0) {
+      out[at] = strategicMergePatch(out[at], item, schema?.items);
+    } else {
+      out.push(stripDirectives(item));
+    }
+  }
+  return out;
+}
+
+/**
+ * Strategic merge patch for built-in kinds: maps merge, `null` deletes, lists marked
+ * `x-kubernetes-patch-strategy: merge` merge by their `x-kubernetes-patch-merge-key` (or as sets of
+ * primitives), other lists are replaced. Directives: `$patch: replace|delete`, `$retainKeys`,
+ * `$deleteFromPrimitiveList/<field>`; `$setElementOrder/<field>` is accepted and ignored (order kept).
+ */
+export function strategicMergePatch(
+  original: Json,
+  patch: Json,
+  schema: JSONSchemaProps | undefined,
+): Json {
+  if (!isObject(patch)) return structuredClone(patch);
+  if (patch.$patch === 'replace') return stripDirectives(patch);
+  if (patch.$patch === 'delete') return undefined;
+  const out: JsonObject = isObject(original) ? { ...original } : {};
+  if (Array.isArray(patch.$retainKeys)) {
+    const keep = new Set(patch.$retainKeys as string[]);
+    for (const key of Object.keys(out)) if (!keep.has(key)) delete out[key];
+  }
+  for (const [key, value] of Object.entries(patch)) {
+    if (key.startsWith('$deleteFromPrimitiveList/')) {
+      const field = key.slice('$deleteFromPrimitiveList/'.length);
+      const current = out[field];
+      if (Array.isArray(current) && Array.isArray(value)) {
+        out[field] = current.filter((v) => !value.includes(v));
+      }
+      continue;
+    }
+    if (key.startsWith('$')) continue;
+    const propertySchema = childSchema(schema, key);
+    if (value === null) delete out[key];
+    else if (Array.isArray(value)) {
+      out[key] = mergeList(
+        Array.isArray(out[key]) ? (out[key] as unknown[]) : [],
+        value,
+        propertySchema,
+      );
+    } else if (isObject(value)) {
+      const merged = strategicMergePatch(out[key], value, propertySchema);
+      if (merged === undefined) delete out[key];
+      else out[key] = merged;
+    } else out[key] = value;
+  }
+  return out;
+}
+
+export const PATCH_TYPES = {
+  json: 'application/json-patch+json',
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
+  applyCbor: 'application/apply-patch+cbor',
+} as const;

@@ -1,0 +1,129 @@
+import type { FieldSelector, LabelSelector } from './selectors';
+import { matchesFields, matchesLabels } from './selectors';
+import type { EventType, Store, StoreEvent } from './store';
+import type { KubeObject } from './types';
+
+/** Where a watch writes: one HTTP response. */
+export interface WatchSink {
+  write(chunk: string): void;
+  end(): void;
+  /** Bytes buffered and not yet sent: a watcher too far behind is closed, as kube-apiserver does. */
+  readonly backlog: number;
+  onClose(callback: () => void): void;
+}
+
+export interface WatchEncoding {
+  /** Watchers with the same key get the same bytes for the same event. */
+  key: string;
+  encode(type: EventType | 'BOOKMARK', object: KubeObject): string;
+}
+
+export interface WatchRequest {
+  resource: string;
+  namespace?: string;
+  labels?: LabelSelector;
+  fields?: FieldSelector;
+  encoding: WatchEncoding;
+  /** Bookmark objects carry only kind, apiVersion and resourceVersion. */
+  bookmarkTemplate?: { kind: string; apiVersion: string };
+  bookmarkIntervalMs: number;
+  timeoutMs?: number;
+  /** Tag for fault injection (`dropWatches({resource})`). */
+  tags: { resource: string; namespace?: string };
+}
+
+const MAX_BACKLOG = 64 * 1024 * 1024;
+
+/** One open watch: filters store events through its selectors and writes encoded lines to its sink. */
+export class Watcher {
+  private closed = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private unsubscribe: (() => void) | undefined;
+  private lastRv: number;
+
+  constructor(
+    private readonly store: Store,
+    readonly request: WatchRequest,
+    private readonly sink: WatchSink,
+    private readonly onDone: (w: Watcher) => void,
+  ) {
+    this.lastRv = store.resourceVersion;
+    sink.onClose(() => this.close());
+  }
+
+  private matches(object: KubeObject | undefined): boolean {
+    if (!object) return false;
+    const r = this.request;
+    if (r.namespace !== undefined && (object.metadata.namespace ?? '') !== r.namespace)
+      return false;
+    return matchesLabels(r.labels, object.metadata.labels) && matchesFields(r.fields, object);
+  }
+
+  private send(type: EventType | 'BOOKMARK', event: StoreEvent | undefined, object: KubeObject) {
+    if (this.closed) return;
+    let line: string;
+    if (event) {
+      const cacheKey = `${this.request.encoding.key}|${type}`;
+      event.lines ??= new Map();
+      line = event.lines.get(cacheKey) ?? this.request.encoding.encode(type, object);
+      event.lines.set(cacheKey, line);
+    } else {
+      line = this.request.encoding.encode(type, object);
+    }
+    this.sink.write(line);
+    if (this.sink.backlog > MAX_BACKLOG) this.close();
+  }
+
+  /** Applies one store event, turning selector transitions into ADDED/DELETED as kube-apiserver does. */
+  handle(event: StoreEvent): void {
+    this.lastRv = event.rv;
+    const now = event.type !== 'DELETED' && this.matches(event.object);
+    const before = event.type !== 'ADDED' && this.matches(event.previous);
+    if (event.type === 'DELETED') {
+      if (before) this.send('DELETED', event, event.object);
+    } else if (now && before) this.send('MODIFIED', event, event.object);
+    else if (now) this.send('ADDED', event, event.object);
+    else if (before) this.send('DELETED', event, event.object);
+  }
+
+  /**
+   * Starts the watch: synthetic ADDED events for `initial` objects (resourceVersion 0 or empty), or the
+   * history after `sinceRv`, then live events. `initialEventsEnd` adds the sendInitialEvents bookmark.
+   */
+  start(initial: KubeObject[] | undefined, history: StoreEvent[], initialEventsEnd: boolean): void {
+    for (const object of initial ?? []) this.send('ADDED', undefined, object);
+    for (const event of history) this.handle(event);
+    if (initialEventsEnd) this.bookmark({ 'k8s.io/initial-events-end': 'true' });
+    this.unsubscribe = this.store.subscribe(this.request.resource, (event) => this.handle(event));
+    const { bookmarkTemplate, bookmarkIntervalMs, timeoutMs } = this.request;
+    if (bookmarkTemplate) {
+      const timer = setInterval(() => this.bookmark(), bookmarkIntervalMs);
+      timer.unref();
+      this.timers.push(timer);
+    }
+    if (timeoutMs !== undefined) {
+      const timer = setTimeout(() => this.close(), timeoutMs);
+      timer.unref();
+      this.timers.push(timer);
+    }
+  }
+
+  private bookmark(annotations?: Record<string, string>): void {
+    const template = this.request.bookmarkTemplate;
+    if (!template) return;
+    const rv = Math.max(this.lastRv, this.store.resourceVersion);
+    this.send('BOOKMARK', undefined, {
+      ...template,
+      metadata: { resourceVersion: String(rv), ...(annotations ? { annotations } : {}) },
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe?.();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.sink.end();
+    this.onDone(this);
+  }
+}
