@@ -8,17 +8,24 @@ import { useTranslation } from 'react-i18next';
 import { findCondition } from '../utils/conditions';
 import type { ManagedClusterModule } from '../utils/model';
 
-/** The MCM's Ready condition as the console's status components show it, with the message in the popover. */
+/**
+ * The MCM's readiness as the console's status components show it (Ready, else Degraded before Progressing),
+ * with the condition's message in the popover.
+ */
 export const ReadyStatus = ({ mcm }: { mcm: ManagedClusterModule }) => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
   const conditions = mcm.status?.conditions;
   const ready = findCondition(conditions, 'Ready');
   const progressing = findCondition(conditions, 'Progressing');
+  const degraded = findCondition(conditions, 'Degraded');
   if (!ready) {
     return <InfoStatus title={t('Not reported yet')} />;
   }
   if (ready.status === 'True') {
     return <SuccessStatus title={t('Ready')}>{ready.message}</SuccessStatus>;
+  }
+  if (degraded?.status === 'True') {
+    return <ErrorStatus title={t('Degraded')}>{degraded.message ?? ready.message}</ErrorStatus>;
   }
   if (progressing?.status === 'True') {
     return (
