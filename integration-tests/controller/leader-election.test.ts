@@ -1,0 +1,112 @@
+import { startApiServer, type ApiServerHandle } from '../../sandbox/src/server';
+import type { LeaderElectionConfig } from '../../controller/src/config';
+import { LeaseLeaderElector } from '../../controller/src/leader/leader-elector';
+import { kubeConfigFrom, testLogger, waitFor } from './helpers';
+
+// Leader election on a coordination.k8s.io/v1 Lease in the sandbox API server: one leader at a time, a clean
+// hand-over on stop (the Lease is released), and a leader that cannot renew stops leading before anyone else
+// may start.
+
+jest.setTimeout(30_000);
+
+interface LeaseObj {
+  metadata: { name: string };
+  spec?: { holderIdentity?: string; leaseTransitions?: number; leaseDurationSeconds?: number };
+}
+
+describe('LeaseLeaderElector', () => {
+  let server: ApiServerHandle;
+  const electors: LeaseLeaderElector[] = [];
+
+  beforeAll(async () => {
+    server = await startApiServer();
+    server.objects.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kmm-hub' } });
+  });
+  afterAll(() => server.stop());
+  afterEach(async () => {
+    server.faults.clear();
+    await Promise.all(electors.splice(0).map((e) => e.stop()));
+  });
+
+  const lease = (name: string) =>
+    server.objects.get<LeaseObj>('coordination.k8s.io/v1', 'Lease', name, 'kmm-hub');
+
+  function elector(identity: string, leaseName: string, timeline: string[]) {
+    const config: LeaderElectionConfig = {
+      enabled: true,
+      leaseName,
+      namespace: 'kmm-hub',
+      identity,
+      leaseDurationMs: 1000,
+      renewDeadlineMs: 600,
+      retryPeriodMs: 100,
+    };
+    const e = new LeaseLeaderElector(kubeConfigFrom(server.kubeconfig), config, testLogger());
+    electors.push(e);
+    e.start({
+      onStartedLeading: () => timeline.push(`${identity} started`),
+      onStoppedLeading: () => timeline.push(`${identity} stopped`),
+    });
+    return e;
+  }
+
+  it('elects exactly one leader, and hands over at once when the leader stops and releases the Lease', async () => {
+    const timeline: string[] = [];
+    const a = elector('a', 'handover', timeline);
+    await waitFor('a to lead', () => a.isLeader);
+    const b = elector('b', 'handover', timeline);
+    // b keeps trying for several retry periods but must not take a Lease that a keeps renewing.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(b.isLeader).toBe(false);
+    expect(b.leaderIdentity).toBe('a');
+    expect(lease('handover')?.spec).toMatchObject({
+      holderIdentity: 'a',
+      leaseDurationSeconds: 1,
+      leaseTransitions: 0,
+    });
+
+    await a.stop();
+    expect(lease('handover')?.spec?.holderIdentity).toBe('');
+    await waitFor('b to lead', () => b.isLeader);
+    expect(lease('handover')?.spec).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
+    expect(timeline).toEqual(['a started', 'a stopped', 'b started']);
+  });
+
+  it('a leader that cannot renew stops leading within the renew deadline, before the standby takes over', async () => {
+    const timeline: string[] = [];
+    const a = elector('a', 'cutoff', timeline);
+    await waitFor('a to lead', () => a.isLeader);
+    const b = elector('b', 'cutoff', timeline);
+    // Every Lease update fails from now on: a cannot renew, and b cannot take over either.
+    server.faults.failNext({ verb: 'update', resource: 'leases', count: 1_000_000, status: 500 });
+    const cutAt = Date.now();
+    await waitFor('a to stop leading', () => !a.isLeader);
+    expect(Date.now() - cutAt).toBeLessThan(1000); // the renew deadline is 600 ms, the lease 1 s
+    expect(timeline).toEqual(['a started', 'a stopped']);
+    // a is cut off for good (as a partitioned replica would be); its Lease is still in its name, so b takes
+    // over only once the Lease has expired.
+    await a.stop();
+    const stoppedAt = Date.now();
+    server.faults.clear();
+    await waitFor('b to lead', () => b.isLeader);
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(300);
+    expect(timeline).toEqual(['a started', 'a stopped', 'b started']);
+    expect(lease('cutoff')?.spec).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
+  });
+
+  it('a leader whose renewals fail for a moment, but less than the renew deadline, keeps leading', async () => {
+    const timeline: string[] = [];
+    const a = elector('a', 'blip', timeline);
+    await waitFor('a to lead', () => a.isLeader);
+    server.faults.failNext({ verb: 'update', resource: 'leases', count: 2, status: 500 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(a.isLeader).toBe(true);
+    expect(timeline).toEqual(['a started']);
+  });
+
+  it('creates the Lease when it does not exist', async () => {
+    const a = elector('solo', 'fresh', []);
+    await waitFor('solo to lead', () => a.isLeader);
+    expect(lease('fresh')?.spec?.holderIdentity).toBe('solo');
+  });
+});
