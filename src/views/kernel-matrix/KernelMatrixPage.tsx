@@ -94,7 +94,7 @@ const KernelMatrixPage = () => {
           <Tbody>
             {visible.map((row) => (
               <Tr key={row.cluster}>
-                <Th isStickyColumn hasRightBorder>
+                <Th isStickyColumn hasRightBorder scope="row">
                   <ResourceLink groupVersionKind={MANAGED_CLUSTER_GVK} name={row.cluster} />
                 </Th>
                 {row.noClaim ? (

@@ -1,0 +1,122 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  clusters,
+  devicePlugin,
+  EL8,
+  EL94,
+  EL96,
+  gpuDriver,
+  works,
+} from '../../__fixtures__/fleet';
+import { largeFleet } from '../../__fixtures__/large-fleet';
+import { fakeCluster } from '../../test-utils/fake-cluster';
+import { renderAt } from '../../test-utils/render';
+import { MANIFEST_WORK_GVK } from '../../utils/k8s';
+import KernelMatrixPage from './KernelMatrixPage';
+
+const grid = () => within(screen.getByRole('grid', { name: 'Kernel matrix' }));
+const bodyRows = () => grid().getAllByRole('row').slice(2);
+const clusterNames = () =>
+  bodyRows().map((r) => within(r).getAllByRole('rowheader')[0]?.textContent);
+
+describe('kernel matrix page', () => {
+  it('shows clusters x kernels with a state per cell, a summary row and a legend', () => {
+    fakeCluster.set([gpuDriver, devicePlugin, ...clusters, ...works]);
+    renderAt(<KernelMatrixPage />);
+    const headers = grid().getAllByRole('row')[0] as HTMLElement;
+    expect(
+      within(headers)
+        .getAllByRole('columnheader')
+        .map((h) => h.textContent),
+    ).toEqual(['Cluster', EL8, EL94, EL96]);
+    expect(clusterNames()).toEqual(clusters.map((c) => c.metadata.name));
+    // every state the page can show is named in the legend
+    const legend = within(screen.getByRole('region', { name: 'Legend' }));
+    for (const text of [
+      'Loaded',
+      'Applied, not loaded on every node yet',
+      'Image ready, rollout pending',
+      'Waiting for build or sign',
+      'No kernel mapping',
+      'Cluster has no kernel claim',
+      'Failed',
+    ]) {
+      expect(legend.getByText(text)).toBeInTheDocument();
+    }
+    expect(screen.getByLabelText(`cluster-e on ${EL94}: Failed`)).toBeInTheDocument();
+    expect(screen.getByLabelText(`cluster-d on ${EL8}: No kernel mapping`)).toBeInTheDocument();
+  });
+
+  it('shows one MCM: its clusters, every cell state, and per-kernel coverage', async () => {
+    fakeCluster.set([gpuDriver, devicePlugin, ...clusters, ...works]);
+    renderAt(<KernelMatrixPage />);
+    const user = userEvent.setup();
+    await user.selectOptions(
+      screen.getByRole('combobox', { name: 'ManagedClusterModule' }),
+      'gpu-driver',
+    );
+    expect(clusterNames()).toEqual([
+      'cluster-a',
+      'cluster-b',
+      'cluster-c',
+      'cluster-d',
+      'cluster-e',
+    ]);
+    expect(screen.getByLabelText(`cluster-a on ${EL94}: Loaded`)).toBeInTheDocument();
+    expect(
+      screen.getByLabelText(`cluster-b on ${EL94}: Applied, not loaded on every node yet`),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByLabelText(`cluster-b on ${EL96}: Waiting for build or sign`),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText(`cluster-d on ${EL8}: No kernel mapping`)).toBeInTheDocument();
+    expect(screen.getByLabelText(`cluster-e on ${EL94}: Failed`)).toBeInTheDocument();
+    const noClaim = bodyRows().find((r) => r.textContent?.startsWith('cluster-c'));
+    expect(noClaim).toHaveTextContent('Cluster has no kernel claim');
+    expect(screen.getByLabelText(`${EL94}: 3 clusters, 3 covered, 1 loaded`)).toBeInTheDocument();
+    expect(screen.getByLabelText(`${EL8}: 1 clusters, 0 covered, 0 loaded`)).toBeInTheDocument();
+  });
+
+  it('shows a pending rollout and the per-MCM details in the tooltip', async () => {
+    fakeCluster.set([gpuDriver, ...clusters]);
+    renderAt(<KernelMatrixPage />);
+    const cell = screen.getByLabelText(`cluster-a on ${EL94}: Image ready, rollout pending`);
+    await userEvent.setup().hover(cell);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      `gpu-driver: Image ready, rollout pending · quay.io/acme/gpu-driver:${EL94} · Ready`,
+    );
+  });
+
+  it('filters by cluster label and by state', async () => {
+    fakeCluster.set([gpuDriver, ...clusters, ...works]);
+    renderAt(<KernelMatrixPage />);
+    const user = userEvent.setup();
+    await user.type(screen.getByRole('textbox', { name: 'Filter by cluster label' }), 'region=us');
+    expect(await screen.findAllByRole('row')).toBeTruthy();
+    expect(clusterNames()).toEqual(['cluster-b', 'cluster-d']);
+    await user.clear(screen.getByRole('textbox', { name: 'Filter by cluster label' }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Filter by state' }), 'failed');
+    expect(clusterNames()).toEqual(['cluster-e']);
+  });
+
+  it('renders one page of a 3,500-cluster fleet and pages through it', async () => {
+    const fleet = largeFleet(3500);
+    fakeCluster.set([gpuDriver, ...fleet.clusters, ...fleet.works]);
+    renderAt(<KernelMatrixPage />);
+    expect(bodyRows()).toHaveLength(50);
+    expect(grid().getAllByRole('row')[0]?.querySelectorAll('th')).toHaveLength(31);
+    expect(clusterNames()[0]).toBe('cluster-0000');
+    await userEvent
+      .setup()
+      .click(screen.getAllByRole('button', { name: 'Go to next page' })[0] as HTMLElement);
+    expect(clusterNames()[0]).toBe('cluster-0050');
+  });
+
+  it('shows a load error', () => {
+    fakeCluster.failWatch(MANIFEST_WORK_GVK, new Error('manifestworks is forbidden'));
+    renderAt(<KernelMatrixPage />);
+    expect(screen.getByText('Could not load the kernel matrix')).toBeInTheDocument();
+    expect(screen.getByText('manifestworks is forbidden')).toBeInTheDocument();
+  });
+});
