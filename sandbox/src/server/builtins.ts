@@ -190,7 +190,7 @@ const builtins: Builtin[] = [
     namespaced: true,
     shortNames: ['cm'],
     printerColumns: [
-      { name: 'Data', type: 'integer', jsonPath: '.data' },
+      { name: 'Data', type: 'integer', jsonPath: '.data', count: true },
       { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
     ],
     schema: kindSchema('ConfigMap holds configuration data for pods to consume.', {
@@ -212,7 +212,7 @@ const builtins: Builtin[] = [
     selectableFields: ['type'],
     printerColumns: [
       { name: 'Type', type: 'string', jsonPath: '.type' },
-      { name: 'Data', type: 'integer', jsonPath: '.data' },
+      { name: 'Data', type: 'integer', jsonPath: '.data', count: true },
       { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
     ],
     schema: kindSchema('Secret holds secret data of a certain type.', {
@@ -237,7 +237,7 @@ const builtins: Builtin[] = [
     namespaced: true,
     shortNames: ['sa'],
     printerColumns: [
-      { name: 'Secrets', type: 'integer', jsonPath: '.secrets' },
+      { name: 'Secrets', type: 'integer', jsonPath: '.secrets', count: true },
       { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
     ],
     schema: kindSchema('ServiceAccount binds together a name, a principal and a set of secrets.', {

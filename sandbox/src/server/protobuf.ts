@@ -157,9 +157,12 @@ function decodeMessage(data: Buffer, message: Message): Record<string, unknown> 
       case 'bool':
         out[field.name] = r.varint() !== 0;
         break;
-      case 'string':
-        out[field.name] = r.bytes().toString('utf8');
+      case 'string': {
+        // gogo-protobuf always writes non-pointer strings; JSON's omitempty drops the empty ones.
+        const text = r.bytes().toString('utf8');
+        if (text !== '') out[field.name] = text;
         break;
+      }
       case 'bytes':
         out[field.name] = r.bytes().toString('base64');
         break;

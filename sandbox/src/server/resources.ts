@@ -171,9 +171,8 @@ export class Resources {
               `failed to create typed patch object (${this.key(t)}; ${groupVersion(t.type.group, t.version)}, Kind=${t.type.kind}): ${normalized.unknownFields.map((f) => `.${f}: field not declared in schema`).join(', ')}`,
             );
           }
-          const version = groupVersion(t.type.group, t.version);
           throw badRequest(
-            `${t.type.kind} in version "${version}" cannot be handled as a ${t.type.kind}: strict decoding error: ${normalized.unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`,
+            `${t.type.kind} in version "${t.version}" cannot be handled as a ${t.type.kind}: strict decoding error: ${normalized.unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`,
           );
         }
         for (const f of normalized.unknownFields) warnings.push(`unknown field "${f}"`);

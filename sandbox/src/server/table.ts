@@ -38,6 +38,11 @@ export function evaluateJsonPath(object: unknown, path: string): unknown[] {
 
 function cell(column: PrinterColumn, object: KubeObject, now: number): unknown {
   const values = evaluateJsonPath(object, column.jsonPath).filter((v) => v !== undefined);
+  if (column.count) {
+    const value = values[0];
+    if (Array.isArray(value)) return value.length;
+    return value && typeof value === 'object' ? Object.keys(value).length : 0;
+  }
   if (values.length === 0) return null;
   if (values.length > 1) {
     return values.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',');
@@ -49,9 +54,6 @@ function cell(column: PrinterColumn, object: KubeObject, now: number): unknown {
       return Number.isNaN(time) ? null : humanDuration(now - time);
     }
     case 'integer':
-      // Built-in tables count entries (ConfigMap DATA, ServiceAccount SECRETS).
-      if (Array.isArray(value)) return value.length;
-      if (value && typeof value === 'object') return Object.keys(value).length;
       return typeof value === 'number' && Number.isInteger(value) ? value : null;
     case 'number':
       return typeof value === 'number' ? value : null;

@@ -52,6 +52,8 @@ export interface PrinterColumn {
   description?: string;
   format?: string;
   priority?: number;
+  /** Built-in tables only: the cell is the number of entries of the value (absent: 0). */
+  count?: boolean;
 }
 
 /** One served version of a resource. */

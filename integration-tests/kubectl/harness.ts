@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApiServer, type ApiServerHandle } from '../../sandbox/src/server';
+import { kubectlPath } from '../../scripts/tools';
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface KubectlEnv {
+  server: ApiServerHandle;
+  dir: string;
+  /** Runs the real kubectl with default flags against the sandbox; `input` goes to stdin. */
+  kubectl(args: string[], input?: string): Promise<KubectlResult>;
+  /** Like kubectl() but fails the test with kubectl's stderr unless it exits 0. */
+  ok(args: string[], input?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a sandbox API server on a free port with a fresh kubeconfig and a fresh KUBECACHEDIR (kubectl
+ * caches discovery for hours), for one test file.
+ */
+export async function startKubectlEnv(): Promise<KubectlEnv> {
+  const binary = kubectlPath();
+  const server = await startApiServer({ port: 0 });
+  const dir = mkdtempSync(join(tmpdir(), 'kmm-kubectl-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  server.writeKubeconfig(kubeconfig);
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    KUBECONFIG: kubeconfig,
+    KUBECACHEDIR: join(dir, 'cache'),
+  };
+  const kubectl = (args: string[], input?: string) =>
+    new Promise<KubectlResult>((resolve) => {
+      const child = execFile(binary, args, { env, timeout: 30_000 }, (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      });
+      if (input !== undefined) child.stdin?.end(input);
+      else child.stdin?.end();
+    });
+  const ok = async (args: string[], input?: string) => {
+    const result = await kubectl(args, input);
+    if (result.code !== 0) {
+      throw new Error(`kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    }
+    return result.stdout;
+  };
+  return {
+    server,
+    dir,
+    kubectl,
+    ok,
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns true (for asynchronous controllers such as the garbage collector). */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const MCM = (
+  name: string,
+  spokeNamespace = 'kmm',
+  extra = '',
+) => `apiVersion: hub.kmm.sigs.x-k8s.io/v1beta1
+kind: ManagedClusterModule
+metadata:
+  name: ${name}
+spec:
+  spokeNamespace: ${spokeNamespace}
+  selector:
+    gpu: "true"
+  moduleSpec:
+    selector:
+      kubernetes.io/arch: amd64
+    moduleLoader:
+      container:
+        modprobe:
+          moduleName: ${name}
+        kernelMappings:
+          - literal: 5.14.0-427.13.1.el9_4.x86_64
+            containerImage: quay.io/example/${name}:1
+${extra}`;
+
+export const MANAGED_CLUSTER = (
+  name: string,
+  labels: Record<string, string>,
+) => `apiVersion: cluster.open-cluster-management.io/v1
+kind: ManagedCluster
+metadata:
+  name: ${name}
+  labels:
+${Object.entries(labels)
+  .map(([k, v]) => `    ${k}: "${v}"`)
+  .join('\n')}
+spec:
+  hubAcceptsClient: true
+`;
