@@ -199,7 +199,7 @@ export class Resources {
     };
   }
 
-  create(t: Target, body: unknown, options: WriteOptions): WriteResult {
+  create(t: Target, body: unknown, options: WriteOptions, applyPatch = false): WriteResult {
     if (!isObject(body)) throw badRequest('the body of the request must be a JSON object');
     if (t.subresource)
       throw new ApiError(
@@ -237,7 +237,7 @@ export class Resources {
     input.apiVersion = this.storageApiVersion(t.type);
     input.kind = t.type.kind;
     prepareForCreate(t.type, input);
-    let object = this.admit(target, undefined, input, options, warnings);
+    let object = this.admit(target, undefined, input, options, warnings, applyPatch);
     this.checkNamespace(target);
     if (this.find(target)) throw alreadyExists(t.type.group, t.type.plural, meta.name ?? '');
     object = {
@@ -396,10 +396,7 @@ export class Resources {
         const managed = created.metadata.managedFields;
         created.metadata = { ...created.metadata, name: t.name };
         delete created.metadata.managedFields;
-        const result = this.create(t, created, {
-          ...options,
-          fieldValidation: options.fieldValidation,
-        });
+        const result = this.create(t, created, options, true);
         if (options.dryRun) return result;
         const stored = this.find(t);
         if (!stored) return result;
