@@ -2,13 +2,13 @@
 // (cluster namespace, ManagedCluster, then its status), a work agent serving their ManifestWorks, and the
 // actions tests and demos use to change the fleet while it runs.
 
-import type { KubeConfig } from '@kubernetes/client-node';
 import { timestamp, type FullCondition } from './conditions';
 import { mapLimit } from './concurrency';
 import { generateCluster } from './generate';
 import { HubClient } from './hub-client';
 import { ImagePullRules, type PullRule } from './image-pull';
 import { managedClusterObject, managedClusterStatus } from './managed-cluster';
+import { PooledKubeConfig } from './pooled-kubeconfig';
 import { SPOKE_KMM_NAMESPACE, Spoke } from './spoke';
 import type { SpokeObject } from './spoke-api';
 import { loadSpokeCatalog, type SpokeCatalog } from './spoke-catalog';
@@ -16,8 +16,8 @@ import type { ClusterProfile, SpokeNode } from './types';
 import { WORK_FINALIZER, WorkAgent } from './work-agent';
 
 export interface FleetOptions {
-  /** how to reach the hub (the sandbox API server) */
-  kubeConfig: KubeConfig;
+  /** how to reach the hub (the sandbox API server): a kubeconfig YAML with a current context */
+  kubeconfig: string;
   /** how many clusters to register at start (default 0) */
   clusters?: number;
   /** generation seed (default 1): the same seed gives the same fleet */
@@ -37,6 +37,7 @@ export class Fleet {
   private readonly reported = new Map<string, FullCondition[]>();
   private readonly pullRules = new ImagePullRules();
   private readonly hub: HubClient;
+  private readonly kubeConfig: PooledKubeConfig;
   private readonly agent: WorkAgent;
   private readonly catalog: SpokeCatalog;
   private readonly seed: number;
@@ -47,7 +48,8 @@ export class Fleet {
     this.seed = options.seed ?? 1;
     this.concurrency = options.concurrency ?? 32;
     this.catalog = loadSpokeCatalog(options.crdDir);
-    this.hub = new HubClient(options.kubeConfig);
+    this.kubeConfig = PooledKubeConfig.fromString(options.kubeconfig);
+    this.hub = new HubClient(this.kubeConfig);
     this.agent = new WorkAgent({
       hub: this.hub,
       spokeFor: (namespace) => this.spokes.get(namespace),
@@ -74,6 +76,7 @@ export class Fleet {
 
   async stop(): Promise<void> {
     await this.agent.stop();
+    await this.kubeConfig.close();
   }
 
   // ---------------------------------------------------------------------------------------------------

@@ -7,3 +7,4 @@ export { SPOKE_KMM_NAMESPACE } from './spoke';
 export type { SpokeObject } from './spoke-api';
 export type { ClusterProfile, SpokeNode, Cloud, Taint } from './types';
 export { DEFAULT_STATUS_SYNC_INTERVAL_MS, WORK_FINALIZER } from './work-agent';
+export { PooledKubeConfig } from './pooled-kubeconfig';

@@ -72,8 +72,22 @@ function kindsOf(crd: Crd): SpokeKind[] {
 /** The repository's upstream CRD folder, resolved from this file so it works from any working directory. */
 export const UPSTREAM_CRDS = join(__dirname, '../../../crds/upstream');
 
-/** Reads the spoke CRDs from `dir` (the upstream CRD folder): KMM's `kmm.sigs.x-k8s.io` ones and ClusterClaim. */
+const loaded = new Map<string, SpokeCatalog>();
+
+/**
+ * Reads the spoke CRDs from `dir` (the upstream CRD folder): KMM's `kmm.sigs.x-k8s.io` ones and
+ * ClusterClaim. Parsing them takes about a second, so each folder is read once per process.
+ */
 export function loadSpokeCatalog(dir: string = UPSTREAM_CRDS): SpokeCatalog {
+  let catalog = loaded.get(dir);
+  if (!catalog) {
+    catalog = readSpokeCatalog(dir);
+    loaded.set(dir, catalog);
+  }
+  return catalog;
+}
+
+function readSpokeCatalog(dir: string): SpokeCatalog {
   const read = (file: string): Crd => parse(readFileSync(join(dir, file), 'utf8')) as Crd;
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
   const kmmFiles = files.filter((f) => f.startsWith('kmm.sigs.x-k8s.io_'));
