@@ -19,7 +19,7 @@ export function mergePatch(target: Json, patch: Json): Json {
   return out;
 }
 
-/** RFC 6902 JSON patch; a failed `test` or a bad path is a 422/500 as kube-apiserver answers. */
+/** RFC 6902 JSON patch; a failed `test` or a bad path is a 422, as kube-apiserver answers. */
 export function jsonPatch(target: Json, patch: Json): Json {
   if (!Array.isArray(patch)) {
     throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
@@ -27,15 +27,9 @@ export function jsonPatch(target: Json, patch: Json): Json {
   try {
     return applyPatch(structuredClone(target), patch as Operation[], true, false).newDocument;
   } catch (error) {
-    const e = error as { name?: string; message: string };
-    if (e.name === 'TEST_OPERATION_FAILED') {
-      throw new ApiError(
-        422,
-        'Invalid',
-        'the server rejected our request due to an error in our request',
-      );
-    }
-    throw new ApiError(500, 'InternalError', e.message.split('\n')[0] ?? 'json patch failed');
+    // kube-apiserver answers any failure to apply a JSON patch (a failed test, a missing path) with 422.
+    const message = (error as Error).message.split('\n')[0] ?? 'json patch failed';
+    throw new ApiError(422, 'Invalid', message);
   }
 }
 

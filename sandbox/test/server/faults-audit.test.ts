@@ -1,0 +1,139 @@
+import { ApiException, CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import { startApiServer, type ApiServerHandle } from '../../src/server';
+
+jest.setTimeout(30_000);
+
+let server: ApiServerHandle;
+let core: CoreV1Api;
+let kc: KubeConfig;
+
+beforeAll(async () => {
+  server = await startApiServer();
+  kc = new KubeConfig();
+  kc.loadFromString(server.kubeconfig);
+  core = kc.makeApiClient(CoreV1Api);
+});
+afterAll(() => server.stop());
+afterEach(() => server.faults.clear());
+
+const cm = (name: string) => ({ metadata: { name }, data: { k: name } });
+
+describe('fault injection', () => {
+  it('fails the next N matching requests with the given status, then recovers', async () => {
+    server.faults.failNext({ verb: 'create', resource: 'configmaps', count: 2, status: 503 });
+    const codes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      try {
+        await core.createNamespacedConfigMap({ namespace: 'default', body: cm(`f${i}`) });
+        codes.push(201);
+      } catch (error) {
+        codes.push((error as ApiException<string>).code);
+      }
+    }
+    expect(codes).toEqual([503, 503, 201]);
+    // Other verbs and resources were not affected.
+    server.faults.failNext({ verb: 'list', resource: 'secrets', status: 500 });
+    await expect(core.listNamespacedConfigMap({ namespace: 'default' })).resolves.toBeDefined();
+    const error = (await core
+      .listNamespacedSecret({ namespace: 'default' })
+      .catch((e: unknown) => e)) as ApiException<string>;
+    expect(error.code).toBe(500);
+    expect(JSON.parse(error.body)).toMatchObject({
+      kind: 'Status',
+      reason: 'InternalError',
+      code: 500,
+    });
+  });
+
+  it('adds latency to matching requests only', async () => {
+    server.faults.setLatency(300, { verb: 'get' });
+    await core.createNamespacedConfigMap({ namespace: 'default', body: cm('slow') });
+    const t0 = Date.now();
+    await core.readNamespacedConfigMap({ namespace: 'default', name: 'slow' });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    server.faults.setLatency(0, { verb: 'get' });
+    const t1 = Date.now();
+    await core.readNamespacedConfigMap({ namespace: 'default', name: 'slow' });
+    expect(Date.now() - t1).toBeLessThan(290);
+  });
+
+  it('restart drops every watch and connection but keeps the data; clients reconnect', async () => {
+    await core.createNamespacedConfigMap({ namespace: 'default', body: cm('kept') });
+    let ended = false;
+    const controller = await new Watch(kc).watch(
+      '/api/v1/namespaces/default/configmaps',
+      {},
+      () => undefined,
+      () => {
+        ended = true;
+      },
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    await server.faults.restart({ downtimeMs: 200 });
+    const deadline = Date.now() + 5000;
+    while (!ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    expect(ended).toBe(true);
+    const kept = await core.readNamespacedConfigMap({ namespace: 'default', name: 'kept' });
+    expect(kept.data).toEqual({ k: 'kept' });
+  });
+
+  it('dropWatches closes only the matching watches', async () => {
+    const open = async (path: string) => {
+      const state = { ended: false };
+      const controller = await new Watch(kc).watch(
+        path,
+        {},
+        () => undefined,
+        () => {
+          state.ended = true;
+        },
+      );
+      return { state, controller };
+    };
+    const a = await open('/api/v1/namespaces/default/configmaps');
+    const b = await open('/api/v1/namespaces/default/secrets');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.faults.dropWatches({ resource: 'configmaps' })).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(a.state.ended).toBe(true);
+    expect(b.state.ended).toBe(false);
+    a.controller.abort();
+    b.controller.abort();
+  });
+});
+
+describe('audit', () => {
+  it('counts requests by verb and resource, and resets', async () => {
+    server.audit.reset();
+    await core.createNamespacedConfigMap({ namespace: 'default', body: cm('audited') });
+    await core.readNamespacedConfigMap({ namespace: 'default', name: 'audited' });
+    await core.readNamespacedConfigMap({ namespace: 'default', name: 'audited' });
+    await core.deleteNamespacedConfigMap({ namespace: 'default', name: 'audited' });
+    await core.listNamespace();
+    expect(server.audit.count({ verb: 'create', resource: 'configmaps' })).toBe(1);
+    expect(server.audit.count({ verb: 'get', resource: 'configmaps' })).toBe(2);
+    expect(server.audit.count({ resource: 'configmaps' })).toBe(4);
+    expect(server.audit.writes({ resource: 'configmaps' })).toBe(2);
+    expect(server.audit.count({ verb: 'list', resource: 'namespaces' })).toBe(1);
+    expect(server.audit.snapshot()).toContainEqual(
+      expect.objectContaining({
+        verb: 'get',
+        resource: 'configmaps',
+        namespace: 'default',
+        count: 2,
+      }),
+    );
+    server.audit.reset();
+    expect(server.audit.count()).toBe(0);
+  });
+
+  it('requires the bearer token', async () => {
+    const response = await fetch(`${server.httpUrl}/api/v1/namespaces`);
+    expect(response.status).toBe(401);
+    const authorized = await fetch(`${server.httpUrl}/api/v1/namespaces`, {
+      headers: { Authorization: `Bearer ${server.token}` },
+    });
+    expect(authorized.status).toBe(200);
+  });
+});
