@@ -1,4 +1,5 @@
-import { ApiException, CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import type { ApiException } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 import { startApiServer, type ApiServerHandle } from '../../src/server';
 
 jest.setTimeout(30_000);

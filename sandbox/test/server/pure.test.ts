@@ -1,4 +1,4 @@
-import { ApiError } from '../../src/server/errors';
+import type { ApiError } from '../../src/server/errors';
 import { leaves, serverSideApply, toFieldsV1 } from '../../src/server/managed-fields';
 import { jsonPatch, mergePatch, strategicMergePatch } from '../../src/server/patch';
 import { decodeProtobuf } from '../../src/server/protobuf';
