@@ -1,28 +1,32 @@
 // Where one MCM stands on one cluster, kernel by kernel: the view both the fleet status tab and the kernel
-// matrix are drawn from. Every rule (kernels of a cluster, selection, kernel mapping, the state of a
-// ManifestWork) comes from the model; this module only joins its answers with what the API reports
-// (status.images, the ManifestWork that was actually written) and classifies the result for display.
+// matrix are drawn from. Every decision comes from the model: its plan for the MCM (which clusters are
+// selected and eligible, what is skipped and why, given the image states the controller reported), its kernel
+// mapping (each kernel's image), and its reading of a ManifestWork's state. This module only joins those
+// answers with what the API reports (status.images, the ManifestWork actually written) for display.
 import { findCondition, lastTransition } from './conditions';
 import {
   CLUSTER_AVAILABLE_CONDITION,
   type ImageState,
+  type ImageStateLookup,
   type ImageStatus,
-  type ManagedCluster,
-  type ManagedClusterModule,
-  type ManifestWork,
   KernelMapper,
   type KernelResolution,
   kernelVersionsOf,
+  type ManagedCluster,
+  type ManagedClusterModule,
+  type ManifestWork,
   MCM_NAME_LABEL,
-  selectorMatches,
-  validateManagedClusterModule,
-  type ValidationProblem,
+  type McmPlan,
+  planManagedClusterModule,
+  selectClusters,
+  type SkipCode,
+  type Skipped,
   workMappingsOf,
   workState,
   type WorkState,
 } from './model';
 
-/** What a person should see for one (MCM, cluster, kernel); in order of increasing urgency below. */
+/** What a person should see for one (MCM, cluster, kernel). */
 export type CellState =
   'loaded' | 'applied' | 'pending' | 'waiting' | 'noMapping' | 'noClaim' | 'failed';
 
@@ -55,6 +59,8 @@ export type KernelStatus = {
   imageMessage?: string;
   /** the ManifestWork that was written carries a literal mapping for this kernel */
   sent: boolean;
+  /** the plan skips this kernel, and why */
+  skip?: Skipped;
   state: CellState;
 };
 
@@ -65,47 +71,64 @@ export type ClusterModuleStatus = {
   kernels: KernelStatus[] | undefined;
   work?: WorkState;
   workUpdated?: string;
-  /** selected but given no ManifestWork, and why */
-  skipped?: 'NoKernelClaim' | 'NoKernelMapping';
+  /** selected but not eligible for a ManifestWork: the plan's reason (for the cluster, or its first kernel) */
+  skipped?: { code: SkipCode; reason: string };
   state: CellState;
 };
 
-/** The lookups one MCM needs, built once per data change and reused for every cluster. */
+/** One MCM's plan and lookups, built once per data change and reused for every cluster. */
 export type McmIndex = {
   mcm: ManagedClusterModule;
   name: string;
-  /** the model's validation problems; the model only resolves kernels of a valid MCM */
-  problems: ValidationProblem[];
-  /** resolves (and caches) each distinct kernel once for the whole fleet; undefined when invalid */
+  plan: McmPlan;
+  selected: ReadonlySet<string>;
+  eligible: ReadonlySet<string>;
+  /** the plan's skipped entries by cluster */
+  skips: ReadonlyMap<string, Skipped[]>;
+  /** resolves (and caches) each distinct kernel once; undefined when the MCM is invalid */
   mapper: KernelMapper | undefined;
-  imagesByKernel: Map<string, ImageStatus>;
-  worksByCluster: Map<string, ManifestWork>;
+  imagesByName: ReadonlyMap<string, ImageStatus>;
+  worksByCluster: ReadonlyMap<string, ManifestWork>;
 };
 
-export const indexMcm = (mcm: ManagedClusterModule, works: readonly ManifestWork[]): McmIndex => {
+/**
+ * The image states as the controller reported them in status.images; an image it has not reported is
+ * Unknown to the plan, as it would be to the controller after a registry error.
+ */
+const reportedImageStates =
+  (images: ReadonlyMap<string, ImageStatus>): ImageStateLookup =>
+  (_mcm, image) => {
+    const s = images.get(image);
+    return s ? { state: s.state, ...(s.digest ? { digest: s.digest } : {}) } : undefined;
+  };
+
+export const indexMcm = (
+  mcm: ManagedClusterModule,
+  clusters: readonly ManagedCluster[],
+  works: readonly ManifestWork[],
+): McmIndex => {
   const name = mcm.metadata.name ?? '';
-  const imagesByKernel = new Map<string, ImageStatus>();
-  for (const image of mcm.status?.images ?? []) {
-    for (const kernel of image.kernelVersions ?? []) imagesByKernel.set(kernel, image);
-  }
-  const worksByCluster = new Map<string, ManifestWork>();
-  for (const work of works) {
-    if (work.metadata.labels?.[MCM_NAME_LABEL] === name && work.metadata.namespace) {
-      worksByCluster.set(work.metadata.namespace, work);
-    }
-  }
-  const problems = validateManagedClusterModule(mcm);
-  const mapper = problems.length === 0 ? new KernelMapper(mcm) : undefined;
-  return { mcm, name, problems, mapper, imagesByKernel, worksByCluster };
-};
-
-const resolve = (index: McmIndex, kernel: string): KernelResolution => {
-  if (index.mapper) return index.mapper.resolve(kernel);
-  const first = index.problems[0];
+  const imagesByName = new Map((mcm.status?.images ?? []).map((i) => [i.image, i]));
+  const own = works.filter((w) => w.metadata.labels?.[MCM_NAME_LABEL] === name);
+  const worksByCluster = new Map(own.map((w) => [w.metadata.namespace ?? '', w]));
+  const plan = planManagedClusterModule(mcm, clusters, reportedImageStates(imagesByName), own);
+  const skips = new Map<string, Skipped[]>();
+  for (const s of plan.skipped) skips.set(s.cluster, [...(skips.get(s.cluster) ?? []), s]);
   return {
-    kind: 'error',
-    mappingIndex: -1,
-    error: `invalid ManagedClusterModule: ${first?.field}: ${first?.message}`,
+    mcm,
+    name,
+    plan,
+    // The plan selects nothing for an invalid MCM; the tab still shows the clusters its selector picks.
+    selected: new Set(
+      plan.errors.length === 0
+        ? plan.selectedClusters
+        : selectClusters(mcm, clusters).map((c) => c.metadata.name ?? ''),
+    ),
+    eligible: new Set(plan.eligibleClusters),
+    skips,
+    mapper: plan.errors.length === 0 ? new KernelMapper(mcm) : undefined,
+    imagesByName,
+    worksByCluster,
   };
 };
 
@@ -134,7 +157,7 @@ const kernelState = (
   if (imageState === 'Waiting' || imageState === 'Building' || imageState === 'Signing') {
     return 'waiting';
   }
-  // The image is ready (or not reported yet) but the ManifestWork does not carry the kernel yet.
+  // The image is ready (or not reported yet) but the written ManifestWork does not carry the kernel yet.
   return 'pending';
 };
 
@@ -142,7 +165,16 @@ export const isClusterAvailable = (cluster: ManagedCluster): 'True' | 'False' | 
   findCondition(cluster.status?.conditions, CLUSTER_AVAILABLE_CONDITION)?.status ?? 'Unknown';
 
 export const selects = (index: McmIndex, cluster: ManagedCluster): boolean =>
-  selectorMatches(index.mcm.spec?.selector, cluster.metadata.labels);
+  index.selected.has(cluster.metadata.name ?? '');
+
+const invalid = (index: McmIndex): KernelResolution => {
+  const first = index.plan.errors[0];
+  return {
+    kind: 'error',
+    mappingIndex: -1,
+    error: `invalid ManagedClusterModule: ${first?.field}: ${first?.message}`,
+  };
+};
 
 /** Where a selected cluster stands for one MCM. */
 export const clusterModuleStatus = (
@@ -150,41 +182,47 @@ export const clusterModuleStatus = (
   cluster: ManagedCluster,
   kernels: string[] | undefined = kernelVersionsOf(cluster),
 ): ClusterModuleStatus => {
-  const clusterName = cluster.metadata.name ?? '';
-  const work = index.worksByCluster.get(clusterName);
+  const name = cluster.metadata.name ?? '';
+  const work = index.worksByCluster.get(name);
   const current = work ? workState(work) : undefined;
   const base = {
     mcm: index.name,
-    cluster: clusterName,
+    cluster: name,
     work: current,
     workUpdated: lastTransition(work?.status?.conditions),
   };
   // A device-plugin-only MCM needs no kernel data: its Module goes to every selected cluster.
-  if (!index.mcm.spec?.moduleSpec?.moduleLoader) {
+  if (index.mapper && !index.mcm.spec.moduleSpec.moduleLoader) {
     return {
       ...base,
       kernels: [],
       state: current ? workCellState(current, 'devicePlugin') : 'pending',
     };
   }
-  if (!kernels) return { ...base, kernels: undefined, skipped: 'NoKernelClaim', state: 'noClaim' };
+  const skips = index.skips.get(name) ?? [];
+  const clusterSkip = skips.find((s) => s.kernelVersion === undefined);
   const sent = work ? workMappingsOf(work) : new Map<string, unknown>();
-  const statuses = kernels.map((kernel): KernelStatus => {
-    const resolution = resolve(index, kernel);
-    const image = index.imagesByKernel.get(kernel);
+  const statuses = kernels?.map((kernel): KernelStatus => {
+    const resolution = index.mapper ? index.mapper.resolve(kernel) : invalid(index);
+    const image =
+      resolution.kind === 'mapped' ? index.imagesByName.get(resolution.mapping.image) : undefined;
     const isSent = sent.has(kernel);
+    const skip = skips.find((s) => s.kernelVersion === kernel);
     return {
       kernel,
       resolution,
       imageState: image?.state,
       imageMessage: image?.message,
       sent: isSent,
+      ...(skip ? { skip } : {}),
       state: kernelState(resolution, image?.state, isSent, current),
     };
   });
-  const skipped = statuses.every((k) => k.resolution.kind === 'unmapped')
-    ? ('NoKernelMapping' as const)
-    : undefined;
+  const firstSkip = clusterSkip ?? (index.eligible.has(name) ? undefined : skips[0]);
+  const skipped = firstSkip ? { code: firstSkip.code, reason: firstSkip.reason } : undefined;
+  if (!statuses?.length) {
+    return { ...base, kernels: statuses, skipped, state: index.mapper ? 'noClaim' : 'failed' };
+  }
   return {
     ...base,
     kernels: statuses,

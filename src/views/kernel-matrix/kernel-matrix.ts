@@ -49,7 +49,7 @@ export const buildKernelMatrix = (
   }
   const indexes = [...mcms]
     .sort((a, b) => compareStrings(a.metadata.name ?? '', b.metadata.name ?? ''))
-    .map((mcm) => indexMcm(mcm, worksByMcm.get(mcm.metadata.name ?? '') ?? []));
+    .map((mcm) => indexMcm(mcm, clusters, worksByMcm.get(mcm.metadata.name ?? '') ?? []));
   const rows = clusters
     .filter((c) => c.metadata.name)
     .map((cluster): MatrixCluster => {

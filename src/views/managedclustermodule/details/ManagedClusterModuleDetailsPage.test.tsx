@@ -140,8 +140,12 @@ describe('ManagedClusterModule details page', () => {
     ]);
     expect(b?.[2]).toBe(` ${EL94} Ready mapping sent ${EL96} Building mapping not sent`);
     expect(b?.[4]).toBe('-');
-    expect(c?.[2]).toMatch(/^Skipped: the cluster has no kernel-versions claim/);
-    expect(d?.[2]).toMatch(/^Skipped: no kernel mapping matches any kernel of this cluster\./);
+    expect(c?.[2]).toBe(
+      'Skipped: the cluster reports no kernel versions. (it has no kernel-versions.kmm.node.kubernetes.io claim: KMM is not running in managed mode (KMM_MANAGED=1) on it, or has not reported yet)',
+    );
+    expect(d?.[2]).toMatch(
+      /^Skipped: no kernel mapping matches its kernels\. \(no kernel mapping matches this kernel/,
+    );
     expect(e?.[1]).toBe('Unknown');
     const [rowA, rowB] = fleetRows();
     expect(within(rowA as HTMLElement).getByRole('img', { name: 'Loaded' })).toBeInTheDocument();

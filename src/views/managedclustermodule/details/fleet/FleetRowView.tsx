@@ -7,10 +7,24 @@ import { ImageStateLabel } from '../../../../components/ImageStateLabel';
 import type { KernelStatus } from '../../../../utils/fleet-status';
 import type { PluginT } from '../../../../utils/i18n';
 import { MANAGED_CLUSTER_GVK } from '../../../../utils/k8s';
+import type { SkipCode } from '../../../../utils/model';
 import type { FleetRow } from './fleet-rows';
 
 const conditionText = (t: PluginT, status: 'True' | 'False' | 'Unknown' | undefined) =>
   status === 'True' ? t('Yes') : status === 'False' ? t('No') : t('Not reported');
+
+const skipText = (t: PluginT, code: SkipCode): string => {
+  switch (code) {
+    case 'NoKernelClaim':
+      return t('Skipped: the cluster reports no kernel versions.');
+    case 'NoKernelMapping':
+      return t('Skipped: no kernel mapping matches its kernels.');
+    case 'KernelNotMappable':
+      return t('Skipped: the matching kernel mapping cannot be used for its kernels.');
+    case 'ImageNotReady':
+      return t('Waiting: no image of its kernels is ready yet.');
+  }
+};
 
 const KernelLine = ({ k }: { k: KernelStatus }) => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
@@ -49,22 +63,18 @@ export const FleetRowView = ({ row }: { row: FleetRow }) => {
             : t('Unknown')}
       </Td>
       <Td dataLabel={t('Kernels')}>
-        {row.skipped === 'NoKernelClaim' ? (
-          t(
-            'Skipped: the cluster has no kernel-versions claim (KMM not installed in managed mode, or not reported yet).',
-          )
-        ) : (
-          <>
-            {row.skipped === 'NoKernelMapping' ? (
-              <div>{t('Skipped: no kernel mapping matches any kernel of this cluster.')}</div>
-            ) : null}
-            <List isPlain aria-label={t('Kernels of {{cluster}}', { cluster: row.cluster })}>
-              {row.kernels?.map((k) => (
-                <KernelLine key={k.kernel} k={k} />
-              ))}
-            </List>
-          </>
-        )}
+        {row.skipped ? (
+          <div>
+            {skipText(t, row.skipped.code)} <small>({row.skipped.reason})</small>
+          </div>
+        ) : null}
+        {row.kernels?.length ? (
+          <List isPlain aria-label={t('Kernels of {{cluster}}', { cluster: row.cluster })}>
+            {row.kernels.map((k) => (
+              <KernelLine key={k.kernel} k={k} />
+            ))}
+          </List>
+        ) : null}
       </Td>
       <Td dataLabel={t('ManifestWork')}>
         {row.work

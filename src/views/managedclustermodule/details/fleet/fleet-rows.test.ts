@@ -1,3 +1,4 @@
+import { cluster } from '../../../../__fixtures__/builders';
 import {
   clusters,
   devicePlugin,
@@ -62,13 +63,29 @@ describe('fleet status rows', () => {
 
   it('shows selected clusters that were skipped, with the reason', () => {
     expect(row('cluster-c')).toMatchObject({
-      skipped: 'NoKernelClaim',
+      skipped: { code: 'NoKernelClaim', reason: expect.stringMatching(/no kernel-versions/) },
       kernels: undefined,
       state: 'noClaim',
       problem: true,
     });
-    expect(row('cluster-d')).toMatchObject({ skipped: 'NoKernelMapping', state: 'noMapping' });
-    expect(row('cluster-d').kernels?.[0]).toMatchObject({ kernel: EL8, sent: false });
+    expect(row('cluster-d')).toMatchObject({
+      skipped: { code: 'NoKernelMapping' },
+      state: 'noMapping',
+    });
+    expect(row('cluster-d').kernels?.[0]).toMatchObject({
+      kernel: EL8,
+      sent: false,
+      skip: { code: 'NoKernelMapping', kernelVersion: EL8 },
+    });
+  });
+
+  it("follows the model's plan: an empty claim is no claim; a kernel waiting for its image is not a skip", () => {
+    const empty = cluster('cluster-z', { labels: { gpu: 'true' }, kernels: [] });
+    const z = buildFleetRows(gpuDriver, [empty], []).at(0);
+    expect(z).toMatchObject({ skipped: { code: 'NoKernelClaim' }, kernels: [], state: 'noClaim' });
+    const b = row('cluster-b');
+    expect(b.skipped).toBeUndefined();
+    expect(b.kernels?.[1]?.skip).toMatchObject({ code: 'ImageNotReady', kernelVersion: EL96 });
   });
 
   it('marks an unavailable cluster with a degraded ManifestWork as a problem', () => {

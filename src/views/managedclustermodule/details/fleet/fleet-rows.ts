@@ -36,7 +36,7 @@ export const buildFleetRows = (
   clusters: readonly ManagedCluster[],
   works: readonly ManifestWork[],
 ): FleetRow[] => {
-  const index = indexMcm(mcm, works);
+  const index = indexMcm(mcm, clusters, works);
   return clusters
     .filter((cluster) => selects(index, cluster))
     .map((cluster) => {
