@@ -33,18 +33,16 @@ export function readObjects<T extends KubeObject>(
           : err.message;
     throw new InputError(`${flag} ${file}: cannot read: ${why}`);
   }
-  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
   const out: T[] = [];
   const list = Array.isArray(docs) ? docs : [docs];
   list.forEach((doc, d) => {
     const where = list.length > 1 ? `document ${d + 1}` : 'document';
     const [error] = doc.errors;
     if (error) {
-      const line = error.linePos?.[0]?.line;
-      const msg = error.message.split('\n')[0];
-      throw new InputError(
-        `${flag} ${file}: not valid YAML or JSON${line ? ` (line ${line})` : ''}: ${msg}`,
-      );
+      // prettyErrors puts "at line L, column C:" and a code frame after the message: keep the first line
+      const msg = (error.message.split('\n')[0] ?? '').replace(/:$/, '');
+      throw new InputError(`${flag} ${file}: not valid YAML or JSON: ${msg}`);
     }
     const value: unknown = doc.toJS({ maxAliasCount: 1000 });
     if (value === null || value === undefined) return;

@@ -12,11 +12,22 @@ import {
 import { EXIT_INTERNAL, EXIT_OK, EXIT_PLAN_ERRORS, EXIT_USAGE } from './exit-codes';
 import { InputError, readAll } from './plan-input';
 
-interface PlanOptions {
+export interface PlanOptions {
   mcm: string[];
   clusters: string[];
   output: 'yaml' | 'json';
 }
+
+/** Where the command writes: the process streams, or a test's buffers. */
+export interface Output {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processOutput: Output = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -48,7 +59,8 @@ export function registerPlanCommand(program: Command): void {
     });
 }
 
-function runPlan(options: PlanOptions): number {
+/** Reads the files, plans, prints; returns the exit status. */
+export function runPlan(options: PlanOptions, out: Output = processOutput): number {
   try {
     const mcms = readAll<ManagedClusterModule>(options.mcm, '--mcm', {
       apiVersion: MCM_API_VERSION,
@@ -59,7 +71,7 @@ function runPlan(options: PlanOptions): number {
       kind: 'ManagedCluster',
     });
     const doc = planDocument(plan(mcms, clusters));
-    process.stdout.write(
+    out.stdout(
       options.output === 'json'
         ? `${JSON.stringify(doc, null, 2)}\n`
         : stringify(doc, { aliasDuplicateObjects: false, lineWidth: 0 }),
@@ -67,12 +79,10 @@ function runPlan(options: PlanOptions): number {
     return doc.errors.length === 0 ? EXIT_OK : EXIT_PLAN_ERRORS;
   } catch (e) {
     if (e instanceof InputError) {
-      process.stderr.write(`kmm-hub-controller plan: ${e.message}\n`);
+      out.stderr(`kmm-hub-controller plan: ${e.message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(
-      `kmm-hub-controller plan: internal error: ${(e as Error).stack ?? String(e)}\n`,
-    );
+    out.stderr(`kmm-hub-controller plan: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return EXIT_INTERNAL;
   }
 }

@@ -1,0 +1,212 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { runPlan, type PlanOptions } from './plan';
+
+// The plan command in-process (the bin itself is exercised in controller/test/plan-cli.test.ts): input
+// formats, and the one-line message for every kind of bad input.
+
+const dir = mkdtempSync(join(tmpdir(), 'kmm-plan-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const file = (text: string, ext = 'yaml') => {
+  const p = join(dir, `f${n++}.${ext}`);
+  writeFileSync(p, text);
+  return p;
+};
+
+const mcmYaml = (name: string, image = 'q.io/m:${KERNEL_FULL_VERSION}') => `
+apiVersion: hub.kmm.sigs.x-k8s.io/v1beta1
+kind: ManagedClusterModule
+metadata:
+  name: ${name}
+spec:
+  spokeNamespace: ns
+  selector: {}
+  moduleSpec:
+    selector: {}
+    moduleLoader:
+      container:
+        modprobe: {moduleName: m}
+        kernelMappings:
+          - regexp: '^6\\.'
+            containerImage: ${image}
+`;
+const clusterObj = (name: string, kernels: string) => ({
+  apiVersion: 'cluster.open-cluster-management.io/v1',
+  kind: 'ManagedCluster',
+  metadata: { name },
+  status: { clusterClaims: [{ name: 'kernel-versions.kmm.node.kubernetes.io', value: kernels }] },
+});
+
+function plan(options: Partial<PlanOptions>) {
+  let stdout = '';
+  let stderr = '';
+  const code = runPlan(
+    { mcm: [], clusters: [], output: 'yaml', ...options },
+    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+  );
+  return { code, stdout, stderr };
+}
+
+describe('plan input formats', () => {
+  const clustersJson = file(JSON.stringify(clusterObj('c1', '6.1.0\n6.2.0')), 'json');
+
+  it('reads multi-document YAML, skipping empty documents', () => {
+    const r = plan({
+      mcm: [file(`---\n${mcmYaml('a')}\n---\n---\n${mcmYaml('b')}`)],
+      clusters: [clustersJson],
+    });
+    expect(r.code).toBe(0);
+    expect(
+      parse(r.stdout).manifestWorks.map((w: { metadata: { name: string } }) => w.metadata.name),
+    ).toEqual(['a', 'b']);
+  });
+
+  it('reads JSON, a kind: List and a <Kind>List', () => {
+    const list = file(
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [clusterObj('c2', '6.3.0')] }),
+      'json',
+    );
+    const typed = file(
+      `apiVersion: cluster.open-cluster-management.io/v1\nkind: ManagedClusterList\nitems:\n  - ${JSON.stringify(clusterObj('c3', '6.4.0'))}\n`,
+    );
+    const r = plan({
+      mcm: [file(mcmYaml('a'))],
+      clusters: [clustersJson, list, typed],
+      output: 'json',
+    });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(
+      doc.manifestWorks.map((w: { metadata: { namespace: string } }) => w.metadata.namespace),
+    ).toEqual(['c1', 'c2', 'c3']);
+    expect(doc.images.map((i: { image: string }) => i.image)).toEqual([
+      'q.io/m:6.1.0',
+      'q.io/m:6.2.0',
+      'q.io/m:6.3.0',
+      'q.io/m:6.4.0',
+    ]);
+  });
+
+  it('exits 1 with the document when an MCM is invalid', () => {
+    const r = plan({ mcm: [file(mcmYaml('a', 'q.io/m'))], clusters: [clustersJson] });
+    expect(r.code).toBe(1);
+    expect(parse(r.stdout).errors).toEqual([
+      {
+        mcm: 'a',
+        field: 'spec.moduleSpec.moduleLoader.container.kernelMappings[0].containerImage',
+        message: expect.stringMatching(/must name a tag or a digest/),
+      },
+    ]);
+  });
+
+  it('prints an empty plan for empty files', () => {
+    const r = plan({ mcm: [file('')], clusters: [file('# nothing\n')] });
+    expect(r.code).toBe(0);
+    expect(parse(r.stdout)).toEqual({ manifestWorks: [], images: [], skipped: [], errors: [] });
+  });
+});
+
+describe('plan bad input: exit 2, one line naming the file and the problem', () => {
+  const okMcm = file(mcmYaml('a'));
+  const okClusters = file(JSON.stringify(clusterObj('c1', '6.1.0')), 'json');
+  const subdir = join(dir, 'a-dir');
+  mkdirSync(subdir);
+
+  it.each<[string, () => Partial<PlanOptions>, RegExp]>([
+    [
+      'missing file',
+      () => ({ mcm: [join(dir, 'nope.yaml')], clusters: [okClusters] }),
+      /--mcm .*nope\.yaml: cannot read: no such file$/,
+    ],
+    [
+      'a directory',
+      () => ({ mcm: [okMcm], clusters: [subdir] }),
+      /--clusters .*a-dir: cannot read: is a directory$/,
+    ],
+    [
+      'malformed YAML',
+      () => ({ mcm: [file('a: [\n')], clusters: [okClusters] }),
+      /--mcm .*: not valid YAML or JSON: .* at line \d+, column \d+$/,
+    ],
+    [
+      'malformed JSON',
+      () => ({ mcm: [okMcm], clusters: [file('{"a": 1,,}', 'json')] }),
+      /--clusters .*\.json: not valid YAML or JSON: .*line 1/,
+    ],
+    [
+      'duplicate keys',
+      () => ({ mcm: [file('a: 1\na: 2\n')], clusters: [okClusters] }),
+      /not valid YAML or JSON: Map keys must be unique/,
+    ],
+    [
+      'a cluster in --mcm',
+      () => ({ mcm: [okClusters], clusters: [okClusters] }),
+      /--mcm .*: document: expected kind ManagedClusterModule \(apiVersion hub.kmm.sigs.x-k8s.io\/v1beta1\), got kind ManagedCluster \(apiVersion cluster.open-cluster-management.io\/v1\)$/,
+    ],
+    [
+      'a wrong apiVersion',
+      () => ({
+        mcm: [okMcm],
+        clusters: [
+          file(
+            JSON.stringify({
+              ...clusterObj('c', ''),
+              apiVersion: 'cluster.open-cluster-management.io/v2',
+            }),
+          ),
+        ],
+      }),
+      /got kind ManagedCluster \(apiVersion cluster.open-cluster-management.io\/v2\)$/,
+    ],
+    [
+      'a scalar document',
+      () => ({ mcm: [file('hello\n')], clusters: [okClusters] }),
+      /--mcm .*: document: expected a ManagedClusterModule object, got "hello"$/,
+    ],
+    [
+      'a list document',
+      () => ({ mcm: [file('- a\n')], clusters: [okClusters] }),
+      /expected a ManagedClusterModule object, got a list$/,
+    ],
+    [
+      'a List without items',
+      () => ({ mcm: [okMcm], clusters: [file('kind: List\n')] }),
+      /--clusters .*: document: a List needs an items list$/,
+    ],
+    [
+      'an object without a name',
+      () => ({
+        mcm: [file(mcmYaml('a').replace('name: a', 'labels: {}'))],
+        clusters: [okClusters],
+      }),
+      /the ManagedClusterModule has no metadata\.name$/,
+    ],
+    [
+      'a bad item in a second document',
+      () => ({
+        mcm: [okMcm],
+        clusters: [
+          file(
+            `${JSON.stringify(clusterObj('c1', ''))}\n---\nkind: List\nitems: [{kind: Node, apiVersion: v1}]\n`,
+          ),
+        ],
+      }),
+      /--clusters .*: document 2, item 1: expected kind ManagedCluster/,
+    ],
+    [
+      'a name twice',
+      () => ({ mcm: [okMcm, file(mcmYaml('a'))], clusters: [okClusters] }),
+      /--mcm .*: ManagedClusterModule "a" appears twice \(also in .*\); keep one$/,
+    ],
+  ])('%s', (_, options, message) => {
+    const r = plan(options());
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^kmm-hub-controller plan: /);
+    expect(r.stderr.trimEnd()).toMatch(message);
+    expect(r.stderr.trimEnd()).not.toMatch(/\n/);
+  });
+});

@@ -1,0 +1,202 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+// The real command, as `npx kmm-hub-controller plan ...` runs it: the package bin under the project's Node.
+const root = resolve(__dirname, '../..');
+const bin = join(root, 'controller/bin/kmm-hub-controller.js');
+const example = (f: string) => join(root, 'controller/examples', f);
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(...args: string[]): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd: root, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        done({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'kmm-plan-cli-'));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+const invalidMcm = file(
+  'invalid.json',
+  JSON.stringify({
+    apiVersion: 'hub.kmm.sigs.x-k8s.io/v1beta1',
+    kind: 'ManagedClusterModule',
+    metadata: { name: 'broken' },
+    spec: {
+      spokeNamespace: 'ns',
+      selector: {},
+      moduleSpec: {
+        selector: {},
+        moduleLoader: {
+          container: {
+            modprobe: { moduleName: 'm' },
+            kernelMappings: [{ regexp: '^5\\.14(?=\\.0)', containerImage: 'q.io/m:v1' }],
+          },
+        },
+      },
+    },
+  }),
+);
+const clustersJsonList = file(
+  'clusters.json',
+  JSON.stringify({
+    apiVersion: 'cluster.open-cluster-management.io/v1',
+    kind: 'ManagedClusterList',
+    items: [
+      {
+        apiVersion: 'cluster.open-cluster-management.io/v1',
+        kind: 'ManagedCluster',
+        metadata: { name: 'solo', labels: { gpu: 'acme' } },
+        status: {
+          clusterClaims: [
+            {
+              name: 'kernel-versions.kmm.node.kubernetes.io',
+              value: '5.14.0-570.1.1.el9_6.x86_64',
+            },
+          ],
+        },
+      },
+    ],
+  }),
+);
+const malformed = file('malformed.yaml', 'apiVersion: v1\nkind: List\nitems: [\n  - a: b\n');
+
+let results: Record<string, Run>;
+
+beforeAll(async () => {
+  // One spawn per case, all at once: each pays the start-up. Every other input case is tested in-process
+  // (src/cli/plan.test.ts); these check what only a real process shows (exit status, streams).
+  const cases: Record<string, string[]> = {
+    examples: [
+      'plan',
+      '--mcm',
+      example('mcm-gpu-driver.yaml'),
+      '--mcm',
+      example('mcm-device-plugin.yaml'),
+      '--clusters',
+      example('fleet.yaml'),
+    ],
+    invalidJson: [
+      'plan',
+      '--mcm',
+      invalidMcm,
+      '--mcm',
+      example('mcm-device-plugin.yaml'),
+      '--clusters',
+      clustersJsonList,
+      '--output',
+      'json',
+    ],
+    malformed: ['plan', '--mcm', example('mcm-gpu-driver.yaml'), '--clusters', malformed],
+    badFlag: ['plan', '--mcm', invalidMcm, '--clusters', clustersJsonList, '--outptu', 'json'],
+  };
+  const entries = await Promise.all(
+    Object.entries(cases).map(async ([k, args]) => [k, await run(...args)] as const),
+  );
+  results = Object.fromEntries(entries);
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('kmm-hub-controller plan', () => {
+  it('plans the examples: exit 0, YAML with exactly the four keys', () => {
+    const r = results.examples as Run;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(['manifestWorks', 'images', 'skipped', 'errors']);
+    expect(doc.errors).toEqual([]);
+    const works = doc.manifestWorks.map(
+      (w: { metadata: { namespace: string; name: string } }) =>
+        `${w.metadata.namespace}/${w.metadata.name}`,
+    );
+    expect(works).toEqual([
+      'edge-store-0412/acme-gpu',
+      'edge-store-0412/acme-gpu-plugin',
+      'edge-store-0587/acme-gpu-plugin',
+      'lab-gpu-01/acme-gpu-plugin',
+      'prod-ap-south-1/acme-gpu',
+      'prod-ap-south-1/acme-gpu-plugin',
+      'prod-eu-central-1/acme-gpu',
+      'prod-eu-central-1/acme-gpu-plugin',
+      'prod-us-east-1/acme-gpu',
+      'prod-us-east-1/acme-gpu-plugin',
+      'prod-us-west-2/acme-gpu',
+      'prod-us-west-2/acme-gpu-plugin',
+    ]);
+    expect(doc.images).toContainEqual({
+      mcm: 'acme-gpu',
+      image: 'quay.example.com/acme/gpu-driver:5.14.0-570.22.1.el9_6.x86_64',
+      kernelVersions: ['5.14.0-570.22.1.el9_6.x86_64'],
+      clusters: ['prod-ap-south-1', 'prod-us-east-1', 'prod-us-west-2'],
+      build: true,
+      sign: true,
+    });
+    expect(doc.skipped).toEqual([
+      {
+        mcm: 'acme-gpu',
+        cluster: 'edge-store-0587',
+        kernelVersion: '4.18.0-553.40.1.el8_10.x86_64',
+        reason: expect.stringMatching(/no kernel mapping matches/),
+      },
+      {
+        mcm: 'acme-gpu',
+        cluster: 'lab-gpu-01',
+        reason: expect.stringMatching(/no kernel-versions.kmm.node.kubernetes.io claim/),
+      },
+    ]);
+    expect(r.stdout).not.toMatch(/build:\s*\n\s+dockerfileConfigMap|keySecret|[&*]a\d/); // no build/sign, no YAML aliases
+  });
+
+  it('prints JSON and exits 1 when an MCM is invalid; the valid one is still planned', () => {
+    const r = results.invalidJson as Run;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout);
+    expect(doc.errors).toEqual([
+      {
+        mcm: 'broken',
+        field: 'spec.moduleSpec.moduleLoader.container.kernelMappings[0].regexp',
+        message: expect.stringMatching(/invalid or unsupported Perl syntax.*RE2/),
+      },
+    ]);
+    expect(doc.manifestWorks.map((w: { metadata: { name: string } }) => w.metadata.name)).toEqual([
+      'acme-gpu-plugin',
+    ]);
+  });
+
+  it.each([
+    [
+      'malformed',
+      /^kmm-hub-controller plan: --clusters .*malformed\.yaml: not valid YAML or JSON: .+ at line 4, column 3\n$/,
+    ],
+    ['badFlag', /^error: unknown option '--outptu'\n$/],
+  ])(
+    '%s input: exit 2, one line on stderr naming the problem, nothing on stdout',
+    (name, message) => {
+      const r = results[name] as Run;
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+    },
+  );
+});
