@@ -36,6 +36,7 @@ export const MatrixCellView = memo(function MatrixCellView({
   return (
     <Tooltip content={content}>
       <span
+        role="img"
         tabIndex={0}
         aria-label={t('{{cluster}} on {{kernel}}: {{state}}', { cluster, kernel, state: text })}
       >

@@ -86,6 +86,36 @@ describe('kernel matrix', () => {
     ).toEqual(['cluster-c']);
   });
 
+  it('re-plans only the MCM whose inputs changed, with the same result as a fresh build', () => {
+    let rv = 0;
+    const stamp = <T extends { metadata: { resourceVersion?: string } }>(o: T): T => ({
+      ...o,
+      metadata: { ...o.metadata, resourceVersion: String(++rv) },
+    });
+    const [m1, m2] = [gpuDriver, devicePlugin].map(stamp);
+    const cs = clusters.map(stamp);
+    const ws = works.map(stamp);
+    const first = buildKernelMatrix([m1!, m2!], cs, ws);
+    // the gpu-driver work on cluster-e becomes applied and available
+    const changed = ws.map((w) =>
+      w.metadata.name === 'gpu-driver' && w.metadata.namespace === 'cluster-e'
+        ? stamp({ ...w, status: works[0]?.status })
+        : w,
+    );
+    const second = buildKernelMatrix([m1!, m2!], cs, changed, first);
+    expect(second.parts.get('gpu-device-plugin')).toBe(first.parts.get('gpu-device-plugin'));
+    expect(second.parts.get('gpu-driver')).not.toBe(first.parts.get('gpu-driver'));
+    const fresh = buildKernelMatrix([m1!, m2!], cs, changed);
+    expect(viewKernelMatrix(second, {})).toEqual(viewKernelMatrix(fresh, {}));
+    expect(cell(viewKernelMatrix(second, { mcm: 'gpu-driver' }), 'cluster-e', EL94)?.state).toBe(
+      'loaded',
+    );
+    // without resourceVersions nothing is reused
+    expect(
+      buildKernelMatrix([gpuDriver], clusters, works, matrix).parts.get('gpu-driver'),
+    ).not.toBe(matrix.parts.get('gpu-driver'));
+  });
+
   it('builds the matrix of 3,500 clusters x 30 kernels with the right content', () => {
     const fleet = largeFleet(3500);
     const mcms: ManagedClusterModule[] = [gpuDriver, devicePlugin];

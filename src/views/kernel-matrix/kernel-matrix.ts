@@ -1,13 +1,14 @@
 // The kernel matrix (clusters x kernel versions) as data. `buildKernelMatrix` does the expensive part once per
-// change of the watched objects: every MCM is indexed once, each distinct kernel is resolved once per MCM,
-// and every cluster's status is computed once per MCM that selects it. `viewKernelMatrix` then applies the
-// page's choices (MCM, label, state) in one linear pass, without touching the model again.
+// change of the watched objects: every MCM is planned once (each distinct kernel resolved once), every
+// cluster's status computed once per MCM that selects it, and MCMs whose inputs did not change are reused.
+// `viewKernelMatrix` then applies the page's choices (MCM, label, state) in one linear pass.
 import {
   type CellState,
   type ClusterModuleStatus,
   clusterModuleStatus,
   indexMcm,
   type KernelStatus,
+  type McmIndex,
   selects,
   worstState,
 } from '../../utils/fleet-status';
@@ -16,6 +17,7 @@ import {
   kernelVersionsOf,
   type ManagedCluster,
   type ManagedClusterModule,
+  type KubeObject,
   type ManifestWork,
   MCM_NAME_LABEL,
 } from '../../utils/model';
@@ -29,15 +31,41 @@ export type MatrixCluster = {
   statuses: ClusterModuleStatus[];
 };
 
+/** One MCM's part of the matrix, reusable while its inputs keep their resourceVersions. */
+type McmPart = {
+  /** the inputs' identities (resourceVersions); undefined when some object has none (never reused) */
+  key: string | undefined;
+  index: McmIndex;
+  statuses: Map<string, ClusterModuleStatus>;
+};
+
 export type KernelMatrix = {
   mcms: string[];
   clusters: MatrixCluster[];
+  /** per MCM, for the next build to reuse what did not change */
+  parts: ReadonlyMap<string, McmPart>;
 };
 
+const versionKey = (objects: readonly KubeObject[]): string | undefined => {
+  const parts: string[] = [];
+  for (const o of objects) {
+    const rv = o.metadata?.resourceVersion;
+    if (!rv) return undefined;
+    parts.push(`${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}@${rv}`);
+  }
+  return parts.join(',');
+};
+
+/**
+ * Derives the matrix. With `previous` (the last result), an MCM whose object, ManifestWorks and the fleet's
+ * ManagedClusters still have the same resourceVersions keeps its plan and cluster statuses: a change to one
+ * MCM's ManifestWorks re-plans that MCM only.
+ */
 export const buildKernelMatrix = (
   mcms: readonly ManagedClusterModule[],
   clusters: readonly ManagedCluster[],
   works: readonly ManifestWork[],
+  previous?: KernelMatrix,
 ): KernelMatrix => {
   const worksByMcm = new Map<string, ManifestWork[]>();
   for (const work of works) {
@@ -47,24 +75,51 @@ export const buildKernelMatrix = (
     list.push(work);
     worksByMcm.set(key, list);
   }
-  const indexes = [...mcms]
-    .sort((a, b) => compareStrings(a.metadata.name ?? '', b.metadata.name ?? ''))
-    .map((mcm) => indexMcm(mcm, clusters, worksByMcm.get(mcm.metadata.name ?? '') ?? []));
+  const kernelsByCluster = new Map(clusters.map((c) => [c, kernelVersionsOf(c)]));
+  const clustersKey = versionKey(clusters);
+  const parts = new Map<string, McmPart>();
+  const sorted = [...mcms].sort((a, b) =>
+    compareStrings(a.metadata.name ?? '', b.metadata.name ?? ''),
+  );
+  for (const mcm of sorted) {
+    const name = mcm.metadata.name ?? '';
+    const own = worksByMcm.get(name) ?? [];
+    const ownKey = versionKey([mcm, ...own]);
+    const key =
+      clustersKey !== undefined && ownKey !== undefined ? `${ownKey}|${clustersKey}` : undefined;
+    const old = previous?.parts.get(name);
+    if (key !== undefined && old?.key === key) {
+      parts.set(name, old);
+      continue;
+    }
+    const index = indexMcm(mcm, clusters, own);
+    const statuses = new Map<string, ClusterModuleStatus>();
+    for (const cluster of clusters) {
+      if (selects(index, cluster)) {
+        const status = clusterModuleStatus(index, cluster, kernelsByCluster.get(cluster));
+        statuses.set(status.cluster, status);
+      }
+    }
+    parts.set(name, { key, index, statuses });
+  }
   const rows = clusters
     .filter((c) => c.metadata.name)
     .map((cluster): MatrixCluster => {
-      const kernels = kernelVersionsOf(cluster);
+      const name = cluster.metadata.name ?? '';
+      const statuses: ClusterModuleStatus[] = [];
+      for (const part of parts.values()) {
+        const status = part.statuses.get(name);
+        if (status) statuses.push(status);
+      }
       return {
-        name: cluster.metadata.name ?? '',
+        name,
         labels: cluster.metadata.labels ?? {},
-        kernels,
-        statuses: indexes
-          .filter((index) => selects(index, cluster))
-          .map((index) => clusterModuleStatus(index, cluster, kernels)),
+        kernels: kernelsByCluster.get(cluster),
+        statuses,
       };
     })
     .sort((a, b) => compareStrings(a.name, b.name));
-  return { mcms: indexes.map((i) => i.name), clusters: rows };
+  return { mcms: [...parts.keys()], clusters: rows, parts };
 };
 
 export type MatrixCellDetail = { mcm: string; state: CellState; kernel?: KernelStatus };

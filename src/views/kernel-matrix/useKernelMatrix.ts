@@ -1,5 +1,5 @@
 import { useK8sWatchResource } from '@openshift-console/dynamic-plugin-sdk';
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { MANAGED_CLUSTER_GVK, MANIFEST_WORK_GVK, MCM_GVK } from '../../utils/k8s';
 import {
   type ManagedCluster,
@@ -29,9 +29,11 @@ export const useKernelMatrix = (): {
     selector: { matchExpressions: [{ key: MCM_NAME_LABEL, operator: 'Exists' }] },
   });
   const loaded = mcmsLoaded && clustersLoaded && worksLoaded;
-  const matrix = useMemo(
-    () => (loaded ? buildKernelMatrix(mcms ?? [], clusters ?? [], works ?? []) : undefined),
-    [loaded, mcms, clusters, works],
-  );
+  const previous = useRef<KernelMatrix | undefined>(undefined);
+  const matrix = useMemo(() => {
+    if (!loaded) return undefined;
+    previous.current = buildKernelMatrix(mcms ?? [], clusters ?? [], works ?? [], previous.current);
+    return previous.current;
+  }, [loaded, mcms, clusters, works]);
   return { matrix, loaded, loadError: mcmsError ?? clustersError ?? worksError };
 };

@@ -34,7 +34,7 @@ export const DetailsTab = () => {
   const problems = useMemo(() => validateManagedClusterModule(mcm), [mcm]);
   const moduleSpec = mcm.spec?.moduleSpec;
   const container = moduleSpec?.moduleLoader?.container;
-  const mappings = container?.kernelMappings ?? [];
+  const mappings = Array.isArray(container?.kernelMappings) ? container.kernelMappings : [];
   const yes = t('Yes');
   const no = t('No');
   const labels = Object.entries(mcm.metadata.labels ?? {});

@@ -12,7 +12,8 @@ export const KernelMappingsTable = ({
   container: ModuleLoaderContainerSpec | undefined;
 }) => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
-  const mappings = container?.kernelMappings ?? [];
+  // The details page also shows invalid MCMs (with their validation problems): trust no shape here.
+  const mappings = Array.isArray(container?.kernelMappings) ? container.kernelMappings : [];
   if (mappings.length === 0) {
     return <p>{t('No kernel mappings: this ManagedClusterModule only runs a device plugin.')}</p>;
   }
