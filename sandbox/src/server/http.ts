@@ -30,16 +30,21 @@ export interface ApiOptions {
 
 const JSON_TYPE = 'application/json';
 
-/** Serialized JSON per stored object: lists and watch events of the same object reuse the bytes. */
-const encoded = new WeakMap<object, string>();
-function toJson(object: object): string {
-  let text = encoded.get(object);
-  if (text === undefined) {
-    text = JSON.stringify(object);
-    encoded.set(object, text);
+/**
+ * UTF-8 JSON bytes per stored object (objects are never mutated once stored): lists concatenate them
+ * and watch events wrap them, so an object is serialized and encoded once, whoever reads it.
+ */
+const encoded = new WeakMap<object, Buffer>();
+function toJson(object: object): Buffer {
+  let bytes = encoded.get(object);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(object));
+    encoded.set(object, bytes);
   }
-  return text;
+  return bytes;
 }
+
+const COMMA = Buffer.from(',');
 
 function wantsTable(accept: string | undefined): boolean {
   return !!accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
@@ -92,7 +97,12 @@ export class Api {
     this.controllers.attach(this.resources);
   }
 
-  private send(res: ServerResponse, code: number, body: string, warnings: string[] = []): void {
+  private send(
+    res: ServerResponse,
+    code: number,
+    body: string | Buffer,
+    warnings: string[] = [],
+  ): void {
     if (res.headersSent || res.destroyed) return;
     const headers: Record<string, string | string[]> = {
       'Content-Type': JSON_TYPE,
@@ -412,7 +422,13 @@ export class Api {
       metadata.remainingItemCount = listed.remaining;
     }
     const head = `{"kind":${JSON.stringify(r.type.listKind)},"apiVersion":${JSON.stringify(groupVersion(r.type.group, r.version))},"metadata":${JSON.stringify(metadata)},"items":[`;
-    this.send(res, 200, `${head}${listed.items.map(toJson).join(',')}]}`);
+    const parts: Buffer[] = [Buffer.from(head)];
+    listed.items.forEach((item, i) => {
+      if (i > 0) parts.push(COMMA);
+      parts.push(toJson(item));
+    });
+    parts.push(Buffer.from(']}'));
+    this.send(res, 200, Buffer.concat(parts));
   }
 
   private watch(
@@ -436,24 +452,28 @@ export class Api {
       ? {
           key: `table:${Math.random()}`,
           encode: (type, object) => {
-            if (type === 'BOOKMARK') return `${JSON.stringify({ type, object })}\n`;
+            if (type === 'BOOKMARK') return Buffer.from(`${JSON.stringify({ type, object })}\n`);
             const t = table(
               columns,
               [atVersion(r.type, r.version, object)],
               include,
-              {
-                resourceVersion: object.metadata.resourceVersion ?? '',
-              },
+              { resourceVersion: object.metadata.resourceVersion ?? '' },
               !sentColumns,
             );
             sentColumns = true;
-            return `${JSON.stringify({ type, object: t })}\n`;
+            return Buffer.from(`${JSON.stringify({ type, object: t })}\n`);
           },
         }
       : {
           key: `json:${apiVersion}`,
           encode: (type, object) =>
-            `{"type":"${type}","object":${type === 'BOOKMARK' ? JSON.stringify(object) : toJson(atVersion(r.type, r.version, object))}}\n`,
+            type === 'BOOKMARK'
+              ? Buffer.from(`${JSON.stringify({ type, object })}\n`)
+              : Buffer.concat([
+                  Buffer.from(`{"type":"${type}","object":`),
+                  toJson(atVersion(r.type, r.version, object)),
+                  Buffer.from('}\n'),
+                ]),
         };
     const namespace = r.type.namespaced ? (r.namespace ?? fields?.namespace) : undefined;
     res.writeHead(200, {

@@ -51,11 +51,11 @@ export class InProcessClient {
     return { ...t, subresource };
   }
 
-  create<T extends KubeObject>(object: T): T {
-    return this.resources.create(this.ofObject(object), object, OPTIONS).object as T;
+  create(object: KubeObject): KubeObject {
+    return this.resources.create(this.ofObject(object), object, OPTIONS).object;
   }
 
-  get<T extends KubeObject>(
+  get<T extends KubeObject = KubeObject>(
     apiVersion: string,
     kind: string,
     name: string,
@@ -65,29 +65,33 @@ export class InProcessClient {
     return this.resources.find(t) ? (this.resources.get(t) as T) : undefined;
   }
 
-  list<T extends KubeObject>(apiVersion: string, kind: string, namespace?: string): T[] {
+  list<T extends KubeObject = KubeObject>(
+    apiVersion: string,
+    kind: string,
+    namespace?: string,
+  ): T[] {
     const t = this.target(apiVersion, kind, undefined, namespace);
     return this.resources.list({ ...t, namespace }, undefined, undefined, 0, undefined)
       .items as T[];
   }
 
   /** Replaces the object (its resourceVersion, when set, must be current). */
-  update<T extends KubeObject>(object: T): T {
-    return this.resources.update(this.ofObject(object), object, OPTIONS).object as T;
+  update(object: KubeObject): KubeObject {
+    return this.resources.update(this.ofObject(object), object, OPTIONS).object;
   }
 
   /** Replaces the status through the status subresource. */
-  updateStatus<T extends KubeObject>(object: T): T {
-    return this.resources.update(this.ofObject(object, 'status'), object, OPTIONS).object as T;
+  updateStatus(object: KubeObject): KubeObject {
+    return this.resources.update(this.ofObject(object, 'status'), object, OPTIONS).object;
   }
 
   /** Server-side apply by `fieldManager` (forced). */
-  apply<T extends KubeObject>(object: T, fieldManager = 'sandbox-in-process'): T {
+  apply(object: KubeObject, fieldManager = 'sandbox-in-process'): KubeObject {
     return this.resources.patch(this.ofObject(object), 'application/apply-patch+yaml', object, {
       ...OPTIONS,
       fieldManager,
       force: true,
-    }).object as T;
+    }).object;
   }
 
   delete(apiVersion: string, kind: string, name: string, namespace?: string): void {

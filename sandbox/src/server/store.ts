@@ -11,8 +11,8 @@ export interface StoreEvent {
   object: KubeObject;
   /** The object before a MODIFIED or DELETED change: lets a selector watch turn it into ADDED/DELETED. */
   previous?: KubeObject;
-  /** Encoded watch lines by encoding key, so every watcher with the same encoding shares one string. */
-  lines?: Map<string, string>;
+  /** Encoded watch lines by encoding key: every watcher with the same encoding gets the same bytes. */
+  lines?: Map<string, Buffer>;
 }
 
 export type Listener = (event: StoreEvent) => void;

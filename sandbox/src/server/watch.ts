@@ -5,7 +5,7 @@ import type { KubeObject } from './types';
 
 /** Where a watch writes: one HTTP response. */
 export interface WatchSink {
-  write(chunk: string): void;
+  write(chunk: Buffer): void;
   end(): void;
   /** Bytes buffered and not yet sent: a watcher too far behind is closed, as kube-apiserver does. */
   readonly backlog: number;
@@ -15,7 +15,7 @@ export interface WatchSink {
 export interface WatchEncoding {
   /** Watchers with the same key get the same bytes for the same event. */
   key: string;
-  encode(type: EventType | 'BOOKMARK', object: KubeObject): string;
+  encode(type: EventType | 'BOOKMARK', object: KubeObject): Buffer;
 }
 
 export interface WatchRequest {
@@ -61,7 +61,7 @@ export class Watcher {
 
   private send(type: EventType | 'BOOKMARK', event: StoreEvent | undefined, object: KubeObject) {
     if (this.closed) return;
-    let line: string;
+    let line: Buffer;
     if (event) {
       const cacheKey = `${this.request.encoding.key}|${type}`;
       event.lines ??= new Map();

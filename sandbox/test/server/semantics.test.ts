@@ -175,7 +175,7 @@ describe('writes', () => {
       ['dc1', 'a'],
       ['dc2', 'a'],
       ['dc3', 'b'],
-    ]) {
+    ] as const) {
       server.objects.create({
         apiVersion: 'v1',
         kind: 'ConfigMap',
