@@ -73,6 +73,18 @@ describe('kubectl writes', () => {
     expect((await getYaml('managedclustermodule', 'ssa')).spec.spokeNamespace).toBe('kmm-other');
   });
 
+  it('server-side apply over a client-side applied object takes ownership (kubectl-last-applied upgrade)', async () => {
+    await env.ok(['apply', '-f', '-'], MCM('upgraded'));
+    await env.ok(['apply', '--server-side', '-f', '-'], MCM('upgraded'));
+    const object = await getYaml('managedclustermodule', 'upgraded', '--show-managed-fields');
+    const managers = object.metadata.managedFields.map(
+      (e: { manager: string; operation: string }) => `${e.manager}/${e.operation}`,
+    );
+    expect(managers).toEqual(
+      expect.arrayContaining(['kubectl-client-side-apply/Update', 'kubectl/Apply']),
+    );
+  });
+
   it('replace with a stale resourceVersion is a 409 Conflict', async () => {
     await env.ok(['create', '-f', '-'], MCM('replaced'));
     const stale = await env.ok(['get', 'managedclustermodule', 'replaced', '-o', 'yaml']);

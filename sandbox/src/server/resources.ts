@@ -355,9 +355,13 @@ export class Resources {
     object.metadata = { ...object.metadata };
     if (managedFields) object.metadata.managedFields = managedFields;
     else delete object.metadata.managedFields;
+    // A write that changes nothing but managedFields timestamps is a no-op (same resourceVersion).
     const comparable = (o: KubeObject) => ({
       ...o,
-      metadata: { ...o.metadata, managedFields: undefined },
+      metadata: {
+        ...o.metadata,
+        managedFields: o.metadata.managedFields?.map((e) => ({ ...e, time: undefined })),
+      },
     });
     if (deepEqual(comparable(previous), comparable(object))) {
       return { code: 200, object: atVersion(t.type, t.version, previous), warnings };
