@@ -4,7 +4,6 @@ import {
   FormSelect,
   FormSelectOption,
   PageSection,
-  Pagination,
   SearchInput,
   Spinner,
   Toolbar,
@@ -15,6 +14,7 @@ import { InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from '@patternf
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { cellStateText } from '../../components/CellStateIcon';
+import { TranslatedPagination } from '../../components/TranslatedPagination';
 import { LoadError } from '../../components/LoadError';
 import { CELL_STATE_URGENCY, type CellState } from '../../utils/fleet-status';
 import { MANAGED_CLUSTER_GVK } from '../../utils/k8s';
@@ -158,6 +158,7 @@ const KernelMatrixPage = () => {
                   setLabel(value);
                   resetPage();
                 }}
+                resetButtonLabel={t('Clear the label filter')}
                 onClear={() => {
                   setLabel('');
                   resetPage();
@@ -180,7 +181,7 @@ const KernelMatrixPage = () => {
               </FormSelect>
             </ToolbarItem>
             <ToolbarItem variant="pagination">
-              <Pagination
+              <TranslatedPagination
                 itemCount={view?.rows.length ?? 0}
                 page={page}
                 perPage={perPage}

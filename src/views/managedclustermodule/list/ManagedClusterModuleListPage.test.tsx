@@ -41,7 +41,7 @@ describe('ManagedClusterModule list page', () => {
       '',
     ]);
     const dp = rowOf('gpu-device-plugin');
-    expect(within(dp).getByText('All clusters')).toBeInTheDocument();
+    expect(within(dp).getByText('All')).toBeInTheDocument();
     expect(within(dp).getByText('Not reported yet')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Create ManagedClusterModule' })).toHaveAttribute(
       'href',

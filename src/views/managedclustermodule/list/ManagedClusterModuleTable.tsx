@@ -80,7 +80,7 @@ export const ManagedClusterModuleTable = ({
               <ResourceLink groupVersionKind={MCM_GVK} name={mcm.metadata.name} />
             </Td>
             <Td dataLabel={t('Cluster selector')}>
-              <SelectorLabels selector={mcm.spec?.selector} />
+              <SelectorLabels selector={mcm.spec?.selector} label={t('Cluster selector')} />
             </Td>
             <Td dataLabel={t('Spoke namespace')}>{mcm.spec?.spokeNamespace}</Td>
             <Td dataLabel={t('Selected')}>{mcm.status?.numberDesired ?? 0}</Td>

@@ -54,7 +54,11 @@ export const DetailsTab = () => {
             </Item>
             <Item term={t('Labels')}>
               {labels.length ? (
-                <LabelGroup aria-label={t('Labels')}>
+                <LabelGroup
+                  aria-label={t('Labels')}
+                  collapsedText={t('${remaining} more')}
+                  expandedText={t('Show less')}
+                >
                   {labels.map(([k, v]) => (
                     <Label key={k} isCompact>
                       {k}={v}
@@ -66,11 +70,11 @@ export const DetailsTab = () => {
               )}
             </Item>
             <Item term={t('Cluster selector')}>
-              <SelectorLabels selector={mcm.spec?.selector} />
+              <SelectorLabels selector={mcm.spec?.selector} label={t('Cluster selector')} />
             </Item>
             <Item term={t('Spoke namespace')}>{mcm.spec?.spokeNamespace}</Item>
             <Item term={t('Node selector')}>
-              <SelectorLabels selector={moduleSpec?.selector} />
+              <SelectorLabels selector={moduleSpec?.selector} label={t('Node selector')} />
             </Item>
             <Item term={t('Kernel module')}>
               {container?.modprobe?.moduleName ?? t('None (device plugin only)')}

@@ -3,7 +3,6 @@ import {
   FormSelect,
   FormSelectOption,
   PageSection,
-  Pagination,
   Spinner,
   Switch,
   Toolbar,
@@ -13,6 +12,7 @@ import {
 import { Table, Tbody, Th, Thead, Tr } from '@patternfly/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TranslatedPagination } from '../../../../components/TranslatedPagination';
 import { LoadError } from '../../../../components/LoadError';
 import { filterFleetRows, fleetKernels, summarizeFleet } from '../fleet/fleet-rows';
 import { FleetRowView } from '../fleet/FleetRowView';
@@ -83,7 +83,7 @@ export const FleetStatusTab = () => {
             </FormSelect>
           </ToolbarItem>
           <ToolbarItem variant="pagination">
-            <Pagination
+            <TranslatedPagination
               itemCount={filtered.length}
               page={page}
               perPage={perPage}
