@@ -6,5 +6,6 @@ export { KERNEL_POOL, RELEASES, type OpenShiftRelease } from './openshift-releas
 export { SPOKE_KMM_NAMESPACE } from './spoke';
 export type { SpokeObject } from './spoke-api';
 export type { ClusterProfile, SpokeNode, Cloud, Taint } from './types';
-export { DEFAULT_STATUS_SYNC_INTERVAL_MS, WORK_FINALIZER } from './work-agent';
+export { DEFAULT_STATUS_SYNC_INTERVAL_MS } from './defaults';
+export { WORK_FINALIZER } from './work-agent';
 export { PooledKubeConfig } from './pooled-kubeconfig';

@@ -12,14 +12,12 @@ import {
 } from '@kubernetes/client-node';
 import type { ManifestWork } from '../../../controller/src/model/types';
 import { timestamp } from './conditions';
+import { DEFAULT_STATUS_SYNC_INTERVAL_MS } from './defaults';
 import type { HubClient } from './hub-client';
 import type { Spoke } from './spoke';
 
 /** The finalizer OCM's work agent puts on every ManifestWork it manages. */
 export const WORK_FINALIZER = 'cluster.open-cluster-management.io/manifest-work-cleanup';
-
-/** OCM's default status sync interval. */
-export const DEFAULT_STATUS_SYNC_INTERVAL_MS = 10_000;
 
 export interface WorkAgentOptions {
   hub: HubClient;

@@ -1,0 +1,151 @@
+// kmm-hub-sandbox command line: `serve` starts the sandbox hub (API server + simulated ACM fleet), writes a
+// kubeconfig, prints `ready <url>` on stdout (its only stdout line; logs go to stderr) and runs until
+// SIGINT/SIGTERM. Exit status: 0 clean stop, 1 could not start, 2 bad flags (one-line message).
+
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import type * as SandboxModule from './index';
+import type { Sandbox } from './index';
+import { DEFAULT_STATUS_SYNC_INTERVAL_MS } from './fleet/defaults';
+
+const EXIT_START_FAILED = 1;
+const EXIT_USAGE = 2;
+
+const BANNER =
+  'kmm-hub-sandbox: a TEST AND DEMO hub (in-memory API server and simulated ACM fleet), not a Kubernetes ' +
+  'cluster; nothing it holds survives a restart.';
+
+function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(
+        max === Number.MAX_SAFE_INTEGER
+          ? `${flag} must be a whole number >= ${min}.`
+          : `${flag} must be a whole number from ${min} to ${max}.`,
+      );
+    }
+    return n;
+  };
+}
+
+interface ServeOptions {
+  port: number;
+  clusters: number;
+  kubeconfig: string;
+  seed: number;
+  statusSyncInterval: number;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+async function serve(options: ServeOptions): Promise<void> {
+  log(BANNER);
+  let sandbox: Sandbox;
+  try {
+    // Loaded here, not at the top, so flag errors and --help answer without loading the server. A
+    // require, because the bin registers tsx for CommonJS only and import() would bypass it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startSandbox } = require('./index') as typeof SandboxModule;
+    sandbox = await startSandbox({
+      port: options.port,
+      clusters: options.clusters,
+      seed: options.seed,
+      statusSyncIntervalMs: options.statusSyncInterval,
+      log,
+    });
+  } catch (err) {
+    log(`kmm-hub-sandbox: cannot start: ${(err as Error).message}`);
+    process.exitCode = EXIT_START_FAILED;
+    return;
+  }
+  log(
+    `kmm-hub-sandbox: ${options.clusters} clusters (seed ${options.seed}) registered in ` +
+      `${Math.round(sandbox.fleetStartMs)} ms; status sync every ${options.statusSyncInterval} ms`,
+  );
+  const kubeconfig = resolve(options.kubeconfig);
+  try {
+    await mkdir(dirname(kubeconfig), { recursive: true });
+    await sandbox.writeKubeconfig(kubeconfig);
+  } catch (err) {
+    log(`kmm-hub-sandbox: cannot write --kubeconfig ${kubeconfig}: ${(err as Error).message}`);
+    await sandbox.stop();
+    process.exitCode = EXIT_START_FAILED;
+    return;
+  }
+  log(`kmm-hub-sandbox: kubeconfig written to ${kubeconfig}`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    // npx forwards the signal it gets, so a process group kill arrives twice: stop once.
+    if (stopping) return;
+    stopping = true;
+    log(`kmm-hub-sandbox: ${signal} received, stopping`);
+    sandbox.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log(`kmm-hub-sandbox: error while stopping: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  log(
+    `kmm-hub-sandbox: serving ${sandbox.url} as pid ${process.pid}; stop it with SIGINT or SIGTERM`,
+  );
+  process.stdout.write(`ready ${sandbox.url}\n`);
+}
+
+function buildProgram(): Command {
+  const program = new Command('kmm-hub-sandbox')
+    .description(
+      'kmm-hub sandbox: a local test and demo hub (Kubernetes API server + simulated ACM fleet)',
+    )
+    .exitOverride()
+    .showSuggestionAfterError(false);
+  program
+    .command('serve')
+    .description(
+      'start the API server on 127.0.0.1 with the upstream CRDs and a simulated fleet; write the kubeconfig ' +
+        'once ready, print "ready <url>" on stdout, and run until SIGINT/SIGTERM',
+    )
+    .requiredOption(
+      '--port <port>',
+      'TCP port on 127.0.0.1; 0 picks a free one',
+      integer('--port', 0, 65535),
+    )
+    .requiredOption('--clusters <n>', 'simulated clusters to register', integer('--clusters', 0))
+    .requiredOption('--kubeconfig <path>', 'where to write the kubeconfig for the hub')
+    .option(
+      '--seed <n>',
+      'fleet generation seed: the same seed gives the same fleet',
+      integer('--seed', 0),
+      1,
+    )
+    .option(
+      '--status-sync-interval <ms>',
+      'how often the simulated work agents report status feedback (OCM uses 10000)',
+      integer('--status-sync-interval', 1),
+      DEFAULT_STATUS_SYNC_INTERVAL_MS,
+    )
+    .action(serve);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    throw e;
+  }
+}
+
+void main(process.argv);

@@ -1,0 +1,75 @@
+// The sandbox hub in one call: the API server (with the upstream CRDs) plus a simulated ACM fleet talking to
+// it over HTTP. It is a test and demo hub, not a Kubernetes cluster: everything lives in memory.
+
+import { Fleet } from './fleet';
+import { startApiServer } from './server';
+
+export { Fleet } from './fleet';
+
+export interface SandboxOptions {
+  /** TCP port on 127.0.0.1; 0 (the default) picks a free one */
+  port?: number;
+  /** clusters registered at start (default 0) */
+  clusters?: number;
+  /** fleet generation seed (default 1) */
+  seed?: number;
+  /** the work agent's status sync interval (default 10 000 ms, as OCM; tests use a few ms) */
+  statusSyncIntervalMs?: number;
+  /** where progress lines go (default: nowhere) */
+  log?: (line: string) => void;
+}
+
+type ApiServer = Awaited<ReturnType<typeof startApiServer>>;
+
+export interface Sandbox {
+  url: string;
+  token: string;
+  /** a kubeconfig (YAML) for the server, with the bearer token */
+  kubeconfig: string;
+  writeKubeconfig(path: string): Promise<void> | void;
+  /** the fleet and its actions (upgradeKernel, relabel, setOffline, addClusters, ...) */
+  fleet: Fleet;
+  faults: ApiServer['faults'];
+  audit: ApiServer['audit'];
+  /** how long registering the initial clusters took */
+  fleetStartMs: number;
+  /** stops the fleet, then the server */
+  stop(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const server = await startApiServer({ port: options.port ?? 0 });
+  let fleet: Fleet;
+  const started = performance.now();
+  try {
+    fleet = await Fleet.start({
+      kubeconfig: server.kubeconfig,
+      clusters: options.clusters ?? 0,
+      seed: options.seed ?? 1,
+      ...(options.statusSyncIntervalMs !== undefined
+        ? { statusSyncIntervalMs: options.statusSyncIntervalMs }
+        : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  const fleetStartMs = performance.now() - started;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: server.url,
+    token: server.token,
+    kubeconfig: server.kubeconfig,
+    writeKubeconfig: (path) => server.writeKubeconfig(path),
+    fleet,
+    faults: server.faults,
+    audit: server.audit,
+    fleetStartMs,
+    stop: () =>
+      (stopping ??= (async () => {
+        await fleet.stop();
+        await server.stop();
+      })()),
+  };
+}
