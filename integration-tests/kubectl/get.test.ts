@@ -175,7 +175,7 @@ describe('kubectl get', () => {
     await env.ok(['apply', '-f', '-'], MCM('net'));
     const result = await watch;
     const rows = result.stdout.trim().split('\n');
-    expect(rows[0]).toMatch(/^NAME\s+AGE$/);
+    expect(rows[0]).toMatch(/^NAME\s.*\sAGE$/);
     expect(rows.slice(1).map((r) => r.split(/\s+/)[0])).toEqual(['gpu', 'gpu', 'net']);
   });
 
