@@ -1,9 +1,11 @@
 // The real command line, spawned as a user would run it: `npx kmm-hub-sandbox serve ...`.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clients } from './helpers';
+import { kubectlPath } from '../../../scripts/tools';
+import { generateCluster, kernelClaimValue } from '../../src/fleet';
+import { clients, KERNEL_CLAIM } from './helpers';
 
 const REPO = join(__dirname, '../../..');
 
@@ -51,20 +53,52 @@ describe('npx kmm-hub-sandbox serve', () => {
   it('serves a fleet, prints one ready line, and stops cleanly on SIGTERM', async () => {
     const kubeconfig = join(dir, 'nested', 'kubeconfig');
     let listed: string[] | undefined;
+    let table = '';
+    let kernelClaim = '';
     let failure: unknown;
+    let started = false;
+    const kubectl = (args: string[]) =>
+      new Promise<string>((resolve, reject) =>
+        execFile(
+          kubectlPath(),
+          args,
+          {
+            env: {
+              PATH: process.env.PATH ?? '',
+              HOME: dir,
+              KUBECONFIG: kubeconfig,
+              KUBECACHEDIR: join(dir, 'cache'),
+            },
+            timeout: 30_000,
+          },
+          (error, stdout, stderr) =>
+            error ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`)) : resolve(stdout),
+        ),
+      );
     const result = await run(
       ['serve', '--port', '0', '--clusters', '5', '--kubeconfig', kubeconfig, '--seed', '3'],
       (stdout, kill) => {
-        if (!stdout.includes('\n') || listed || failure) return;
-        clients(readFileSync(kubeconfig, 'utf8'))
-          .listClusters()
-          .then((clusters) => (listed = clusters.map((c) => c.metadata.name ?? '').sort()))
+        if (!stdout.includes('\n') || started) return;
+        started = true;
+        (async () => {
+          const clusters = await clients(readFileSync(kubeconfig, 'utf8')).listClusters();
+          listed = clusters.map((c) => c.metadata.name ?? '').sort();
+          table = await kubectl(['get', 'managedclusters']);
+          kernelClaim = await kubectl([
+            'get',
+            'managedcluster',
+            'cluster-0001',
+            '-o',
+            `jsonpath={.status.clusterClaims[?(@.name=="${KERNEL_CLAIM}")].value}`,
+          ]);
+        })()
           .catch((err: unknown) => (failure = err))
           .finally(kill);
       },
     );
     if (failure) throw failure;
     expect(result.code).toBe(0);
+    expect(result.signal).toBeNull();
     expect(result.stdout).toMatch(/^ready https?:\/\/127\.0\.0\.1:\d+\n$/);
     const url = result.stdout.trim().split(' ')[1];
     expect(readFileSync(kubeconfig, 'utf8')).toContain(`server: ${url}`);
@@ -75,7 +109,16 @@ describe('npx kmm-hub-sandbox serve', () => {
       'cluster-0004',
       'cluster-0005',
     ]);
-    expect(result.signal).toBeNull();
+    // Real kubectl, default flags: the fleet with its printer columns, and the kernel claim of seed 3's first cluster.
+    const rows = table.trim().split('\n');
+    expect(rows[0]).toMatch(
+      /^NAME\s+HUB ACCEPTED\s+MANAGED CLUSTER URLS\s+JOINED\s+AVAILABLE\s+AGE$/,
+    );
+    expect(rows.slice(1).map((r) => r.split(/\s+/)[0])).toEqual(listed);
+    expect(rows.slice(1).every((r) => /\strue\s+https:\/\/\S+\s+True\s+True\s/.test(r))).toBe(true);
+    const first = generateCluster(3, 1);
+    expect(first.kmm).toBe(true);
+    expect(kernelClaim).toBe(kernelClaimValue(first.nodes));
     expect(result.stderr).toContain('TEST AND DEMO hub');
     expect(result.stderr).toContain('SIGTERM received, stopping');
   }, 60_000);

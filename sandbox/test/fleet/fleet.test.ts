@@ -310,6 +310,57 @@ describe('the work agent', () => {
   });
 });
 
+describe('the work agent under faults', () => {
+  it('writes nothing while nothing changes', async () => {
+    const name = kmmClusters()[6] as string;
+    const kernel = fleet().kernels(name)[0] as string;
+    await api.createWork(moduleWork(name, 'quiet', [{ literal: kernel, containerImage: 'q/q:1' }]));
+    await eventually(async () =>
+      expect(feedback(await api.getWork(name, 'quiet')).desiredNumber).toBeGreaterThan(0),
+    );
+    const writes = () => sandbox.audit.writes({ resource: 'manifestworks', namespace: name });
+    const before = writes();
+    await new Promise((r) => setTimeout(r, 20 * fleet().statusSyncIntervalMs));
+    expect(writes()).toBe(before);
+  });
+
+  it('retries status writes the API server fails', async () => {
+    const name = kmmClusters()[7] as string;
+    const kernel = fleet().kernels(name)[0] as string;
+    sandbox.faults.failNext({
+      verb: 'patch',
+      resource: 'manifestworks',
+      namespace: name,
+      count: 3,
+      status: 503,
+    });
+    await api.createWork(moduleWork(name, 'flaky', [{ literal: kernel, containerImage: 'q/f:1' }]));
+    const work = await eventually(async () => {
+      const w = await api.getWork(name, 'flaky');
+      expect(condition(w.status?.conditions, 'Available')?.status).toBe('True');
+      return w;
+    });
+    expect(feedback(work).desiredNumber).toBeGreaterThan(0);
+  });
+
+  it('keeps serving after the API server drops every connection and forgets its watch history', async () => {
+    sandbox.faults.compact();
+    await sandbox.faults.restart();
+    const name = kmmClusters()[8] as string;
+    const kernel = fleet().kernels(name)[0] as string;
+    // This test's own client had its kept-alive connection cut too: its first request may fail.
+    await eventually(() =>
+      api.createWork(moduleWork(name, 'survivor', [{ literal: kernel, containerImage: 'q/s:1' }])),
+    );
+    await eventually(async () => {
+      const w = await api.getWork(name, 'survivor');
+      expect(condition(w.status?.conditions, 'Applied')?.status).toBe('True');
+    }, 15_000);
+    await fleet().upgradeKernel(name, undefined, K_NEW);
+    expect(claim(await api.getCluster(name), KERNEL_CLAIM)).toBe(K_NEW);
+  }, 20_000);
+});
+
 describe('adding and removing clusters', () => {
   it('adds clusters with new names and removes one as OCM detaches it', async () => {
     const added = await fleet().addClusters(2);
