@@ -2,13 +2,20 @@
 
 /** A deep copy of a JSON value; keys whose value is `undefined` are dropped, as JSON would. */
 export function cloneJson<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v: unknown) => cloneJson(v)) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = cloneJson(v);
+  // plain loops rather than Object.entries/map: this runs for every ManifestWork of every plan
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = cloneJson(value[i]);
     return out as T;
   }
-  return value;
+  const out: Record<string, unknown> = {};
+  for (const k in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = cloneJson(v);
+  }
+  return out as T;
 }
 
 /** Deep equality of JSON values; a key set to `undefined` equals a missing key. */

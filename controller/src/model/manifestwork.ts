@@ -31,17 +31,19 @@ export interface WorkMapping {
   inTreeModulesToRemove?: string[];
 }
 
+const FEEDBACK_JSON_PATHS = FEEDBACK_SECTIONS.flatMap((section) =>
+  FEEDBACK_COUNTERS.map((counter) => ({
+    name: `${section}.${counter}`,
+    path: `.status.${section}.${counter}`,
+  })),
+);
+
 /** JSONPaths feedback for every Module status counter, named as upstream names them (`moduleLoader.availableNumber`). */
 export function moduleFeedbackRules(): FeedbackRule[] {
   return [
     {
       type: 'JSONPaths',
-      jsonPaths: FEEDBACK_SECTIONS.flatMap((section) =>
-        FEEDBACK_COUNTERS.map((counter) => ({
-          name: `${section}.${counter}`,
-          path: `.status.${section}.${counter}`,
-        })),
-      ),
+      jsonPaths: FEEDBACK_JSON_PATHS.map((p) => ({ name: p.name, path: p.path })),
     },
   ];
 }

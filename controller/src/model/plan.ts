@@ -236,11 +236,16 @@ function planOne(
       result.eligibleClusters.push(cname);
       continue;
     }
-    const written = current.has(cname)
-      ? workMappingsOf(current.get(cname) as ManifestWork)
-      : undefined;
+    // what the cluster has now is only read when something is not Ready (rare at steady state)
+    let writtenCache: Map<string, WorkMapping> | undefined;
+    const writtenMappings = () => {
+      const work = current.get(cname);
+      if (work && !writtenCache) writtenCache = workMappingsOf(work);
+      return writtenCache;
+    };
     const kernels = kernelsOf(cluster);
     if (!kernels || kernels.length === 0) {
+      const written = writtenMappings();
       const kept =
         written && written.size > 0 ? ' (its current ManifestWork is kept as written)' : '';
       skip(
@@ -292,7 +297,7 @@ function planOne(
         continue;
       }
       waiting = true;
-      const old = written?.get(kernel);
+      const old = writtenMappings()?.get(kernel);
       if (old) {
         mappings.push(old);
         retain(
