@@ -52,7 +52,7 @@ export class InProcessClient {
   }
 
   create(object: KubeObject): KubeObject {
-    return this.resources.create(this.ofObject(object), object, OPTIONS).object;
+    return this.resources.create(this.ofObject(object), structuredClone(object), OPTIONS).object;
   }
 
   get<T extends KubeObject = KubeObject>(
@@ -77,12 +77,13 @@ export class InProcessClient {
 
   /** Replaces the object (its resourceVersion, when set, must be current). */
   update(object: KubeObject): KubeObject {
-    return this.resources.update(this.ofObject(object), object, OPTIONS).object;
+    return this.resources.update(this.ofObject(object), structuredClone(object), OPTIONS).object;
   }
 
   /** Replaces the status through the status subresource. */
   updateStatus(object: KubeObject): KubeObject {
-    return this.resources.update(this.ofObject(object, 'status'), object, OPTIONS).object;
+    return this.resources.update(this.ofObject(object, 'status'), structuredClone(object), OPTIONS)
+      .object;
   }
 
   /** Server-side apply by `fieldManager` (forced). */

@@ -208,7 +208,8 @@ export class Resources {
         'the server does not allow this method on the requested resource',
       );
     const warnings: string[] = [];
-    const input = structuredClone(body) as KubeObject;
+    // The body was decoded for this request alone (the in-process client copies its argument).
+    const input = { ...(body as KubeObject) };
     this.checkKind(t, input);
     const meta: KubeObject['metadata'] = isObject(input.metadata) ? { ...input.metadata } : {};
     if (t.type.namespaced) {
@@ -273,7 +274,8 @@ export class Resources {
     if (!isObject(body)) throw badRequest('the body of the request must be a JSON object');
     const previous = this.find(t);
     if (!previous) throw notFound(t.type.group, t.type.plural, t.name ?? '');
-    const input = structuredClone(body) as KubeObject;
+    // The body was decoded for this request alone (the in-process client copies its argument).
+    const input = { ...(body as KubeObject) };
     this.checkKind(t, input);
     const meta = isObject(input.metadata) ? input.metadata : {};
     if (meta.name !== undefined && meta.name !== t.name) {
