@@ -60,7 +60,7 @@ const KernelMatrixPage = () => {
         <Table aria-label={t('Kernel matrix')} variant="compact" isStickyHeader gridBreakPoint="">
           <Thead>
             <Tr>
-              <Th isStickyColumn hasRightBorder>
+              <Th isStickyColumn hasRightBorder modifier="nowrap">
                 {t('Cluster')}
               </Th>
               {view.kernels.map((k) => (
@@ -70,8 +70,8 @@ const KernelMatrixPage = () => {
               ))}
             </Tr>
             <Tr>
-              <Th isStickyColumn hasRightBorder>
-                {t('Clusters on kernel / covered / loaded')}
+              <Th isStickyColumn hasRightBorder modifier="wrap">
+                {t('Clusters / covered / loaded')}
               </Th>
               {view.summary.map((s) => (
                 <Th
@@ -94,7 +94,7 @@ const KernelMatrixPage = () => {
           <Tbody>
             {visible.map((row) => (
               <Tr key={row.cluster}>
-                <Th isStickyColumn hasRightBorder scope="row">
+                <Th isStickyColumn hasRightBorder scope="row" modifier="nowrap">
                   <ResourceLink groupVersionKind={MANAGED_CLUSTER_GVK} name={row.cluster} />
                 </Th>
                 {row.noClaim ? (

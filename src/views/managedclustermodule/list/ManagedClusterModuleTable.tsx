@@ -10,6 +10,9 @@ import { useManagedClusterModuleActions } from '../hooks/useManagedClusterModule
 import { ImageStatesSummary } from './ImageStatesSummary';
 import type { SortColumn } from './sort';
 
+// Short numeric columns keep their full header instead of being truncated by the table layout.
+const NUMERIC: ReadonlySet<string> = new Set(['selected', 'applied', 'degraded']);
+
 type Sort = { column: SortColumn; direction: 'asc' | 'desc' };
 
 const RowActions = ({ mcm }: { mcm: ManagedClusterModule }) => {
@@ -66,7 +69,11 @@ export const ManagedClusterModuleTable = ({
       <Thead>
         <Tr>
           {columns.map((c) => (
-            <Th key={c.id} sort={isSortable(c.id) ? sortable(c.id) : undefined}>
+            <Th
+              key={c.id}
+              sort={isSortable(c.id) ? sortable(c.id) : undefined}
+              modifier={NUMERIC.has(c.id) ? 'fitContent' : 'wrap'}
+            >
               {c.title}
             </Th>
           ))}
@@ -76,7 +83,7 @@ export const ManagedClusterModuleTable = ({
       <Tbody>
         {mcms.map((mcm) => (
           <Tr key={mcm.metadata.uid ?? mcm.metadata.name}>
-            <Td dataLabel={t('Name')}>
+            <Td dataLabel={t('Name')} modifier="nowrap">
               <ResourceLink groupVersionKind={MCM_GVK} name={mcm.metadata.name} />
             </Td>
             <Td dataLabel={t('Cluster selector')}>

@@ -52,7 +52,7 @@ export const FleetRowView = ({ row }: { row: FleetRow }) => {
   const loaded = row.work?.feedback.moduleLoader ?? row.work?.feedback.devicePlugin;
   return (
     <Tr>
-      <Td dataLabel={t('Cluster')}>
+      <Td dataLabel={t('Cluster')} modifier="nowrap">
         <ResourceLink groupVersionKind={MANAGED_CLUSTER_GVK} name={row.cluster} />
       </Td>
       <Td dataLabel={t('Availability')}>

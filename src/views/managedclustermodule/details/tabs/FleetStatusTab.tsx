@@ -105,12 +105,12 @@ export const FleetStatusTab = () => {
         <Table aria-label={t('Fleet status')} variant="compact">
           <Thead>
             <Tr>
-              <Th>{t('Cluster')}</Th>
-              <Th>{t('Availability')}</Th>
+              <Th modifier="nowrap">{t('Cluster')}</Th>
+              <Th modifier="wrap">{t('Availability')}</Th>
               <Th>{t('Kernels')}</Th>
-              <Th>{t('ManifestWork')}</Th>
-              <Th>{t('Module loaded')}</Th>
-              <Th>{t('Last change')}</Th>
+              <Th modifier="wrap">{t('ManifestWork')}</Th>
+              <Th modifier="wrap">{t('Module loaded')}</Th>
+              <Th modifier="wrap">{t('Last change')}</Th>
             </Tr>
           </Thead>
           <Tbody>

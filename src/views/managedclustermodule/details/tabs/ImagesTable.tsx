@@ -16,11 +16,11 @@ export const ImagesTable = ({ images }: { images: ImageStatus[] | undefined }) =
         <Tr>
           <Th>{t('Image')}</Th>
           <Th>{t('Kernels')}</Th>
-          <Th>{t('Clusters')}</Th>
-          <Th>{t('State')}</Th>
-          <Th>{t('Build / sign')}</Th>
+          <Th modifier="fitContent">{t('Clusters')}</Th>
+          <Th modifier="fitContent">{t('State')}</Th>
+          <Th modifier="wrap">{t('Build / sign')}</Th>
           <Th>{t('Message')}</Th>
-          <Th>{t('Updated')}</Th>
+          <Th modifier="wrap">{t('Updated')}</Th>
         </Tr>
       </Thead>
       <Tbody>
