@@ -480,7 +480,7 @@ export class Resources {
         previous.metadata.deletionTimestamp &&
         deepEqual(finalizers, previous.metadata.finalizers ?? [])
       ) {
-        return { code: 202, object: atVersion(t.type, t.version, previous), warnings: [] };
+        return { code: 200, object: atVersion(t.type, t.version, previous), warnings: [] };
       }
       const marked: KubeObject = {
         ...previous,
@@ -498,7 +498,7 @@ export class Resources {
       const stored = this.store.put(resource, marked);
       this.hooks.afterWrite(t.type, previous, stored);
       return {
-        code: isNamespace ? 200 : 200,
+        code: 200,
         object: atVersion(t.type, t.version, stored),
         warnings: [],
       };
