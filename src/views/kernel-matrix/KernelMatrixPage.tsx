@@ -13,7 +13,7 @@ import {
 import { InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { cellStateText } from '../../components/CellStateIcon';
+import { CellStateIcon, cellStateText } from '../../components/CellStateIcon';
 import { TranslatedPagination } from '../../components/TranslatedPagination';
 import { LoadError } from '../../components/LoadError';
 import { CELL_STATE_URGENCY, type CellState } from '../../utils/fleet-status';
@@ -99,9 +99,13 @@ const KernelMatrixPage = () => {
                 </Th>
                 {row.noClaim ? (
                   <Td colSpan={view.kernels.length}>
-                    {row.selectedBy > 0
-                      ? cellStateText(t, 'noClaim')
-                      : t('Not selected by any ManagedClusterModule; no kernel claim')}
+                    {row.selectedBy > 0 ? (
+                      <>
+                        <CellStateIcon state="noClaim" /> {cellStateText(t, 'noClaim')}
+                      </>
+                    ) : (
+                      t('Not selected by any ManagedClusterModule; no kernel claim')
+                    )}
                   </Td>
                 ) : (
                   view.kernels.map((k) => {
