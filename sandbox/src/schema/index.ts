@@ -6,26 +6,16 @@
  * - `normalize(schema, object)` → what kube-apiserver stores: nulls dropped, pruned, defaulted.
  * Use `crdSchema(crd, version)` to get a version's `openAPIV3Schema` from a CRD object.
  */
-import { applyDefaults, dropNonNullableNulls } from './defaults';
-import { prune } from './prune';
 import type { JSONSchemaProps } from './types';
 
 export { validate, jsonType } from './validate';
 export type { ValidateOptions } from './validate';
 export { applyDefaults, dropNonNullableNulls } from './defaults';
 export { prune, OBJECT_META_FIELDS } from './prune';
+export { normalize } from './normalize';
 export type { PruneResult } from './prune';
 export { describe as describeFieldError } from './field-errors';
 export type { FieldError, FieldErrorReason, JSONSchemaProps, ValidationRule } from './types';
-
-/** Drops non-nullable nulls, prunes unknown fields and applies defaults, in kube-apiserver's order. */
-export function normalize(
-  schema: JSONSchemaProps,
-  value: unknown,
-): { value: unknown; unknownFields: string[] } {
-  const pruned = prune(schema, dropNonNullableNulls(schema, value));
-  return { value: applyDefaults(schema, pruned.value), unknownFields: pruned.unknownFields };
-}
 
 interface CrdLike {
   spec?: {

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import {
   applyDefaults,
   crdSchema,
+  dropNonNullableNulls,
   describeFieldError,
   normalize,
   prune,
@@ -211,6 +212,33 @@ describe('prune and defaults', () => {
     });
     expect(applyDefaults(schema, {})).toEqual({ spec: { policy: 'IfNotPresent', keep: 'x' } });
     expect(input).toEqual({ spec: { keep: 'mine' } });
+  });
+
+  it('normalize (one pass) equals dropNonNullableNulls -> prune -> applyDefaults on real objects', () => {
+    const module = validModule() as Record<string, any>;
+    module.spec.moduleLoader.container.imagePullPolicy = null;
+    module.spec.moduleLoader.container.extra = { x: 1 };
+    module.spec.tolerations = [{ key: 'k', operator: 'Exists', bogus: true }];
+    module.metadata.weird = 1;
+    const work = {
+      apiVersion: 'work.open-cluster-management.io/v1',
+      kind: 'ManifestWork',
+      metadata: { name: 'w', namespace: 'c' },
+      spec: { workload: { manifests: [module] }, deleteOption: null, unknown: 1 },
+    };
+    for (const [schema, object] of [
+      [moduleSchema, module],
+      [workSchema, work],
+    ] as const) {
+      const steps = prune(schema, dropNonNullableNulls(schema, object));
+      const expected = {
+        value: applyDefaults(schema, steps.value),
+        unknownFields: steps.unknownFields,
+      };
+      const actual = normalize(schema, object);
+      expect(actual.value).toEqual(expected.value);
+      expect([...actual.unknownFields].sort()).toEqual([...expected.unknownFields].sort());
+    }
   });
 
   it('normalize drops non-nullable nulls, prunes, then defaults', () => {
