@@ -51,8 +51,9 @@ export class InProcessClient {
     return { ...t, subresource };
   }
 
-  create(object: KubeObject): KubeObject {
-    return this.resources.create(this.ofObject(object), structuredClone(object), OPTIONS).object;
+  create<T extends KubeObject>(object: T): T {
+    return this.resources.create(this.ofObject(object), structuredClone(object), OPTIONS)
+      .object as T;
   }
 
   get<T extends KubeObject = KubeObject>(
@@ -76,23 +77,24 @@ export class InProcessClient {
   }
 
   /** Replaces the object (its resourceVersion, when set, must be current). */
-  update(object: KubeObject): KubeObject {
-    return this.resources.update(this.ofObject(object), structuredClone(object), OPTIONS).object;
+  update<T extends KubeObject>(object: T): T {
+    return this.resources.update(this.ofObject(object), structuredClone(object), OPTIONS)
+      .object as T;
   }
 
   /** Replaces the status through the status subresource. */
-  updateStatus(object: KubeObject): KubeObject {
+  updateStatus<T extends KubeObject>(object: T): T {
     return this.resources.update(this.ofObject(object, 'status'), structuredClone(object), OPTIONS)
-      .object;
+      .object as T;
   }
 
   /** Server-side apply by `fieldManager` (forced). */
-  apply(object: KubeObject, fieldManager = 'sandbox-in-process'): KubeObject {
+  apply<T extends KubeObject>(object: T, fieldManager = 'sandbox-in-process'): T {
     return this.resources.patch(this.ofObject(object), 'application/apply-patch+yaml', object, {
       ...OPTIONS,
       fieldManager,
       force: true,
-    }).object;
+    }).object as T;
   }
 
   delete(apiVersion: string, kind: string, name: string, namespace?: string): void {

@@ -113,7 +113,7 @@ describe('writes', () => {
     const first = server.objects.get<KubeObject>('batch/v1', 'Job', 'g1', 'default')!;
     const same = server.objects.update(first);
     expect(same.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
-    const labelled = server.objects.update({
+    const labelled = server.objects.update<KubeObject>({
       ...same,
       metadata: { ...same.metadata, labels: { a: 'b' } },
     });
@@ -126,7 +126,7 @@ describe('writes', () => {
       spec: { ...(labelled.spec as object), backoffLimit: 2 },
     });
     expect(changed.metadata.generation).toBe(2);
-    const status = server.objects.updateStatus({
+    const status = server.objects.updateStatus<KubeObject>({
       ...changed,
       status: { succeeded: 1 },
       spec: { template: {} },
@@ -155,7 +155,7 @@ describe('writes', () => {
   });
 
   it('deletes with preconditions and reports mismatches as conflicts', async () => {
-    const cm = server.objects.create({
+    const cm = server.objects.create<KubeObject>({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'pre', namespace: 'default' },
