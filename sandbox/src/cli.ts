@@ -44,45 +44,17 @@ const log = (line: string): void => {
 
 async function serve(options: ServeOptions): Promise<void> {
   log(BANNER);
-  let sandbox: Sandbox;
-  try {
-    // Loaded here, not at the top, so flag errors and --help answer without loading the server. A
-    // require, because the bin registers tsx for CommonJS only and import() would bypass it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startSandbox } = require('./index') as typeof SandboxModule;
-    sandbox = await startSandbox({
-      port: options.port,
-      clusters: options.clusters,
-      seed: options.seed,
-      statusSyncIntervalMs: options.statusSyncInterval,
-      log,
-    });
-  } catch (err) {
-    log(`kmm-hub-sandbox: cannot start: ${(err as Error).message}`);
-    process.exitCode = EXIT_START_FAILED;
-    return;
-  }
-  log(
-    `kmm-hub-sandbox: ${options.clusters} clusters (seed ${options.seed}) registered in ` +
-      `${Math.round(sandbox.fleetStartMs)} ms; status sync every ${options.statusSyncInterval} ms`,
-  );
-  const kubeconfig = resolve(options.kubeconfig);
-  try {
-    await mkdir(dirname(kubeconfig), { recursive: true });
-    await sandbox.writeKubeconfig(kubeconfig);
-  } catch (err) {
-    log(`kmm-hub-sandbox: cannot write --kubeconfig ${kubeconfig}: ${(err as Error).message}`);
-    await sandbox.stop();
-    process.exitCode = EXIT_START_FAILED;
-    return;
-  }
-  log(`kmm-hub-sandbox: kubeconfig written to ${kubeconfig}`);
-
-  let stopping = false;
+  // Signals are handled from the start: one that arrives while the fleet registers stops it as soon as it is up.
+  const state: { signalled?: string; sandbox?: Sandbox } = {};
   const stop = (signal: string): void => {
     // npx forwards the signal it gets, so a process group kill arrives twice: stop once.
-    if (stopping) return;
-    stopping = true;
+    if (state.signalled) return;
+    state.signalled = signal;
+    const { sandbox } = state;
+    if (!sandbox) {
+      log(`kmm-hub-sandbox: ${signal} received while starting; stopping once started`);
+      return;
+    }
     log(`kmm-hub-sandbox: ${signal} received, stopping`);
     sandbox.stop().then(
       () => process.exit(0),
@@ -94,10 +66,49 @@ async function serve(options: ServeOptions): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  let started: Sandbox;
+  try {
+    // Loaded here, not at the top, so flag errors and --help answer without loading the server. A
+    // require, because the bin registers tsx for CommonJS only and import() would bypass it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startSandbox } = require('./index') as typeof SandboxModule;
+    started = await startSandbox({
+      port: options.port,
+      clusters: options.clusters,
+      seed: options.seed,
+      statusSyncIntervalMs: options.statusSyncInterval,
+      log,
+    });
+  } catch (err) {
+    log(`kmm-hub-sandbox: cannot start: ${(err as Error).message}`);
+    process.exit(EXIT_START_FAILED);
+  }
   log(
-    `kmm-hub-sandbox: serving ${sandbox.url} as pid ${process.pid}; stop it with SIGINT or SIGTERM`,
+    `kmm-hub-sandbox: ${options.clusters} clusters (seed ${options.seed}) registered in ` +
+      `${Math.round(started.fleetStartMs)} ms; status sync every ${options.statusSyncInterval} ms`,
   );
-  process.stdout.write(`ready ${sandbox.url}\n`);
+  const kubeconfig = resolve(options.kubeconfig);
+  try {
+    await mkdir(dirname(kubeconfig), { recursive: true });
+    await started.writeKubeconfig(kubeconfig);
+  } catch (err) {
+    log(`kmm-hub-sandbox: cannot write --kubeconfig ${kubeconfig}: ${(err as Error).message}`);
+    await started.stop();
+    process.exit(EXIT_START_FAILED);
+  }
+  log(`kmm-hub-sandbox: kubeconfig written to ${kubeconfig}`);
+  state.sandbox = started;
+  if (state.signalled) {
+    const signal = state.signalled;
+    delete state.signalled;
+    stop(signal);
+    return;
+  }
+  log(
+    `kmm-hub-sandbox: serving ${started.url} as pid ${process.pid}; stop it with SIGINT or SIGTERM`,
+  );
+  process.stdout.write(`ready ${started.url}\n`);
 }
 
 function buildProgram(): Command {

@@ -98,9 +98,15 @@ export class WorkAgent {
     this.schedule();
   }
 
-  /** Queues every ManifestWork (of one cluster namespace, if given) for a pass now. */
+  /**
+   * Queues every ManifestWork (of one cluster namespace, if given) for a pass now, including works deleted
+   * while their cluster was offline, whose spoke resources still need removing.
+   */
   resync(namespace?: string): void {
     for (const work of this.informer.list(namespace)) this.enqueue(keyOf(work));
+    for (const key of this.gone.keys()) {
+      if (namespace === undefined || key.startsWith(`${namespace}/`)) this.enqueue(key);
+    }
   }
 
   /** The hub's ManifestWorks in a namespace, as the agent's cache sees them. */
@@ -153,7 +159,12 @@ export class WorkAgent {
     const namespace = key.slice(0, slash);
     const name = key.slice(slash + 1);
     const spoke = this.options.spokeFor(namespace);
-    if (!spoke || spoke.offline) return;
+    if (!spoke) {
+      // Not a cluster namespace, or a cluster removed from the fleet: nothing on a spoke to clean up.
+      this.gone.delete(key);
+      return;
+    }
+    if (spoke.offline) return;
     const { hub } = this.options;
 
     const work = this.informer.get(name, namespace) as ManifestWork | undefined;
