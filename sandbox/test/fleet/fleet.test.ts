@@ -11,6 +11,9 @@ import {
   moduleWork,
 } from './helpers';
 
+// Generous limits: CI runs every suite in parallel on two cores; the waits below end as soon as they can.
+jest.setTimeout(30_000);
+
 const SEED = 5;
 const CLUSTERS = 16;
 // Seed 5's first 16 clusters include one without KMM, a KMM cluster mid-upgrade and GPU clusters.
@@ -301,6 +304,26 @@ describe('the work agent', () => {
       await expect(api.getWork(name, 'doomed')).rejects.toMatchObject({ code: 404 });
     });
     expect(fleet().spokeModule(name, 'doomed')).toBeUndefined();
+  });
+
+  it('holds the deletion of a ManifestWork while its cluster is offline, and finishes it when back', async () => {
+    const name = kmmClusters()[9] as string;
+    const kernel = fleet().kernels(name)[0] as string;
+    await api.createWork(moduleWork(name, 'held', [{ literal: kernel, containerImage: 'q/h:1' }]));
+    await eventually(() => expect(fleet().spokeModule(name, 'held')).toBeDefined());
+    await eventually(async () =>
+      expect((await api.getWork(name, 'held')).metadata.finalizers?.length).toBe(1),
+    );
+    await fleet().setOffline(name, true);
+    await api.deleteWork(name, 'held');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await api.getWork(name, 'held')).metadata.deletionTimestamp).toBeDefined();
+    expect(fleet().spokeModule(name, 'held')).toBeDefined();
+    await fleet().setOffline(name, false);
+    await eventually(async () => {
+      await expect(api.getWork(name, 'held')).rejects.toMatchObject({ code: 404 });
+    });
+    expect(fleet().spokeModule(name, 'held')).toBeUndefined();
   });
 
   it('changes the status sync interval', () => {

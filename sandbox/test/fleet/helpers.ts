@@ -38,7 +38,7 @@ export function clients(kubeconfig: string) {
 }
 
 /** Polls `check` until it stops throwing (returning its value) or the deadline passes (rethrowing). */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
