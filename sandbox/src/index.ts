@@ -4,7 +4,7 @@
 import { Fleet } from './fleet';
 import { startApiServer } from './server';
 
-export { Fleet } from './fleet';
+export * from './fleet';
 
 export interface SandboxOptions {
   /** TCP port on 127.0.0.1; 0 (the default) picks a free one */
