@@ -370,8 +370,17 @@ export class Api {
   }
 
   private deleteOptions(query: URLSearchParams, body: unknown): DeleteOptions {
-    const options = (body && typeof body === 'object' ? body : {}) as DeleteOptions;
-    const policy = query.get('propagationPolicy') ?? options.propagationPolicy;
+    const options = (body && typeof body === 'object' ? body : {}) as DeleteOptions & {
+      orphanDependents?: boolean;
+    };
+    // orphanDependents is the deprecated spelling of propagationPolicy: Orphan / Background.
+    const legacy =
+      options.orphanDependents === undefined
+        ? undefined
+        : options.orphanDependents
+          ? 'Orphan'
+          : 'Background';
+    const policy = query.get('propagationPolicy') ?? options.propagationPolicy ?? legacy;
     if (
       policy !== undefined &&
       policy !== 'Background' &&

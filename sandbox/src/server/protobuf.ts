@@ -2,7 +2,8 @@ import { ApiError, badRequest } from './errors';
 
 /*
  * Decoding of Kubernetes protobuf request bodies (`application/vnd.kubernetes.protobuf`), which kubectl's
- * typed generators (`kubectl create namespace|configmap|secret|serviceaccount`) send since client-go 1.32.
+ * typed generators (`kubectl create namespace|configmap|secret|serviceaccount`) and other client-go typed
+ * clients (helm's release Secrets, DeleteOptions) send since client-go 1.32.
  * Envelope: magic `k8s\0`, then runtime.Unknown {1: typeMeta{1: apiVersion, 2: kind}, 2: raw, 3:
  * contentEncoding, 4: contentType}; `raw` is the k8s.io/api generated.proto message. Only the kinds and
  * fields those generators write are described below; other fields are skipped.
@@ -60,6 +61,21 @@ const objectReference: Message = {
 const meta = { name: 'metadata', kind: 'message' as const, message: objectMeta };
 
 const KINDS: Record<string, Message> = {
+  // client-go's typed clients send delete options in protobuf too (helm deleting its release Secrets).
+  DeleteOptions: {
+    1: { name: 'gracePeriodSeconds', kind: 'varint' },
+    2: {
+      name: 'preconditions',
+      kind: 'message',
+      message: {
+        1: { name: 'uid', kind: 'string' },
+        2: { name: 'resourceVersion', kind: 'string' },
+      },
+    },
+    3: { name: 'orphanDependents', kind: 'bool' },
+    4: { name: 'propagationPolicy', kind: 'string' },
+    5: { name: 'dryRun', kind: 'strings' },
+  },
   Namespace: {
     1: meta,
     2: { name: 'spec', kind: 'message', message: { 1: { name: 'finalizers', kind: 'strings' } } },
