@@ -8,7 +8,7 @@ import { kubeConfigFrom, testLogger, waitFor } from './helpers';
 
 jest.setTimeout(30_000);
 
-interface Ev {
+type Ev = {
   metadata: { name: string; namespace: string };
   involvedObject: { kind: string; name: string; uid: string };
   reason: string;
@@ -18,7 +18,7 @@ interface Ev {
   firstTimestamp: string;
   lastTimestamp: string;
   source?: { component?: string };
-}
+};
 
 describe('EventRecorder', () => {
   let server: ApiServerHandle;

@@ -2,14 +2,16 @@ import { startApiServer, type ApiServerHandle } from '../../sandbox/src/server';
 import { Informer } from '../../controller/src/kube/informer';
 import { MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from '../../controller/src/kube/resources';
 import { createMetrics } from '../../controller/src/metrics';
-import { MCM_NAME_LABEL, type KubeObject } from '../../controller/src/model';
+import { MCM_NAME_LABEL } from '../../controller/src/model';
 import { kubeConfigFrom, testLogger, waitFor } from './helpers';
 
 // The controller's informer against the sandbox API server and its fault injection: list + watch, resume
 // after dropped connections and restarts, relist on 410 Gone with the missed changes replayed to handlers,
 // backoff on errors, label-selected watches.
 
-interface Cm extends KubeObject {
+type Cm = {
+  apiVersion?: string;
+  kind?: string;
   metadata: {
     name: string;
     namespace?: string;
@@ -17,12 +19,16 @@ interface Cm extends KubeObject {
     resourceVersion?: string;
   };
   data?: Record<string, string>;
-}
+};
 
 const work = (ns: string, name: string, labelled = true, value = 'a') => ({
   apiVersion: 'work.open-cluster-management.io/v1',
   kind: 'ManifestWork',
-  metadata: { name, namespace: ns, labels: labelled ? { [MCM_NAME_LABEL]: name } : { other: 'x' } },
+  metadata: {
+    name,
+    namespace: ns,
+    labels: (labelled ? { [MCM_NAME_LABEL]: name } : { other: 'x' }) as Record<string, string>,
+  },
   spec: {
     workload: {
       manifests: [

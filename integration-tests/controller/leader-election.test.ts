@@ -9,10 +9,10 @@ import { kubeConfigFrom, testLogger, waitFor } from './helpers';
 
 jest.setTimeout(30_000);
 
-interface LeaseObj {
+type LeaseObj = {
   metadata: { name: string };
   spec?: { holderIdentity?: string; leaseTransitions?: number; leaseDurationSeconds?: number };
-}
+};
 
 describe('LeaseLeaderElector', () => {
   let server: ApiServerHandle;

@@ -65,6 +65,11 @@ export class ReconcileError extends Error {}
 export class MCMReconciler {
   private readonly api: CustomObjectsApi;
   private readonly now: () => Date;
+  /** per MCM: the status last sent and what the API server stored of it */
+  private readonly lastWritten = new Map<
+    string,
+    { sent: ManagedClusterModuleStatus; stored: ManagedClusterModuleStatus }
+  >();
 
   constructor(private readonly deps: ReconcilerDeps) {
     this.api = deps.kubeConfig.makeApiClient(CustomObjectsApi);
@@ -94,8 +99,10 @@ export class MCMReconciler {
 
   /** The MCM is gone (or going): none of its ManifestWorks may stay, wherever garbage collection runs or not. */
   private async cleanUp(name: string, mcm: ManagedClusterModule | undefined): Promise<void> {
-    const works = this.worksOf(name);
+    // Works already being deleted (finalizers pending) need nothing more from us.
+    const works = this.worksOf(name).filter((w) => !w.metadata.deletionTimestamp);
     this.deps.imageStates.forget(name);
+    this.lastWritten.delete(name);
     this.deps.metrics.selectedClusters.remove({ mcm: name });
     for (const state of ['applied', 'available', 'degraded', 'total']) {
       this.deps.metrics.manifestWorks.remove({ mcm: name, state });
@@ -274,6 +281,12 @@ export class MCMReconciler {
     status: ManagedClusterModuleStatus,
   ): Promise<void> {
     if (statusUnchanged(mcm.status, status)) return;
+    // The API server may store a status differently from what was sent (fields its CRD prunes, normalised
+    // values): if this is what we wrote last and the object still holds what the server made of it, the
+    // write would change nothing.
+    const last = this.lastWritten.get(mcm.metadata.name!);
+    if (last && statusUnchanged(last.sent, status) && statusUnchanged(mcm.status, last.stored))
+      return;
     const { group, version, plural } = MCM_RESOURCE;
     const name = mcm.metadata.name!;
     const body: ManagedClusterModule = { ...mcm, status };
@@ -281,6 +294,7 @@ export class MCMReconciler {
       this.api.replaceClusterCustomObjectStatus({ group, version, plural, name, body }),
     )) as ManagedClusterModule;
     this.deps.caches.mcms.recordWrite(updated);
+    this.lastWritten.set(name, { sent: status, stored: updated.status ?? {} });
     this.recordConditionEvents(mcm, status);
   }
 
