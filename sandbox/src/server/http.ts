@@ -254,16 +254,11 @@ export class Api {
     req: IncomingMessage,
     res: ServerResponse,
     r: ResourceRequest,
+    query: URLSearchParams,
     result: WriteResult,
   ) {
     const body = wantsTable(req.headers.accept)
-      ? this.tableOf(
-          r,
-          [result.object],
-          req,
-          query0(req),
-          result.object.metadata.resourceVersion ?? '',
-        )
+      ? this.tableOf(r, [result.object], query, result.object.metadata.resourceVersion ?? '')
       : result.object;
     this.send(res, result.code, JSON.stringify(body), result.warnings);
   }
@@ -271,7 +266,6 @@ export class Api {
   private tableOf(
     r: ResourceRequest,
     objects: KubeObject[],
-    _req: IncomingMessage,
     query: URLSearchParams,
     resourceVersion: string,
     continueToken?: string,
@@ -297,9 +291,7 @@ export class Api {
           return this.send(
             res,
             200,
-            JSON.stringify(
-              this.tableOf(r, [object], req, query, object.metadata.resourceVersion ?? ''),
-            ),
+            JSON.stringify(this.tableOf(r, [object], query, object.metadata.resourceVersion ?? '')),
           );
         }
         return this.send(res, 200, toJson(object));
@@ -313,6 +305,7 @@ export class Api {
           req,
           res,
           r,
+          query,
           this.resources.create(r, body, this.writeOptions(req, query)),
         );
       case 'update':
@@ -320,6 +313,7 @@ export class Api {
           req,
           res,
           r,
+          query,
           this.resources.update(r, body, this.writeOptions(req, query)),
         );
       case 'patch': {
@@ -330,7 +324,13 @@ export class Api {
             'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
           );
         }
-        return this.sendWrite(req, res, r, this.resources.patch(r, contentType, body, options));
+        return this.sendWrite(
+          req,
+          res,
+          r,
+          query,
+          this.resources.patch(r, contentType, body, options),
+        );
       }
       case 'delete': {
         const options = this.deleteOptions(query, body);
@@ -421,7 +421,7 @@ export class Api {
         res,
         200,
         JSON.stringify(
-          this.tableOf(r, listed.items, req, query, listed.resourceVersion, listed.continue),
+          this.tableOf(r, listed.items, query, listed.resourceVersion, listed.continue),
         ),
       );
     }
@@ -551,8 +551,4 @@ export class Api {
     }
     return dropped;
   }
-}
-
-function query0(req: IncomingMessage): URLSearchParams {
-  return new URL(req.url ?? '/', 'http://sandbox').searchParams;
 }

@@ -521,23 +521,11 @@ export class Resources {
     if (!current || !(current.metadata.finalizers ?? []).includes(finalizer)) return;
     const next = structuredClone(current);
     next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== finalizer);
-    if (
-      type.builtin &&
-      type.group === '' &&
-      type.kind === 'Namespace' &&
-      finalizer === 'kubernetes'
-    ) {
-      next.spec = { finalizers: [] };
-    }
     this.commit(
-      { ...t, subresource: finalizer === 'kubernetes' ? 'finalize' : undefined },
+      t,
       current,
       next,
-      {
-        dryRun: false,
-        fieldManager: 'kube-controller-manager',
-        fieldValidation: 'Ignore',
-      },
+      { dryRun: false, fieldManager: 'kube-controller-manager', fieldValidation: 'Ignore' },
       [],
     );
   }
