@@ -70,7 +70,9 @@ async function collect(
     },
   );
   if (during) await during();
-  await Promise.race([finished, new Promise((r) => setTimeout(r, 10_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([finished, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+  clearTimeout(timer);
   controller.abort();
   return { seen, closedByServer };
 }
