@@ -1,0 +1,132 @@
+import type { Controller } from '../../controller/src/controller';
+import { sleep, waitFor } from './helpers';
+import {
+  clusters,
+  controllerWrites,
+  createMcm,
+  deleteMcm,
+  driverMcm,
+  isReady,
+  startController,
+  startHub,
+  updateMcm,
+  waitForStatus,
+  worksOf,
+  type Hub,
+} from './harness';
+
+// The controller when the API server misbehaves and when it runs twice: a restart of the API server and a
+// forced 410 Gone in the middle of a rollout, and two replicas with leader election.
+
+jest.setTimeout(90_000);
+
+let hub: Hub;
+const running: Controller[] = [];
+let withKmm: string[];
+
+beforeAll(async () => {
+  hub = await startHub(40);
+  withKmm = (await clusters(hub))
+    .filter((c) =>
+      (c.status?.clusterClaims ?? []).some(
+        (x) => x.name === 'kernel-versions.kmm.node.kubernetes.io',
+      ),
+    )
+    .map((c) => c.metadata.name!)
+    .sort();
+});
+afterAll(async () => {
+  await Promise.all(running.map((c) => c.stop()));
+  await hub?.stop();
+});
+afterEach(() => hub.sandbox.faults.clear());
+
+const apiWrites = async (c: Controller, verb?: string, resource?: string): Promise<number> =>
+  (await c.metrics.apiWrites.get()).values
+    .filter((v) => verb === undefined || v.labels.verb === verb)
+    .filter((v) => resource === undefined || v.labels.resource === resource)
+    .reduce((sum, v) => sum + v.value, 0);
+
+it('converges through an API server restart and a forced 410 Gone mid-rollout, creating each ManifestWork once', async () => {
+  const controller = await startController(hub, { writeConcurrency: 2 });
+  running.push(controller);
+  // Slow creates so that the restart lands while the rollout is under way.
+  hub.sandbox.faults.setLatency(15, { verb: 'create', resource: 'manifestworks' });
+  await createMcm(hub, driverMcm('bumpy', {}));
+  await waitFor('a few works', async () => (await worksOf(hub, 'bumpy')).size >= 4, {
+    intervalMs: 5,
+  });
+  const midway = (await worksOf(hub, 'bumpy')).size;
+  expect(midway).toBeLessThan(withKmm.length);
+  // Restart the API server; while the informers' new watches are held back, the world changes and the
+  // watch history is compacted, so they must get 410 Gone and relist.
+  hub.sandbox.faults.setLatency(300, { verb: 'watch' });
+  await hub.sandbox.faults.restart({ downtimeMs: 100 });
+  await hub.sandbox.fleet.relabel(withKmm[0]!, { touched: 'yes' });
+  hub.sandbox.faults.compact();
+  await sleep(400);
+  hub.sandbox.faults.clear();
+
+  const m = await waitForStatus(
+    hub,
+    'bumpy',
+    'Ready after the restart',
+    (x) => isReady(x) && x.status?.numberDesired === withKmm.length,
+    40_000,
+  );
+  expect(m.status?.numberApplied).toBe(withKmm.length);
+  const works = await worksOf(hub, 'bumpy');
+  expect([...works.keys()].sort()).toEqual(withKmm);
+  // No ManifestWork was created twice nor deleted: the generation-1 objects are the ones first created.
+  expect(await apiWrites(controller, 'create', 'manifestworks')).toBe(withKmm.length);
+  expect(await apiWrites(controller, 'delete', 'manifestworks')).toBe(0);
+  for (const w of works.values()) expect(w.metadata.generation).toBe(1);
+  const expired = (await controller.metrics.watchRestarts.get()).values.filter(
+    (v) => v.labels.reason === 'expired',
+  );
+  expect(expired.reduce((sum, v) => sum + v.value, 0)).toBeGreaterThan(0);
+  await controller.stop();
+  running.splice(running.indexOf(controller), 1);
+  await deleteMcm(hub, 'bumpy');
+  await waitFor(
+    'clean-up by the API server GC',
+    async () => (await worksOf(hub, 'bumpy')).size === 0,
+  );
+});
+
+it('with two replicas only the leader writes, and the other takes over when it stops', async () => {
+  const leaderElection = {
+    enabled: true,
+    leaseDurationMs: 1000,
+    renewDeadlineMs: 600,
+    retryPeriodMs: 100,
+  } as never;
+  const a = await startController(hub, { leaderElection }, 'replica-a');
+  running.push(a);
+  await waitFor('a to lead', () => a.leadership.isLeader);
+  const b = await startController(hub, { leaderElection }, 'replica-b');
+  running.push(b);
+
+  await createMcm(hub, driverMcm('twins', { gpu: 'true' }));
+  await waitForStatus(hub, 'twins', 'Ready under a', isReady);
+  expect(b.leadership.isLeader).toBe(false);
+  expect(await apiWrites(a)).toBeGreaterThan(0);
+  expect(await apiWrites(b)).toBe(0);
+  const readyz = await fetch(`${b.httpUrl}/readyz?verbose`);
+  expect(readyz.status).toBe(200);
+  expect(await readyz.text()).toContain('[+]leader-election standby');
+
+  await a.stop();
+  running.splice(running.indexOf(a), 1);
+  await waitFor('b to lead', () => b.leadership.isLeader);
+  const before = controllerWrites(hub);
+  await updateMcm(hub, 'twins', (m) => {
+    m.spec.moduleSpec.moduleLoader!.container.kernelMappings[0]!.containerImage =
+      'quay.io/acme/drv-v2:${KERNEL_FULL_VERSION}';
+  });
+  await waitForStatus(hub, 'twins', 'Ready under b', isReady);
+  expect(await apiWrites(b, 'update', 'manifestworks')).toBeGreaterThan(0);
+  expect(controllerWrites(hub)).toBeGreaterThan(before);
+  await sleep(300);
+  await deleteMcm(hub, 'twins');
+});
