@@ -16,6 +16,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { startApiServer } from '../src/server';
 
 const arg = (name: string, fallback: number) => {
@@ -275,6 +276,8 @@ async function fanOut(
   return { latencies, expected };
 }
 
+const rate = (n: number, ms: number) => (n / ms) * 1000;
+
 async function main() {
   const server = await startApiServer({ port: 0 });
   const { httpUrl: base, token } = server;
@@ -366,6 +369,23 @@ async function main() {
     (i) => `${clusterName(i)}/module-0`,
   );
 
+  // What a client-node user gets through the kubeconfig: TLS, and a new connection per request.
+  const kc = new KubeConfig();
+  kc.loadFromString(server.kubeconfig);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const CLIENT_READS = 300;
+  const readStarted = performance.now();
+  for (let i = 0; i < CLIENT_READS; i++) {
+    await custom.getNamespacedCustomObject({
+      group: 'work.open-cluster-management.io',
+      version: 'v1',
+      namespace: clusterName(i % CLUSTERS),
+      plural: 'manifestworks',
+      name: 'module-0',
+    });
+  }
+  const clientNodeReadsPerSecond = rate(CLIENT_READS, performance.now() - readStarted);
+
   // Baseline, same process, same bodies and sizes.
   const listBody = (await send(base, token, 'GET', listPath)).text;
   const baseline = await baselineServer(() => listBody);
@@ -389,7 +409,6 @@ async function main() {
   await server.stop();
   agent.destroy();
 
-  const rate = (n: number, ms: number) => (n / ms) * 1000;
   const mwRate = rate(total.mw, mwMs);
   const echoRate = rate(total.mw, echoMs);
   const baseListMs = percentile(baseList, 50);
@@ -401,6 +420,7 @@ async function main() {
     `           one namespace ${fmt(listNs.ms, 2)} ms   label selector (${CLUSTERS} items) ${fmt(listLabel.ms)} ms   ManagedClusters gpu=true ${fmt(listClusters.ms)} ms`,
     `watch fan-out (${FANOUT_EVENTS} updates x ${WATCHERS} watches, write start -> event received): p50 ${fmt(percentile(sandboxFan.latencies, 50), 2)} ms  p99 ${fmt(percentile(sandboxFan.latencies, 99), 2)} ms  delivered ${sandboxFan.latencies.length}/${sandboxFan.expected}`,
     `           bare broadcast server: p50 ${fmt(percentile(baseFan.latencies, 50), 2)} ms  p99 ${fmt(percentile(baseFan.latencies, 99), 2)} ms  (p50 ratio ${fmt(percentile(sandboxFan.latencies, 50) / percentile(baseFan.latencies, 50), 2)})`,
+    `client-node through the kubeconfig (TLS, one connection per request): ${fmt(clientNodeReadsPerSecond, 0)} sequential GETs/s`,
   ];
   console.log(lines.join('\n'));
 }
