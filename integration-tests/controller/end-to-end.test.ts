@@ -1,0 +1,163 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { kubectlPath } from '../../scripts/tools';
+import { MCM_NAME_LABEL, type ManagedCluster, type ManifestWork } from '../../controller/src/model';
+import { waitFor } from './helpers';
+
+// "Done when", as a user would do it: start the sandbox hub with its CLI, apply an MCM with the real kubectl,
+// run the real `kmm-hub-controller run --kubeconfig ...` process, and wait with kubectl until every matching
+// cluster has its ManifestWork and the MCM reads Ready=True; then SIGTERM stops the controller cleanly.
+
+jest.setTimeout(120_000);
+
+const ROOT = resolve(__dirname, '../..');
+const BIN = join(ROOT, 'node_modules/.bin');
+const run = promisify(execFile);
+
+interface Proc {
+  child: ChildProcess;
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+function start(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  // The bins run `env node`: the project's Node 24 must come first on PATH (npm run and npx do that too).
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ''}`, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
+  createInterface({ input: child.stderr! }).on('line', (l) => lines.push(l));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, lines, exited };
+}
+
+describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kubectl', () => {
+  let dir: string;
+  let kubeconfig: string;
+  let sandbox: Proc;
+  let controller: Proc | undefined;
+  const kubectl = async (...args: string[]): Promise<string> =>
+    (
+      await run(kubectlPath(), ['--kubeconfig', kubeconfig, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, KUBECACHEDIR: join(dir, 'cache') },
+      })
+    ).stdout;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kmm-hub-e2e-'));
+    kubeconfig = join(dir, 'kubeconfig');
+    sandbox = start(join(BIN, 'kmm-hub-sandbox'), [
+      'serve',
+      '--port',
+      '0',
+      '--clusters',
+      '20',
+      '--kubeconfig',
+      kubeconfig,
+      '--status-sync-interval',
+      '100',
+    ]);
+    await waitFor(
+      'the sandbox to be ready',
+      () => sandbox.lines.some((l) => /^ready https?:\/\/127\.0\.0\.1:\d+$/.test(l)),
+      {
+        timeoutMs: 60_000,
+        intervalMs: 50,
+      },
+    );
+  });
+
+  afterAll(async () => {
+    controller?.child.kill('SIGKILL');
+    sandbox?.child.kill('SIGTERM');
+    await sandbox?.exited;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rolls out an MCM applied with kubectl to every matching cluster, reports Ready=True, and stops on SIGTERM', async () => {
+    await kubectl('create', 'namespace', 'kmm-hub');
+    await kubectl('apply', '-f', join(__dirname, 'fixtures/acme-nic-driver.yaml'));
+    controller = start(
+      join(BIN, 'kmm-hub-controller'),
+      ['run', '--kubeconfig', kubeconfig, '--http-address', '127.0.0.1:0'],
+      {
+        KMM_HUB_LEADER_ELECTION_RETRY_PERIOD: '500ms',
+        POD_NAME: 'e2e-controller',
+      },
+    );
+
+    await kubectl('wait', '--for=condition=Ready', 'mcm/acme-nic-driver', '--timeout=90s');
+
+    const clusters = JSON.parse(
+      await kubectl('get', 'managedclusters', '-l', 'gpu=true', '-o', 'json'),
+    ).items as ManagedCluster[];
+    const expected = clusters
+      .filter((c) =>
+        c.status?.clusterClaims?.some((x) => x.name === 'kernel-versions.kmm.node.kubernetes.io'),
+      )
+      .map((c) => c.metadata.name)
+      .sort();
+    expect(expected.length).toBeGreaterThan(0);
+    const works = JSON.parse(
+      await kubectl(
+        'get',
+        'manifestworks',
+        '-A',
+        '-l',
+        `${MCM_NAME_LABEL}=acme-nic-driver`,
+        '-o',
+        'json',
+      ),
+    ).items as ManifestWork[];
+    expect(works.map((w) => w.metadata.namespace).sort()).toEqual(expected);
+    const status = JSON.parse(
+      await kubectl('get', 'mcm', 'acme-nic-driver', '-o', 'jsonpath={.status}'),
+    );
+    expect(status).toMatchObject({
+      numberDesired: expected.length,
+      numberApplied: expected.length,
+      numberDegraded: 0,
+    });
+    expect(await kubectl('get', 'mcm', 'acme-nic-driver')).toMatch(/acme-nic-driver\s+\d+/);
+
+    // The controller logs JSON; it names its health address and became the leader.
+    const logs = controller.lines.map((l) => {
+      try {
+        return JSON.parse(l) as { msg?: string; url?: string };
+      } catch {
+        return {};
+      }
+    });
+    const url = logs.find((l) => l.msg === 'serving /healthz, /readyz and /metrics')?.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(logs.some((l) => l.msg === 'became leader')).toBe(true);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain(
+      `kmm_hub_api_writes_total{verb="create",resource="manifestworks"} ${expected.length}`,
+    );
+    expect(metrics).toContain('kmm_hub_leader 1');
+
+    controller.child.kill('SIGTERM');
+    expect(await controller.exited).toBe(0);
+    const holder = await kubectl(
+      'get',
+      'lease',
+      '-n',
+      'kmm-hub',
+      'kmm-hub-controller',
+      '-o',
+      'jsonpath={.spec.holderIdentity}',
+    );
+    expect(holder).toBe('');
+    expect(controller.lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+  });
+});
