@@ -49,6 +49,15 @@ describe('kubectl discovery and OpenAPI', () => {
     expect(missing.stderr).toMatch(/field "nope" does not exist/);
   });
 
+  it('answers auth can-i: authenticated means allowed (no authorization in the sandbox)', async () => {
+    const cluster = await env.kubectl(['auth', 'can-i', 'create', 'managedclustermodules']);
+    expect(cluster.stdout).toBe('yes\n');
+    expect(cluster.code).toBe(0);
+    expect(await env.ok(['auth', 'can-i', 'delete', 'manifestworks', '-n', 'cluster-1'])).toBe(
+      'yes\n',
+    );
+  });
+
   it('reports the server version', async () => {
     const out = await env.ok(['version', '-o', 'json']);
     const version = JSON.parse(out) as { serverVersion: { gitVersion: string } };

@@ -404,6 +404,30 @@ const builtins: Builtin[] = [
     }),
   },
   {
+    // Answered, never stored: the sandbox has no authorization, so every review is allowed.
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    kind: 'SelfSubjectAccessReview',
+    plural: 'selfsubjectaccessreviews',
+    namespaced: false,
+    verbs: ['create'],
+    schema: kindSchema(
+      'SelfSubjectAccessReview checks whether the current user can perform an action.',
+      {
+        spec: {
+          type: 'object',
+          properties: {
+            resourceAttributes: open(
+              'ResourceAttributes: namespace, verb, group, version, resource, name.',
+            ),
+            nonResourceAttributes: open('NonResourceAttributes: path, verb.'),
+          },
+        },
+        status: open('SubjectAccessReviewStatus: allowed, denied, reason.'),
+      },
+    ),
+  },
+  {
     group: 'apiextensions.k8s.io',
     version: 'v1',
     kind: 'CustomResourceDefinition',

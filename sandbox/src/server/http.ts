@@ -170,6 +170,13 @@ export class Api {
       this.sendNonResource(res, path, segments);
       return;
     }
+    if (!resource.subresource && !resource.type.verbs.includes(resource.verb)) {
+      throw new ApiError(
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
+    }
     const auditKey = {
       verb: resource.verb,
       resource: resource.type.plural,
@@ -301,6 +308,9 @@ export class Api {
       case 'watch':
         return this.watch(req, res, r, query);
       case 'create':
+        if (r.type.builtin && r.type.kind === 'SelfSubjectAccessReview') {
+          return this.send(res, 201, JSON.stringify(accessReview(body)));
+        }
         return this.sendWrite(
           req,
           res,
@@ -551,4 +561,19 @@ export class Api {
     }
     return dropped;
   }
+}
+
+/** The sandbox authorizes every authenticated request, and says so when asked. */
+function accessReview(body: unknown): Record<string, unknown> {
+  const review = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  return {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
+    metadata: { creationTimestamp: null },
+    spec: review.spec ?? {},
+    status: {
+      allowed: true,
+      reason: 'the kmm-hub sandbox has no authorization: every token may do anything',
+    },
+  };
 }

@@ -60,7 +60,33 @@ const objectReference: Message = {
 
 const meta = { name: 'metadata', kind: 'message' as const, message: objectMeta };
 
+const resourceAttributes: Message = {
+  1: { name: 'namespace', kind: 'string' },
+  2: { name: 'verb', kind: 'string' },
+  3: { name: 'group', kind: 'string' },
+  4: { name: 'version', kind: 'string' },
+  5: { name: 'resource', kind: 'string' },
+  6: { name: 'subresource', kind: 'string' },
+  7: { name: 'name', kind: 'string' },
+};
+
 const KINDS: Record<string, Message> = {
+  // kubectl auth can-i
+  SelfSubjectAccessReview: {
+    1: meta,
+    2: {
+      name: 'spec',
+      kind: 'message',
+      message: {
+        1: { name: 'resourceAttributes', kind: 'message', message: resourceAttributes },
+        2: {
+          name: 'nonResourceAttributes',
+          kind: 'message',
+          message: { 1: { name: 'path', kind: 'string' }, 2: { name: 'verb', kind: 'string' } },
+        },
+      },
+    },
+  },
   // client-go's typed clients send delete options in protobuf too (helm deleting its release Secrets).
   DeleteOptions: {
     1: { name: 'gracePeriodSeconds', kind: 'varint' },

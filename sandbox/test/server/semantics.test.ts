@@ -277,3 +277,25 @@ function job(name: string): KubeObject {
     spec: { template: { spec: { containers: [{ name: 'c', image: 'i' }] } } },
   };
 }
+
+describe('verbs', () => {
+  it('answers SelfSubjectAccessReviews without storing them, and refuses verbs a resource does not serve', async () => {
+    const review = await api('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: {
+        resourceAttributes: {
+          verb: 'create',
+          group: 'hub.kmm.sigs.x-k8s.io',
+          resource: 'managedclustermodules',
+        },
+      },
+    });
+    expect(review.status).toBe(201);
+    expect(review.body.status).toMatchObject({ allowed: true });
+    expect(
+      (await api('GET', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews')).status,
+    ).toBe(405);
+    expect((await api('DELETE', '/api/v1/namespaces')).status).toBe(405);
+  });
+});
