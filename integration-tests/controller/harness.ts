@@ -2,6 +2,7 @@ import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client
 import { startSandbox, type Sandbox } from '../../sandbox/src';
 import type { ControllerConfig } from '../../controller/src/config';
 import { Controller } from '../../controller/src/controller';
+import { PooledKubeConfig } from '../../controller/src/kube/pooled-kubeconfig';
 import { createMetrics } from '../../controller/src/metrics';
 import {
   MCM_NAME_LABEL,
@@ -79,13 +80,21 @@ export async function startController(
   over: Partial<ControllerConfig> = {},
   identity?: string,
 ) {
+  // Its own connection pool, as a separate process would have.
+  const kubeConfig = new PooledKubeConfig();
+  kubeConfig.loadFromString(hub.sandbox.kubeconfig);
   const controller = await Controller.start({
     config: testConfig(over, identity),
-    kubeConfig: hub.kubeConfig,
+    kubeConfig,
     logger: testLogger(),
     metrics: createMetrics({ processMetrics: false }),
   });
   await waitFor('caches to sync', () => controller.synced);
+  const stop = controller.stop.bind(controller);
+  controller.stop = async () => {
+    await stop();
+    await kubeConfig.close();
+  };
   return controller;
 }
 

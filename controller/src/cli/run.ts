@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Controller } from '../controller';
 import { loadKubeConfig } from '../kube/kubeconfig';
+import type { PooledKubeConfig } from '../kube/pooled-kubeconfig';
 import { createLogger } from '../logging';
 import { EXIT_USAGE } from './exit-codes';
 import { runOptions, toConfig, type RunOptions } from './run-options';
@@ -34,8 +35,9 @@ export function registerRunCommand(program: Command): void {
     }
     const logger = createLogger(config.logLevel);
     let controller: Controller;
+    let kubeConfig: PooledKubeConfig;
     try {
-      const kubeConfig = loadKubeConfig(config.kubeconfig);
+      kubeConfig = loadKubeConfig(config.kubeconfig);
       logger.info(
         {
           server: kubeConfig.getCurrentCluster()?.server,
@@ -65,6 +67,7 @@ export function registerRunCommand(program: Command): void {
       process.on('SIGINT', onSignal);
     });
     await controller.stop();
+    await kubeConfig.close();
     logger.flush();
     // Keep-alive sockets of the HTTP client may hold the event loop for a while; the work is done.
     process.exit(0);

@@ -2,15 +2,17 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { PooledKubeConfig } from './pooled-kubeconfig';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /**
  * The API connection, from (in order) the given kubeconfig path(s) (`--kubeconfig`, or `KUBECONFIG`, which may
  * list several files separated by the path delimiter), the pod's service account, then ~/.kube/config.
+ * Requests share one connection pool: `close()` it when done.
  */
-export function loadKubeConfig(kubeconfig: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
+export function loadKubeConfig(kubeconfig: string | undefined): PooledKubeConfig {
+  const kc = new PooledKubeConfig();
   const files = (kubeconfig ?? '').split(delimiter).filter((f) => f !== '');
   if (files.length > 0) {
     for (const [i, file] of files.entries()) {
