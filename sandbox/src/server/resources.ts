@@ -199,7 +199,14 @@ export class Resources {
     };
   }
 
-  create(t: Target, body: unknown, options: WriteOptions, applyPatch = false): WriteResult {
+  /** `applied`: managedFields computed by a server-side apply that creates the object. */
+  create(
+    t: Target,
+    body: unknown,
+    options: WriteOptions,
+    applied?: { managedFields: KubeObject['metadata']['managedFields'] },
+  ): WriteResult {
+    const applyPatch = applied !== undefined;
     if (!isObject(body)) throw badRequest('the body of the request must be a JSON object');
     if (t.subresource)
       throw new ApiError(
@@ -250,10 +257,12 @@ export class Resources {
         ...(t.type.hasGeneration ? { generation: 1 } : {}),
       },
     };
-    const managedFields = recordUpdate(undefined, object, schemaOf(t.type, t.version), {
-      ...this.writer(t, options),
-      subresource: undefined,
-    });
+    const managedFields = applied
+      ? applied.managedFields
+      : recordUpdate(undefined, object, schemaOf(t.type, t.version), {
+          ...this.writer(t, options),
+          subresource: undefined,
+        });
     if (managedFields) object.metadata.managedFields = managedFields;
     if (options.dryRun)
       return { code: 201, object: atVersion(t.type, t.version, object), warnings };
@@ -402,15 +411,7 @@ export class Resources {
         const managed = created.metadata.managedFields;
         created.metadata = { ...created.metadata, name: t.name };
         delete created.metadata.managedFields;
-        const result = this.create(t, created, options, true);
-        if (options.dryRun) return result;
-        const stored = this.find(t);
-        if (!stored) return result;
-        const withFields = this.store.put(resourceKey(t.type), {
-          ...stored,
-          metadata: { ...stored.metadata, managedFields: managed },
-        });
-        return { ...result, object: atVersion(t.type, t.version, withFields) };
+        return this.create(t, created, options, { managedFields: managed });
       }
       const merged = serverSideApply(previous, applied, schema, writer, options.force ?? false);
       return this.commit(t, previous, merged, options, [], merged.metadata.managedFields, true);

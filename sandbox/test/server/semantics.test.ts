@@ -299,3 +299,32 @@ describe('verbs', () => {
     expect((await api('DELETE', '/api/v1/namespaces')).status).toBe(405);
   });
 });
+
+describe('server-side apply over HTTP', () => {
+  it('creates an absent object in one write, owned by the applying manager', async () => {
+    const before = server.resourceVersion();
+    const result = await api(
+      'PATCH',
+      '/api/v1/namespaces/default/configmaps/applied?fieldManager=tester',
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied' }, data: { a: '1' } },
+      'application/apply-patch+yaml',
+    );
+    expect(result.status).toBe(201);
+    const metadata = result.body.metadata as KubeObject['metadata'];
+    expect(Number(metadata.resourceVersion)).toBe(before + 1);
+    expect(metadata.managedFields).toEqual([
+      expect.objectContaining({
+        manager: 'tester',
+        operation: 'Apply',
+        fieldsV1: { 'f:data': { 'f:a': {} } },
+      }),
+    ]);
+    const missingManager = await api(
+      'PATCH',
+      '/api/v1/namespaces/default/configmaps/applied',
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied' } },
+      'application/apply-patch+yaml',
+    );
+    expect(missingManager.status).toBe(400);
+  });
+});
