@@ -5,10 +5,13 @@
 import { RE2JS } from 're2js';
 import type { ModuleSpec, Toleration } from '../../../controller/src/model/types';
 
-/** Upstream's maxCombinedLength: len(name + namespace) above this is rejected. */
-export const MAX_MODULE_NAME_AND_NAMESPACE = 40;
+// Limits as docs/reference/KMM-HUB-SEMANTICS.md states them for the pinned upstream commit (de3f8c9d).
+// Some other upstream revisions use 40 and omit /run; the hub model follows the same reference, so hub and
+// simulated spoke agree.
+/** len(name + namespace) above this is rejected. */
+export const MAX_MODULE_NAME_AND_NAMESPACE = 41;
 
-const ALLOWED_HOST_PATHS = ['/dev', '/sys', '/var', '/opt'];
+const ALLOWED_HOST_PATHS = ['/dev', '/sys', '/var', '/opt', '/run'];
 
 function imageError(image: string): string | undefined {
   return image.includes(':') || image.includes('@')
