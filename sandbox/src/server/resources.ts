@@ -19,6 +19,9 @@ import { prepareForCreate, prepareForUpdate, specChanged, validateKind } from '.
 import { groupVersion, resourceKey, type KubeObject, type ResourceType } from './types';
 import { deepEqual, nowRfc3339 } from './util';
 
+/** Paged-list snapshots kept for `continue` tokens. */
+const SNAPSHOTS = 64;
+
 /** What a request addresses. */
 export interface Target {
   type: ResourceType;
@@ -73,6 +76,10 @@ function schemaOf(type: ResourceType, version: string): JSONSchemaProps | undefi
 
 /** The REST semantics of kube-apiserver over the Store: CRUD, patches, apply, status, finalizers. */
 export class Resources {
+  /** Paged-list snapshots by id (insertion order = age). */
+  private readonly snapshots = new Map<number, [string, KubeObject][]>();
+  private snapshotCounter = 0;
+
   constructor(
     private readonly registry: Registry,
     private readonly store: Store,
@@ -97,6 +104,12 @@ export class Resources {
     return atVersion(t.type, t.version, object);
   }
 
+  /**
+   * Lists in `namespace/name` order. A paged list (`limit`) is a snapshot, as an etcd read at one revision
+   * is: the first page keeps the matching objects (they are immutable, so only references are kept) and
+   * every `continue` page reads from that snapshot. The last SNAPSHOTS snapshots are kept; a token whose
+   * snapshot is gone gets 410 Expired, as a compacted continue token does.
+   */
   list(
     t: Target,
     labels: LabelSelector | undefined,
@@ -104,35 +117,56 @@ export class Resources {
     limit: number,
     continueToken: string | undefined,
   ): { items: KubeObject[]; resourceVersion: string; continue?: string; remaining?: number } {
-    let after: string | undefined;
     let rv = this.store.resourceVersion;
+    let found: [string, KubeObject][];
+    let offset = 0;
+    let snapshotId: number | undefined;
     if (continueToken) {
+      let token: { rv: number; id: number; offset: number };
       try {
-        const token = JSON.parse(Buffer.from(continueToken, 'base64').toString('utf8')) as {
-          rv: number;
-          start: string;
-        };
-        after = token.start;
-        rv = token.rv;
+        token = JSON.parse(Buffer.from(continueToken, 'base64').toString('utf8')) as typeof token;
       } catch {
         throw badRequest('continue key is not valid: illegal base64 data at input byte 0');
       }
+      if (typeof token?.id !== 'number' || typeof token.offset !== 'number') {
+        throw badRequest(
+          'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+        );
+      }
+      const snapshot = this.snapshots.get(token.id);
+      if (!snapshot) {
+        throw new ApiError(
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+        );
+      }
+      ({ rv } = token);
+      found = snapshot;
+      offset = token.offset;
+      snapshotId = token.id;
+    } else {
+      const namespace = t.type.namespaced ? (t.namespace ?? fields?.namespace) : undefined;
+      found = this.store.list(resourceKey(t.type), { namespace, labels, fields });
     }
-    const namespace = t.type.namespaced ? (t.namespace ?? fields?.namespace) : undefined;
-    const found = this.store.list(resourceKey(t.type), { namespace, labels, fields }, after);
-    const page = limit > 0 ? found.slice(0, limit) : found;
-    const items = page.map(([, o]) => atVersion(t.type, t.version, o));
-    if (limit > 0 && found.length > limit) {
-      const last = page[page.length - 1]?.[0] ?? '';
-      const token = Buffer.from(JSON.stringify({ rv, start: last })).toString('base64');
-      return {
-        items,
-        resourceVersion: String(rv),
-        continue: token,
-        remaining: found.length - limit,
-      };
+    const end = limit > 0 ? offset + limit : found.length;
+    const items = found.slice(offset, end).map(([, o]) => atVersion(t.type, t.version, o));
+    if (end >= found.length) {
+      if (snapshotId !== undefined) this.snapshots.delete(snapshotId);
+      return { items, resourceVersion: String(rv) };
     }
-    return { items, resourceVersion: String(rv) };
+    if (snapshotId === undefined) {
+      snapshotId = ++this.snapshotCounter;
+      this.snapshots.set(snapshotId, found);
+      if (this.snapshots.size > SNAPSHOTS) {
+        const oldest = this.snapshots.keys().next().value;
+        if (oldest !== undefined) this.snapshots.delete(oldest);
+      }
+    }
+    const token = Buffer.from(JSON.stringify({ rv, id: snapshotId, offset: end })).toString(
+      'base64',
+    );
+    return { items, resourceVersion: String(rv), continue: token, remaining: found.length - end };
   }
 
   private checkNamespace(t: Target): void {

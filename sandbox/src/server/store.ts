@@ -171,7 +171,7 @@ export class Store {
   }
 
   /** Objects matching the filter, sorted by `namespace/name` as etcd returns them. */
-  list(resource: string, filter: ListFilter, after?: string): [string, KubeObject][] {
+  list(resource: string, filter: ListFilter): [string, KubeObject][] {
     const c = this.collections.get(resource);
     if (!c) return [];
     let candidates: Iterable<string>;
@@ -189,7 +189,6 @@ export class Store {
     }
     const out: [string, KubeObject][] = [];
     for (const key of candidates) {
-      if (after !== undefined && key <= after) continue;
       const object = c.objects.get(key);
       if (!object) continue;
       if (

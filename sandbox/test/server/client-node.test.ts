@@ -281,7 +281,8 @@ describe('writes through @kubernetes/client-node', () => {
     expect(Number(mcm.metadata?.resourceVersion)).toBe(Number(cm.metadata?.resourceVersion) + 1);
   });
 
-  it('pages lists with limit and continue', async () => {
+  it('pages lists with limit and continue over a snapshot of the first page', async () => {
+    const all = await core.listNamespacedConfigMap({ namespace: 'watch' });
     const names: string[] = [];
     let token: string | undefined;
     let pages = 0;
@@ -292,11 +293,29 @@ describe('writes through @kubernetes/client-node', () => {
         _continue: token,
       });
       names.push(...page.items.map((i) => i.metadata?.name ?? ''));
+      expect(page.metadata?.resourceVersion).toBe(all.metadata?.resourceVersion);
       token = page.metadata?._continue || undefined;
+      if (pages === 0) {
+        // Changes after the first page do not show up in the following pages.
+        await core.createNamespacedConfigMap({ namespace: 'watch', body: configMap('zz-late') });
+        await core.deleteNamespacedConfigMap({
+          namespace: 'watch',
+          name: all.items.at(-1)?.metadata?.name ?? '',
+        });
+      }
       pages++;
     } while (token);
-    const all = await core.listNamespacedConfigMap({ namespace: 'watch' });
     expect(names).toEqual(all.items.map((i) => i.metadata?.name));
     expect(pages).toBe(Math.ceil(all.items.length / 25));
+    const expired = await core
+      .listNamespacedConfigMap({
+        namespace: 'watch',
+        limit: 25,
+        _continue: Buffer.from(JSON.stringify({ rv: 1, id: 999999, offset: 25 })).toString(
+          'base64',
+        ),
+      })
+      .catch((e: unknown) => e as ApiException<string>);
+    expect((expired as ApiException<string>).code).toBe(410);
   });
 });
