@@ -419,6 +419,17 @@ export class Api {
     if (match && rv && match === 'Exact' && Number(rv) !== this.store.resourceVersion) {
       throw gone(`too old resource version: ${rv} (${this.store.resourceVersion})`);
     }
+    if (rv && Number(rv) > this.store.resourceVersion) {
+      throw new ApiError(
+        504,
+        'Timeout',
+        `Too large resource version: ${rv}, current: ${this.store.resourceVersion}`,
+        {
+          causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+          retryAfterSeconds: 1,
+        },
+      );
+    }
     const listed = this.resources.list(
       r,
       labels,
@@ -507,6 +518,16 @@ export class Api {
       initial = this.store.list(resource, { namespace, labels, fields }).map(([, o]) => o);
     } else {
       const since = Number(rvParam);
+      if (Number.isFinite(since) && since > this.store.resourceVersion) {
+        // Every version this process handed out is <= the current one: a larger one comes from an
+        // earlier run of the sandbox. kube-apiserver would answer "Too large resource version" (504),
+        // which client-node retries forever with the same version; 410 makes every client relist.
+        const status = gone(
+          `resourceVersion ${rvParam} is not in this server's history (current ${this.store.resourceVersion}): list again`,
+        ).toStatus();
+        res.end(`${JSON.stringify({ type: 'ERROR', object: status })}\n`);
+        return;
+      }
       history = Number.isFinite(since) ? this.store.eventsSince(resource, since) : undefined;
       if (!history) {
         const status = gone(

@@ -169,6 +169,26 @@ describe('list + watch semantics through @kubernetes/client-node', () => {
     expect(lists()).toBeGreaterThan(listsBefore);
   });
 
+  it('answers a resourceVersion from an earlier run of the server with 410 (watch) and 504 (list)', async () => {
+    const future = String(server.resourceVersion() + 1000);
+    const { seen } = await collect(
+      '/api/v1/namespaces/watch/configmaps',
+      { resourceVersion: future },
+      (s) => s.length >= 1,
+    );
+    expect(seen).toEqual([
+      expect.objectContaining({ type: 'ERROR', code: 410, reason: 'Expired' }),
+    ]);
+    const error = (await core
+      .listNamespacedConfigMap({ namespace: 'watch', resourceVersion: future })
+      .catch((e: unknown) => e)) as ApiException<string>;
+    expect(error.code).toBe(504);
+    expect(JSON.parse(error.body)).toMatchObject({
+      reason: 'Timeout',
+      message: expect.stringContaining('Too large resource version'),
+    });
+  });
+
   it('evicts old events from the bounded history (watchHistorySize) and answers 410 for them', async () => {
     const start = String(server.resourceVersion());
     for (let i = 0; i < 60; i++) {
