@@ -1,6 +1,7 @@
 /**
- * The sandbox Kubernetes API server: plain HTTP on 127.0.0.1, in memory, kube-apiserver semantics for
- * the built-in kinds the project uses and for every CRD (see sandbox/README.md for what is faithful).
+ * The sandbox Kubernetes API server: HTTPS and plain HTTP on one port of 127.0.0.1, in memory,
+ * kube-apiserver semantics for the built-in kinds the project uses and for every CRD (see
+ * sandbox/README.md for what is faithful). The kubeconfig uses HTTPS: kubectl sends tokens only over TLS.
  *
  *   const server = await startApiServer({ port: 0 });
  *   server.writeKubeconfig('/tmp/kubeconfig');      // or new KubeConfig().loadFromString(server.kubeconfig)
