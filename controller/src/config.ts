@@ -32,6 +32,11 @@ export interface ControllerConfig {
   /** API writes in flight at once within one MCM's reconcile */
   writeConcurrency: number;
   resyncPeriodMs: number;
+  /**
+   * ManifestWork status changes (the work agent's reports) are gathered this long before the MCM is reconciled
+   * for them, so that a fleet reporting in does not keep every MCM in a reconcile loop
+   */
+  workStatusBatchMs: number;
   /** host:port of the /healthz, /readyz and /metrics server; port 0 picks a free port */
   httpAddress: { host: string; port: number };
   /** where Events about cluster-scoped MCMs are written (kube uses `default` for cluster-scoped objects) */

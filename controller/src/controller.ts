@@ -13,7 +13,7 @@ import { MCM_NAME_LABEL } from './model/constants';
 import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
 import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
 import { MCM_INDEX, MCMReconciler } from './reconcile/reconciler';
-import { mcmOfWork, mcmsForClusterChange } from './triggers';
+import { isStatusReport, mcmOfWork, mcmsForClusterChange } from './triggers';
 
 export interface ControllerOptions {
   config: ControllerConfig;
@@ -56,7 +56,7 @@ export class Controller {
     this.metrics = options.metrics ?? createMetrics();
     this.imageStates = options.imageStates ?? new InterimImageStates();
     this.leadership = config.leaderElection.enabled
-      ? new LeaseLeaderElector(kubeConfig, config.leaderElection, logger)
+      ? new LeaseLeaderElector(kubeConfig, config.leaderElection, logger, this.metrics)
       : new AlwaysLeader(config.leaderElection.identity);
     const common = { kubeConfig, logger, metrics: this.metrics };
     this.caches = {
@@ -188,6 +188,11 @@ export class Controller {
     works.on({
       add: (w) => add(mcmOfWork(w)),
       update: (o, w) => {
+        if (isStatusReport(o, w)) {
+          const name = mcmOfWork(w);
+          if (name) this.queue.addAfter(name, this.options.config.workStatusBatchMs);
+          return;
+        }
         add(mcmOfWork(o));
         add(mcmOfWork(w));
       },

@@ -6,6 +6,7 @@ export interface ControllerMetrics {
   reconciles: Counter<'result'>;
   reconcileDuration: Histogram<'result'>;
   queueDepth: Gauge;
+  apiReads: Counter<'verb' | 'resource'>;
   apiWrites: Counter<'verb' | 'resource'>;
   apiWriteErrors: Counter<'verb' | 'resource' | 'code'>;
   selectedClusters: Gauge<'mcm'>;
@@ -39,9 +40,15 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Contr
       help: 'ManagedClusterModules waiting to be reconciled',
       registers,
     }),
+    apiReads: new Counter({
+      name: 'kmm_hub_api_reads_total',
+      help: 'API read requests made (list pages, watches, Lease gets), by verb and resource',
+      labelNames: ['verb', 'resource'],
+      registers,
+    }),
     apiWrites: new Counter({
       name: 'kmm_hub_api_writes_total',
-      help: 'API write requests that succeeded, by verb and resource',
+      help: 'API write requests that succeeded (ManifestWorks, MCM status, Events, Leases), by verb and resource',
       labelNames: ['verb', 'resource'],
       registers,
     }),
@@ -65,12 +72,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Contr
     }),
     leader: new Gauge({
       name: 'kmm_hub_leader',
-      help: '1 while this replica holds the leader Lease (or leader election is disabled), else 0',
+      help: 'Whether this replica holds the leader Lease (1; also when leader election is disabled) or not (0)',
       registers,
     }),
     informerSynced: new Gauge({
       name: 'kmm_hub_informer_synced',
-      help: '1 once the informer of a resource has listed it and is watching, else 0',
+      help: 'Whether the informer of a resource has listed it (1) or not yet (0)',
       labelNames: ['resource'],
       registers,
     }),

@@ -1,6 +1,6 @@
 import { KERNEL_VERSIONS_CLAIM, MCM_NAME_LABEL } from './model/constants';
 import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
-import { mcmOfWork, mcmsForClusterChange } from './triggers';
+import { isStatusReport, mcmOfWork, mcmsForClusterChange } from './triggers';
 
 const mcm = (name: string, selector: Record<string, string>): ManagedClusterModule => ({
   apiVersion: 'hub.kmm.sigs.x-k8s.io/v1beta1',
@@ -72,5 +72,41 @@ describe('mcmOfWork', () => {
     });
     expect(mcmOfWork(work({ [MCM_NAME_LABEL]: 'gpu' }))).toBe('gpu');
     expect(mcmOfWork(work())).toBeUndefined();
+  });
+});
+
+describe('isStatusReport', () => {
+  const work = (
+    generation: number,
+    extra: Partial<ManifestWork['metadata']> = {},
+  ): ManifestWork => ({
+    apiVersion: 'work.open-cluster-management.io/v1',
+    kind: 'ManifestWork',
+    metadata: {
+      name: 'gpu',
+      namespace: 'c1',
+      generation,
+      labels: { [MCM_NAME_LABEL]: 'gpu' },
+      ...extra,
+    },
+    spec: { workload: { manifests: [] } },
+  });
+
+  it('is a report when only status or the agent-kept metadata changed', () => {
+    expect(isStatusReport(work(1), { ...work(1), status: { conditions: [] } })).toBe(true);
+    expect(
+      isStatusReport(
+        work(1),
+        work(1, { finalizers: ['cluster.open-cluster-management.io/manifest-work-cleanup'] }),
+      ),
+    ).toBe(true);
+  });
+
+  it('is not when the spec, the owning label or the deletion changed', () => {
+    expect(isStatusReport(work(1), work(2))).toBe(false);
+    expect(isStatusReport(work(1), work(1, { labels: { [MCM_NAME_LABEL]: 'other' } }))).toBe(false);
+    expect(isStatusReport(work(1), work(1, { deletionTimestamp: '2026-01-01T00:00:00Z' }))).toBe(
+      false,
+    );
   });
 });

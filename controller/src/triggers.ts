@@ -48,3 +48,15 @@ function availability(c: ManagedCluster): string {
 export function mcmOfWork(work: ManifestWork): string | undefined {
   return work.metadata?.labels?.[MCM_NAME_LABEL] || undefined;
 }
+
+/**
+ * Whether a ManifestWork update only reports on it (status, or metadata the work agent keeps such as its
+ * finalizer) rather than changing what it asks for: same generation, same MCM label, no deletion started.
+ */
+export function isStatusReport(oldWork: ManifestWork, newWork: ManifestWork): boolean {
+  return (
+    oldWork.metadata?.generation === newWork.metadata?.generation &&
+    mcmOfWork(oldWork) === mcmOfWork(newWork) &&
+    oldWork.metadata?.deletionTimestamp === newWork.metadata?.deletionTimestamp
+  );
+}

@@ -142,9 +142,9 @@ describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kube
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain(
-      `kmm_hub_api_writes_total{verb="create",resource="manifestworks"} ${expected.length}`,
+      `\nkmm_hub_api_writes_total{verb="create",resource="manifestworks"} ${expected.length}\n`,
     );
-    expect(metrics).toContain('kmm_hub_leader 1');
+    expect(metrics).toMatch(/^kmm_hub_leader 1$/m);
 
     controller.child.kill('SIGTERM');
     expect(await controller.exited).toBe(0);

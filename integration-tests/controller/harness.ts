@@ -57,6 +57,7 @@ export function testConfig(
     concurrency: 4,
     writeConcurrency: 16,
     resyncPeriodMs: 600_000,
+    workStatusBatchMs: 20,
     httpAddress: { host: '127.0.0.1', port: 0 },
     eventsNamespace: 'default',
     shutdownTimeoutMs: 5000,

@@ -21,6 +21,7 @@ export interface RunOptions {
   concurrency: number;
   writeConcurrency: number;
   resyncPeriod: number;
+  workStatusBatch: number;
   httpAddress: { host: string; port: number };
   eventsNamespace: string;
   leaderElect: boolean;
@@ -97,6 +98,14 @@ export function runOptions(): Option[] {
       parseDuration,
       600_000,
       '10m',
+    ),
+    option(
+      '--work-status-batch <duration>',
+      'gather ManifestWork status reports this long before reconciling their MCM (spec changes act at once)',
+      'KMM_HUB_WORK_STATUS_BATCH',
+      parseDuration,
+      1000,
+      '1s',
     ),
     option(
       '--http-address <host:port>',
@@ -192,6 +201,7 @@ export function toConfig(o: RunOptions): ControllerConfig {
     concurrency: o.concurrency,
     writeConcurrency: o.writeConcurrency,
     resyncPeriodMs: o.resyncPeriod,
+    workStatusBatchMs: o.workStatusBatch,
     httpAddress: o.httpAddress,
     eventsNamespace: o.eventsNamespace,
     shutdownTimeoutMs: o.shutdownTimeout,

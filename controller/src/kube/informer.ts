@@ -169,6 +169,7 @@ export class Informer<T extends KubeObject> {
         _continue: cont,
       };
       let page: { items?: T[]; metadata?: { resourceVersion?: string; continue?: string } };
+      this.options.metrics?.apiReads.inc({ verb: 'list', resource: plural });
       try {
         page = namespaced
           ? await this.api.listCustomObjectForAllNamespaces({ ...query, resourcePlural: plural })
@@ -245,6 +246,7 @@ export class Informer<T extends KubeObject> {
       timeoutSeconds,
     };
     if (labelSelector) query.labelSelector = labelSelector;
+    this.options.metrics?.apiReads.inc({ verb: 'watch', resource: resource.plural });
     return new Promise<WatchEnd>((resolve) => {
       const end: WatchEnd = { events: 0, expired: false };
       const onEvent = (type: string, obj: unknown): void => {

@@ -1,6 +1,7 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { LeaderElectionConfig } from '../config';
 import type { Logger } from '../logging';
+import type { ControllerMetrics } from '../metrics';
 import { apiFailure, isConflict, isNotFound } from '../kube/api-errors';
 
 /** Who may write. The reconciler asks before every API write. */
@@ -61,6 +62,7 @@ export class LeaseLeaderElector implements Leadership {
     kubeConfig: KubeConfig,
     private readonly config: LeaderElectionConfig,
     logger: Logger,
+    private readonly metrics?: ControllerMetrics,
     private readonly now: () => number = Date.now,
   ) {
     this.api = kubeConfig.makeApiClient(CustomObjectsApi);
@@ -159,7 +161,7 @@ export class LeaseLeaderElector implements Leadership {
     try {
       let lease: Lease;
       try {
-        lease = await this.withDeadline(
+        lease = await this.request('get', () =>
           this.api.getNamespacedCustomObject({ ...LEASES, namespace, name }),
         );
       } catch (error) {
@@ -170,7 +172,7 @@ export class LeaseLeaderElector implements Leadership {
           metadata: { name, namespace },
           spec,
         };
-        await this.withDeadline(
+        await this.request('create', () =>
           this.api.createNamespacedCustomObject({ ...LEASES, namespace, body }),
         );
         this.observe(spec, now);
@@ -185,7 +187,7 @@ export class LeaseLeaderElector implements Leadership {
       if (holder === identity) spec.acquireTime = old.acquireTime ?? spec.acquireTime;
       spec.leaseTransitions = (old.leaseTransitions ?? 0) + (holder === identity ? 0 : 1);
       const body: Lease = { ...lease, spec };
-      await this.withDeadline(
+      await this.request('update', () =>
         this.api.replaceNamespacedCustomObject({ ...LEASES, namespace, name, body }),
       );
       this.observe(spec, now);
@@ -214,7 +216,7 @@ export class LeaseLeaderElector implements Leadership {
   private async release(): Promise<void> {
     const { namespace, leaseName: name, identity } = this.config;
     try {
-      const lease: Lease = await this.withDeadline(
+      const lease: Lease = await this.request('get', () =>
         this.api.getNamespacedCustomObject({ ...LEASES, namespace, name }),
       );
       if (lease.spec?.holderIdentity !== identity) return;
@@ -226,7 +228,7 @@ export class LeaseLeaderElector implements Leadership {
         acquireTime: now,
         renewTime: now,
       };
-      await this.withDeadline(
+      await this.request('update', () =>
         this.api.replaceNamespacedCustomObject({
           ...LEASES,
           namespace,
@@ -243,8 +245,13 @@ export class LeaseLeaderElector implements Leadership {
     }
   }
 
-  /** A lease request may not outlive the renew deadline: past it, the answer no longer matters. */
-  private withDeadline<T>(request: Promise<T>): Promise<T> {
+  /**
+   * One Lease request, counted for /metrics; it may not outlive the renew deadline: past it, the answer no
+   * longer matters.
+   */
+  private request<T>(verb: 'get' | 'create' | 'update', run: () => Promise<T>): Promise<T> {
+    // Reads are counted as made, writes once they succeeded (as everywhere else in the controller).
+    if (verb === 'get') this.metrics?.apiReads.inc({ verb, resource: 'leases' });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -252,7 +259,11 @@ export class LeaseLeaderElector implements Leadership {
         this.config.renewDeadlineMs,
       );
     });
-    return Promise.race([request, deadline]).finally(() => clearTimeout(timer));
+    const counted = run().then((result) => {
+      if (verb !== 'get') this.metrics?.apiWrites.inc({ verb, resource: 'leases' });
+      return result;
+    });
+    return Promise.race([counted, deadline]).finally(() => clearTimeout(timer));
   }
 }
 

@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { delimiter, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Command } from 'commander';
+import { runOptions, toConfig, type RunOptions } from './run-options';
+
+// The run command's flags: every one has an environment variable and a documented default, bad values exit 2
+// naming the flag, and `run` is what the bin does without a subcommand. The bin is run for real.
+
+const ROOT = resolve(__dirname, '../../..');
+const BIN = join(ROOT, 'node_modules/.bin');
+const bin = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  promisify(execFile)(join(BIN, 'kmm-hub-controller'), args, {
+    cwd: ROOT,
+    env: { ...process.env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ''}`, ...env },
+  }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      stdout: e.stdout,
+      stderr: e.stderr,
+    }),
+  );
+
+const parse = (args: string[], env: Record<string, string> = {}): RunOptions => {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    const cmd = new Command('run').exitOverride();
+    for (const o of runOptions()) cmd.addOption(o);
+    cmd.parse(args, { from: 'user' });
+    return cmd.opts<RunOptions>();
+  } finally {
+    process.env = saved;
+  }
+};
+
+jest.setTimeout(60_000);
+
+describe('run options', () => {
+  it('gives every flag an environment variable', () => {
+    for (const o of runOptions()) expect(o.envVar).toMatch(/^[A-Z_]+$/);
+  });
+
+  it('has the documented defaults', () => {
+    const config = toConfig(parse([]));
+    expect(config).toMatchObject({
+      namespace: 'kmm-hub',
+      concurrency: 4,
+      writeConcurrency: 16,
+      resyncPeriodMs: 600_000,
+      workStatusBatchMs: 1000,
+      httpAddress: { host: '0.0.0.0', port: 8081 },
+      eventsNamespace: 'default',
+      shutdownTimeoutMs: 30_000,
+      logLevel: 'info',
+      leaderElection: {
+        enabled: true,
+        leaseName: 'kmm-hub-controller',
+        namespace: 'kmm-hub',
+        leaseDurationMs: 15_000,
+        renewDeadlineMs: 10_000,
+        retryPeriodMs: 2000,
+      },
+    });
+    expect(config.leaderElection.identity).toMatch(/_[0-9a-f-]{36}$/);
+  });
+
+  it('takes values from the environment, and flags over the environment', () => {
+    const env = {
+      OPERATOR_NAMESPACE: 'ops',
+      KMM_HUB_LEADER_ELECT: 'false',
+      POD_NAME: 'pod-1',
+      KMM_HUB_CONCURRENCY: '2',
+    };
+    const config = toConfig(parse(['--concurrency', '9'], env));
+    expect(config).toMatchObject({ namespace: 'ops', concurrency: 9 });
+    expect(config.leaderElection).toMatchObject({
+      enabled: false,
+      namespace: 'ops',
+      identity: 'pod-1',
+    });
+  });
+});
+
+describe('the kmm-hub-controller bin', () => {
+  it('lists every flag with its environment variable and default in run --help', async () => {
+    const { code, stdout } = await bin(['run', '--help']);
+    expect(code).toBe(0);
+    for (const o of runOptions()) {
+      const line = stdout.split('\n').find((l) => l.trimStart().startsWith(o.flags.split(' ')[0]!));
+      expect(line).toBeDefined();
+      // the help wraps long lines: look at the option's whole entry
+      const entry = stdout.slice(stdout.indexOf(line!)).split(/\n {2}--/)[0]!;
+      expect(entry).toContain(`env: ${o.envVar}`);
+      expect(entry).toMatch(/default/);
+    }
+  });
+
+  it('exits 2 naming the flag for a bad value, from a flag or from the environment', async () => {
+    const flag = await bin(['run', '--concurrency', '0']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain(
+      "option '--concurrency <n>' argument '0' is invalid. \"0\" is not a positive integer",
+    );
+    const env = await bin(['run'], { KMM_HUB_RESYNC_PERIOD: '10' });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('"10" is not a duration');
+  });
+
+  it('runs `run` when no subcommand is given', async () => {
+    const { code, stderr } = await bin(['--leader-election-renew-deadline', '20s']);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'kmm-hub-controller run: --leader-election-lease-duration (15s) must be greater than --leader-election-renew-deadline (20s)\n',
+    );
+  });
+
+  it('exits 1 with one line when there is no kubeconfig to load', async () => {
+    const { code, stderr } = await bin([
+      '--kubeconfig',
+      '/nonexistent/kubeconfig',
+      '--log-level',
+      'silent',
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /^kmm-hub-controller run: cannot load kubeconfig \/nonexistent\/kubeconfig: ENOENT/,
+    );
+  });
+});
