@@ -31,6 +31,9 @@ describe('LeaseLeaderElector', () => {
   const lease = (name: string) =>
     server.objects.get<LeaseObj>('coordination.k8s.io/v1', 'Lease', name, 'kmm-hub');
 
+  /** When each identity started or stopped leading (ms since the epoch), for ordering checks. */
+  const at = new Map<string, number>();
+
   function elector(identity: string, leaseName: string, timeline: string[]) {
     const config: LeaderElectionConfig = {
       enabled: true,
@@ -44,8 +47,14 @@ describe('LeaseLeaderElector', () => {
     const e = new LeaseLeaderElector(kubeConfigFrom(server.kubeconfig), config, testLogger());
     electors.push(e);
     e.start({
-      onStartedLeading: () => timeline.push(`${identity} started`),
-      onStoppedLeading: () => timeline.push(`${identity} stopped`),
+      onStartedLeading: () => {
+        timeline.push(`${identity} started`);
+        at.set(`${leaseName} ${identity} started`, Date.now());
+      },
+      onStoppedLeading: () => {
+        timeline.push(`${identity} stopped`);
+        at.set(`${leaseName} ${identity} stopped`, Date.now());
+      },
     });
     return e;
   }
@@ -86,10 +95,11 @@ describe('LeaseLeaderElector', () => {
     // a is cut off for good (as a partitioned replica would be); its Lease is still in its name, so b takes
     // over only once the Lease has expired.
     await a.stop();
-    const stoppedAt = Date.now();
     server.faults.clear();
     await waitFor('b to lead', () => b.isLeader);
-    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(300);
+    // a stopped leading 600 ms after its last renewal; the Lease (1 s) expires 400 ms after that at the
+    // earliest, and b may not lead before (100 ms allowed for timer jitter).
+    expect(at.get('cutoff b started')! - at.get('cutoff a stopped')!).toBeGreaterThanOrEqual(300);
     expect(timeline).toEqual(['a started', 'a stopped', 'b started']);
     expect(lease('cutoff')?.spec).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
   });
