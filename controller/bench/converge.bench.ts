@@ -135,6 +135,19 @@ async function reconciles(url: string): Promise<{ count: number; seconds: number
   };
 }
 
+/** The controller's resident set and V8 heap in use now, from its process metrics. */
+async function memoryNow(url: string): Promise<{ rss: string; heapUsed: string }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const mib = (name: string) => {
+    const bytes = Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+    return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  };
+  return {
+    rss: mib('process_resident_memory_bytes'),
+    heapUsed: mib('nodejs_heap_size_used_bytes'),
+  };
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -306,6 +319,7 @@ async function main(): Promise<void> {
     const rss = peakRss(child.pid!);
     const requestsAfter = await controllerRequests(url);
     const reconcileStats = await reconciles(url);
+    const memory = await memoryNow(url);
     const requests = [...requestsAfter]
       .map(([k, v]) => [k, v - (requestsBefore.get(k) ?? 0)] as const)
       .filter(([, v]) => v > 0)
@@ -327,7 +341,9 @@ async function main(): Promise<void> {
     console.log(
       `ratio settled/baseline: ${(settledMs / baseline.ms).toFixed(2)} (includes the work agent applying and reporting)`,
     );
-    console.log(`controller peak RSS:    ${rss}`);
+    console.log(
+      `controller peak RSS:    ${rss} (at the end: RSS ${memory.rss}, V8 heap used ${memory.heapUsed})`,
+    );
     console.log(
       `controller reconciles:  ${reconcileStats.count}, ${((reconcileStats.seconds * 1000) / Math.max(1, reconcileStats.count)).toFixed(1)} ms on average`,
     );

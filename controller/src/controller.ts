@@ -1,18 +1,20 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { MCM_INDEX, type Caches } from './caches';
 import type { ControllerConfig } from './config';
 import { EventRecorder } from './events/event-recorder';
 import { startHealthServer, type HealthServer } from './http/health-server';
 import { InterimImageStates, type ImageStates } from './images/image-states';
-import { Informer } from './kube/informer';
+import { Informer, dropManagedFields } from './kube/informer';
 import { MANAGED_CLUSTER_RESOURCE, MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from './kube/resources';
-import { WriteGate } from './kube/write-gate';
+import { isConflict } from './kube/api-errors';
+import { NotLeaderError, WriteGate } from './kube/write-gate';
 import { AlwaysLeader, LeaseLeaderElector, type Leadership } from './leader/leader-elector';
 import type { Logger } from './logging';
 import { createMetrics, type ControllerMetrics } from './metrics';
 import { MCM_NAME_LABEL } from './model/constants';
 import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
 import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
-import { MCM_INDEX, MCMReconciler } from './reconcile/reconciler';
+import { MCMReconciler } from './reconcile/reconciler';
 import { isStatusReport, mcmOfWork, mcmsForClusterChange } from './triggers';
 
 export interface ControllerOptions {
@@ -21,13 +23,6 @@ export interface ControllerOptions {
   logger: Logger;
   metrics?: ControllerMetrics;
   imageStates?: ImageStates;
-}
-
-/** The informers the reconciler reads from; MCM_INDEX finds an MCM's ManifestWorks without a scan. */
-export interface Caches {
-  mcms: Informer<ManagedClusterModule>;
-  clusters: Informer<ManagedCluster>;
-  works: Informer<ManifestWork>;
 }
 
 /**
@@ -58,7 +53,7 @@ export class Controller {
     this.leadership = config.leaderElection.enabled
       ? new LeaseLeaderElector(kubeConfig, config.leaderElection, logger, this.metrics)
       : new AlwaysLeader(config.leaderElection.identity);
-    const common = { kubeConfig, logger, metrics: this.metrics };
+    const common = { kubeConfig, logger, metrics: this.metrics, transform: dropManagedFields };
     this.caches = {
       mcms: new Informer<ManagedClusterModule>({ ...common, resource: MCM_RESOURCE }),
       clusters: new Informer<ManagedCluster>({ ...common, resource: MANAGED_CLUSTER_RESOURCE }),
@@ -75,8 +70,11 @@ export class Controller {
     });
     this.queue = new WorkQueue({
       onDepthChange: (depth) => this.metrics.queueDepth.set(depth),
-      onError: (key, error, retryInMs) =>
-        this.log.warn({ mcm: key, err: error, retryInMs }, 'reconcile failed; retrying'),
+      onError: (key, error, retryInMs) => {
+        // A conflict only means the cache was a step behind; the retry reads the newer object.
+        const level = isConflict(error) || error instanceof NotLeaderError ? 'debug' : 'warn';
+        this.log[level]({ mcm: key, err: error, retryInMs }, 'reconcile failed; retrying');
+      },
     });
     const gate = new WriteGate(this.leadership, this.metrics);
     this.events = new EventRecorder({

@@ -1,5 +1,5 @@
 import { startApiServer, type ApiServerHandle } from '../../sandbox/src/server';
-import { Informer } from '../../controller/src/kube/informer';
+import { Informer, dropManagedFields } from '../../controller/src/kube/informer';
 import { MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from '../../controller/src/kube/resources';
 import { createMetrics } from '../../controller/src/metrics';
 import { MCM_NAME_LABEL } from '../../controller/src/model';
@@ -83,7 +83,12 @@ describe('Informer against the sandbox API server', () => {
   let server: ApiServerHandle;
   const informers: Informer<Cm>[] = [];
   const start = (
-    opts: { resource?: typeof MCM_RESOURCE; labelSelector?: string; pageSize?: number } = {},
+    opts: {
+      resource?: typeof MCM_RESOURCE;
+      labelSelector?: string;
+      pageSize?: number;
+      transform?: typeof dropManagedFields;
+    } = {},
   ) => {
     const metrics = createMetrics({ processMetrics: false });
     const inf = new Informer<Cm>({
@@ -91,6 +96,7 @@ describe('Informer against the sandbox API server', () => {
       resource: opts.resource ?? MCM_RESOURCE,
       labelSelector: opts.labelSelector,
       pageSize: opts.pageSize,
+      transform: opts.transform,
       logger: testLogger(),
       metrics,
       minBackoffMs: 20,
@@ -240,6 +246,24 @@ describe('Informer against the sandbox API server', () => {
     expect(
       server.audit.count({ verb: 'list', resource: 'managedclustermodules' }),
     ).toBeGreaterThanOrEqual(4);
+  });
+
+  it('caches objects through the transform (the controller drops managedFields)', async () => {
+    server.objects.create(mcm('listed'));
+    const { inf } = start({ transform: dropManagedFields });
+    await inf.whenSynced();
+    server.objects.create(mcm('watched'));
+    await waitFor('the watched one', () => inf.store.get('watched'));
+    const served = server.objects.get<Cm & { metadata: { managedFields?: object[] } }>(
+      'hub.kmm.sigs.x-k8s.io/v1beta1',
+      'ManagedClusterModule',
+      'watched',
+    );
+    expect(served?.metadata.managedFields).toBeDefined();
+    for (const name of ['listed', 'watched']) {
+      expect(inf.store.get(name)?.metadata).not.toHaveProperty('managedFields');
+      expect(inf.store.get(name)?.metadata.resourceVersion).toBeDefined();
+    }
   });
 
   it('ignores watch events older than a write the controller recorded itself', async () => {

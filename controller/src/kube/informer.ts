@@ -25,6 +25,23 @@ export interface InformerOptions {
   maxBackoffMs?: number;
   /** server-side watch timeout; the actual value is drawn between it and twice it, as client-go does */
   watchTimeoutSeconds?: number;
+  /**
+   * Applied to every object before it is cached (listed, watched or recorded), e.g. to drop fields the
+   * controller never reads; handlers see the transformed objects.
+   */
+  transform?: <T extends KubeObject>(obj: T) => T;
+}
+
+/**
+ * Drops metadata.managedFields, which the controller never reads (a fifth of a ManifestWork's size). Writes
+ * built from cached objects then carry no managedFields, which the API server takes as "unchanged".
+ */
+export function dropManagedFields<T extends KubeObject>(obj: T): T {
+  const metadata = obj.metadata as
+    (KubeObject['metadata'] & { managedFields?: unknown }) | undefined;
+  if (!metadata?.managedFields) return obj;
+  const { managedFields: _dropped, ...rest } = metadata;
+  return { ...obj, metadata: rest };
 }
 
 interface WatchEnd {
@@ -103,7 +120,8 @@ export class Informer<T extends KubeObject> {
    * Puts the result of the controller's own write into the cache at once, so the next reconcile sees it even
    * before its watch event arrives. No handler runs: the writer knows what it wrote.
    */
-  recordWrite(obj: T): void {
+  recordWrite(written: T): void {
+    const obj = this.transform(written);
     const old = this.store.get(objectKey(obj));
     if (old && !isNewer(obj, old)) return;
     this.store.upsert(obj);
@@ -112,6 +130,10 @@ export class Informer<T extends KubeObject> {
   /** Drops an object the controller deleted itself; a later watch event cannot resurrect it unless it is newer. */
   recordDelete(obj: T): void {
     this.store.remove(objectKey(obj));
+  }
+
+  private transform(obj: T): T {
+    return this.options.transform ? this.options.transform(obj) : obj;
   }
 
   private async run(): Promise<void> {
@@ -203,7 +225,8 @@ export class Informer<T extends KubeObject> {
   /** Makes the store equal to a fresh list, telling the handlers what changed. */
   private replace(items: T[]): void {
     const seen = new Set<string>();
-    for (const obj of items) {
+    for (const listed of items) {
+      const obj = this.transform(listed);
       seen.add(objectKey(obj));
       this.apply(obj, true);
     }
@@ -264,7 +287,7 @@ export class Informer<T extends KubeObject> {
         }
         end.events++;
         this.failures = 0;
-        const o = obj as T;
+        const o = this.transform(obj as T);
         if (type === 'ADDED' || type === 'MODIFIED') this.apply(o);
         else if (type === 'DELETED') this.remove(o);
         const rv = o.metadata?.resourceVersion;

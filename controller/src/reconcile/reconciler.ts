@@ -1,5 +1,5 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import type { Caches } from '../controller';
+import { MCM_INDEX, type Caches } from '../caches';
 import type { EventRecorder } from '../events/event-recorder';
 import type { ImageStates } from '../images/image-states';
 import { apiFailure, isNotFound } from '../kube/api-errors';
@@ -30,9 +30,6 @@ import {
 } from './status';
 import { count, nameList } from './summary';
 import { workChanges, type WorkChanges } from './work-changes';
-
-/** Index of the works informer: ManifestWorks by the MCM named in their label. */
-export const MCM_INDEX = 'mcm';
 
 export interface ReconcilerDeps {
   kubeConfig: KubeConfig;
