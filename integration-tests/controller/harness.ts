@@ -2,6 +2,7 @@ import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client
 import { startSandbox, type Sandbox } from '../../sandbox/src';
 import type { ControllerConfig } from '../../controller/src/config';
 import { Controller } from '../../controller/src/controller';
+import type { ImageStates } from '../../controller/src/images/image-states';
 import { PooledKubeConfig } from '../../controller/src/kube/pooled-kubeconfig';
 import { createMetrics } from '../../controller/src/metrics';
 import {
@@ -80,6 +81,7 @@ export async function startController(
   hub: Hub,
   over: Partial<ControllerConfig> = {},
   identity?: string,
+  imageStates?: ImageStates,
 ) {
   // Its own connection pool, as a separate process would have.
   const kubeConfig = new PooledKubeConfig();
@@ -89,6 +91,7 @@ export async function startController(
     kubeConfig,
     logger: testLogger(),
     metrics: createMetrics({ processMetrics: false }),
+    imageStates,
   });
   await waitFor('caches to sync', () => controller.synced);
   const stop = controller.stop.bind(controller);
