@@ -25,6 +25,12 @@ import {
 
 jest.setTimeout(60_000);
 
+const MCM_API = {
+  group: 'hub.kmm.sigs.x-k8s.io',
+  version: 'v1beta1',
+  plural: 'managedclustermodules',
+};
+
 let hub: Hub;
 let controller: Controller;
 let fleet: ManagedCluster[];
@@ -201,6 +207,36 @@ it('deletes every ManifestWork of a deleted MCM', async () => {
   expect((await worksOf(hub, 'doomed')).size).toBeGreaterThan(0);
   await deleteMcm(hub, 'doomed');
   await waitFor('no work left', async () => (await worksOf(hub, 'doomed')).size === 0);
+});
+
+it('deletes the ManifestWorks itself where garbage collection leaves them (orphan deletion), also after a restart', async () => {
+  await createMcm(hub, driverMcm('orphaned', { gpu: 'true' }));
+  await waitForStatus(hub, 'orphaned', 'Ready', isReady);
+  await hub.api.deleteClusterCustomObject({
+    ...MCM_API,
+    name: 'orphaned',
+    propagationPolicy: 'Orphan',
+  });
+  await waitFor('the orphaned works gone', async () => (await worksOf(hub, 'orphaned')).size === 0);
+
+  // The same while no controller runs: the next one finds works whose MCM is gone and removes them.
+  await createMcm(hub, driverMcm('orphaned-offline', { gpu: 'true' }));
+  await waitForStatus(hub, 'orphaned-offline', 'Ready', isReady);
+  await controller.stop();
+  await hub.api.deleteClusterCustomObject({
+    ...MCM_API,
+    name: 'orphaned-offline',
+    propagationPolicy: 'Orphan',
+  });
+  await sleep(300);
+  const left = await worksOf(hub, 'orphaned-offline');
+  expect(left.size).toBeGreaterThan(0);
+  for (const w of left.values()) expect(w.metadata.ownerReferences ?? []).toEqual([]);
+  controller = await startController(hub, { resyncPeriodMs: 400 });
+  await waitFor(
+    'the works cleaned up by the new controller',
+    async () => (await worksOf(hub, 'orphaned-offline')).size === 0,
+  );
 });
 
 it('leaves the ManifestWorks of an MCM made invalid untouched, and says why in status and a Warning Event', async () => {
