@@ -127,6 +127,53 @@ it('with two replicas only the leader writes, and the other takes over when it s
   await waitForStatus(hub, 'twins', 'Ready under b', isReady);
   expect(await apiWrites(b, 'update', 'manifestworks')).toBeGreaterThan(0);
   expect(controllerWrites(hub)).toBeGreaterThan(before);
-  await sleep(300);
   await deleteMcm(hub, 'twins');
+  await b.stop();
+  running.splice(running.indexOf(b), 1);
+});
+
+it('a leader cut off from the Lease stops writing at once, and works again once it leads again', async () => {
+  const leaderElection = {
+    enabled: true,
+    leaseDurationMs: 1000,
+    renewDeadlineMs: 600,
+    retryPeriodMs: 100,
+  } as never;
+  const a = await startController(hub, { leaderElection }, 'replica-c');
+  running.push(a);
+  await waitFor('c to lead', () => a.leadership.isLeader);
+  await createMcm(hub, driverMcm('cutoff', { gpu: 'true' }));
+  await waitForStatus(hub, 'cutoff', 'Ready under c', isReady);
+
+  // Lease renewals fail: c must stop leading (and writing) within the renew deadline.
+  hub.sandbox.faults.failNext({
+    verb: 'update',
+    resource: 'leases',
+    count: 1_000_000,
+    status: 500,
+  });
+  await waitFor('c to stop leading', () => !a.leadership.isLeader, { timeoutMs: 2000 });
+  const writes = await apiWrites(a, undefined, 'manifestworks');
+  await updateMcm(hub, 'cutoff', (m) => {
+    m.spec.moduleSpec.moduleLoader!.container.kernelMappings[0]!.containerImage =
+      'quay.io/acme/drv-v3:${KERNEL_FULL_VERSION}';
+  });
+  await sleep(500);
+  expect(await apiWrites(a, undefined, 'manifestworks')).toBe(writes);
+  expect(
+    JSON.stringify([...(await worksOf(hub, 'cutoff')).values()].map((w) => w.spec)),
+  ).not.toContain('drv-v3');
+
+  // Renewals work again: c leads again (its Lease is still in its name) and rolls the change out.
+  hub.sandbox.faults.clear();
+  await waitFor('c to lead again', () => a.leadership.isLeader);
+  await waitForStatus(
+    hub,
+    'cutoff',
+    'Ready with the change',
+    (m) => isReady(m) && m.status?.observedGeneration === 2,
+  );
+  for (const w of (await worksOf(hub, 'cutoff')).values())
+    expect(JSON.stringify(w.spec)).toContain('drv-v3');
+  await deleteMcm(hub, 'cutoff');
 });
