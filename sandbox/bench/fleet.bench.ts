@@ -13,7 +13,7 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { mapLimit } from '../src/fleet/concurrency';
 import { Fleet } from '../src/fleet';
-import { PooledKubeConfig } from '../src/fleet/pooled-kubeconfig';
+import { PooledKubeConfig } from '../../controller/src/kube/pooled-kubeconfig';
 import { loadSpokeCatalog } from '../src/fleet/spoke-catalog';
 import { startApiServer } from '../src/server';
 

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { Controller } from '../controller';
-import { loadKubeConfig } from '../kube/kubeconfig';
+import type { Controller } from '../controller';
 import type { PooledKubeConfig } from '../kube/pooled-kubeconfig';
-import { createLogger } from '../logging';
 import { EXIT_USAGE } from './exit-codes';
 import { runOptions, toConfig, type RunOptions } from './run-options';
 
@@ -33,6 +31,12 @@ export function registerRunCommand(program: Command): void {
       );
       process.exit(EXIT_USAGE);
     }
+    // Loaded only when run runs: the Kubernetes client takes seconds to load, which `plan` and --help need not pay.
+    const [{ Controller }, { loadKubeConfig }, { createLogger }] = await Promise.all([
+      import('../controller'),
+      import('../kube/kubeconfig'),
+      import('../logging'),
+    ]);
     const logger = createLogger(config.logLevel);
     let controller: Controller;
     let kubeConfig: PooledKubeConfig;

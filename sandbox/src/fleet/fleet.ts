@@ -8,7 +8,7 @@ import { generateCluster } from './generate';
 import { HubClient } from './hub-client';
 import { ImagePullRules, type PullRule } from './image-pull';
 import { managedClusterObject, managedClusterStatus } from './managed-cluster';
-import { PooledKubeConfig } from './pooled-kubeconfig';
+import { PooledKubeConfig } from '../../../controller/src/kube/pooled-kubeconfig';
 import { SPOKE_KMM_NAMESPACE, Spoke } from './spoke';
 import type { SpokeObject } from './spoke-api';
 import { loadSpokeCatalog, type SpokeCatalog } from './spoke-catalog';

@@ -1,6 +1,6 @@
 // Shared by the fleet's integration tests: a hub client from the sandbox kubeconfig and polling helpers.
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { PooledKubeConfig } from '../../src/fleet/pooled-kubeconfig';
+import { PooledKubeConfig } from '../../../controller/src/kube/pooled-kubeconfig';
 import type { ManagedCluster, ManifestWork } from '../../../controller/src/model/types';
 
 export function clients(kubeconfig: string) {
