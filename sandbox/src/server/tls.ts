@@ -69,7 +69,9 @@ export function selfSignedCertificate(): ServingCertificate {
   const name = seq(set(seq(oid('2.5.4.3'), utf8('kmm-hub-sandbox'))));
   const now = Date.now();
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
+  // Positive and minimal in DER: a clear top bit needs no 0x00 pad, a set second bit means no leading zero byte
+  // (a non-minimal INTEGER fails to parse in OpenSSL: "illegal padding").
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const tbs = seq(
     explicit(0, integer(Buffer.from([2]))),
     integer(serial),

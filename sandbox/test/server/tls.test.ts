@@ -25,4 +25,11 @@ describe('self-signed serving certificate', () => {
     );
     expect(createPublicKey(key).equals(x509.publicKey)).toBe(true);
   });
+
+  it('parses every time: serial numbers are minimal DER integers (a random leading zero byte once broke 1 start in 128)', () => {
+    for (let i = 0; i < 1000; i++) {
+      const x509 = new X509Certificate(selfSignedCertificate().cert);
+      expect(x509.serialNumber).toMatch(/^[4-7][0-9A-F]{31}$/);
+    }
+  });
 });
