@@ -1,3 +1,6 @@
+/**
+ * @jest-environment node
+ */
 // Checks the production build the console loads (dist/, from `npm run build`): the extensions it declares,
 // and that every code reference names an exposed module and an export that module really has.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -118,7 +121,6 @@ describe('plugin-manifest.json of the production build', () => {
         'console.navigation/href',
         'console.navigation/resource-cluster',
         'console.navigation/resource-cluster',
-        'console.navigation/section',
         'console.page/resource/details',
         'console.page/resource/list',
         'console.page/route',
@@ -155,27 +157,25 @@ describe('plugin-manifest.json of the production build', () => {
       });
   });
 
-  it('puts the list and the kernel matrix in Operators (admin) and in the ACM fleet perspective', () => {
+  // Section ids as console 4.22 (console-app: `operators` in `admin`) and ACM/MCE (perspective `acm`, defined by
+  // the MCE plugin with its `mce-infrastructure` section) declare them: a nav item naming a section that does
+  // not exist is silently left out.
+  it('puts the list and the kernel matrix in Operators (admin) and in Infrastructure of the ACM fleet perspective', () => {
     const nav = manifest.extensions.filter((e) => e.type.startsWith('console.navigation/'));
-    const place = (e: Extension) => [
-      e.type,
-      e.properties.perspective ?? 'admin',
-      e.properties.section ?? '-',
-    ];
-    expect(nav.map(place)).toEqual(
-      expect.arrayContaining([
-        ['console.navigation/resource-cluster', 'admin', 'operators'],
-        ['console.navigation/href', 'admin', 'operators'],
-        ['console.navigation/section', 'acm', '-'],
-        ['console.navigation/resource-cluster', 'acm', 'kmm-hub-acm'],
-        ['console.navigation/href', 'acm', 'kmm-hub-acm'],
-      ]),
-    );
-    const section = nav.find((e) => e.type === 'console.navigation/section');
-    expect(section?.properties.id).toBe('kmm-hub-acm');
+    const place = (e: Extension) => [e.type, e.properties.perspective, e.properties.section];
+    expect(nav.map(place)).toEqual([
+      ['console.navigation/resource-cluster', 'admin', 'operators'],
+      ['console.navigation/href', 'admin', 'operators'],
+      ['console.navigation/resource-cluster', 'acm', 'mce-infrastructure'],
+      ['console.navigation/href', 'acm', 'mce-infrastructure'],
+    ]);
     for (const e of nav.filter((x) => x.type === 'console.navigation/href')) {
       expect(e.properties.href).toBe('/kmm-hub/kernel-matrix');
     }
+    // the matrix follows the list in each perspective
+    const [list, matrix, acmList, acmMatrix] = nav;
+    expect(matrix?.properties.insertAfter).toBe(list?.properties.id);
+    expect(acmMatrix?.properties.insertAfter).toBe(acmList?.properties.id);
   });
 
   it('has every %plugin__...% string in the English catalog, which the build copies to dist/locales', () => {
