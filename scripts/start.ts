@@ -1,0 +1,147 @@
+/**
+ * `npm start`: runs kmm-hub.
+ * - With KUBECONFIG set: the hub controller against that cluster (`kmm-hub-controller run`), nothing else.
+ * - Without: a local demo hub: the sandbox API server with a simulated fleet (`kmm-hub-sandbox serve`), its
+ *   kubeconfig written to `.sandbox/kubeconfig`, the controller's namespace created, the demo MCMs of
+ *   `sandbox/demo/` applied (unless --no-demo), and the controller running against it.
+ * Both run as child processes with their own logs on stderr; Ctrl-C stops everything.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CoreV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+import { PooledKubeConfig } from '../controller/src/kube/pooled-kubeconfig';
+
+const ROOT = resolve(__dirname, '..');
+const BIN = join(ROOT, 'node_modules/.bin');
+const DEMO_MCMS = join(ROOT, 'sandbox/demo/managedclustermodules.yaml');
+const CONTROLLER_NAMESPACE = 'kmm-hub';
+
+const USAGE = `usage: npm start [-- --clusters <n>] [--port <port>] [--seed <n>] [--kubeconfig <path>]
+                 [--http-address <host:port>] [--no-demo]
+  with KUBECONFIG set, runs the controller against it; otherwise starts the local sandbox hub first`;
+
+function run(name: string, args: string[]): ChildProcess {
+  return spawn(join(BIN, name), args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    // the bins run `env node`: the project's Node 24 first
+    env: { ...process.env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ''}` },
+  });
+}
+
+function waitForReady(sandbox: ChildProcess): Promise<string> {
+  return new Promise((resolveUrl, reject) => {
+    let out = '';
+    sandbox.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /^ready (\S+)$/m.exec(out);
+      if (m) resolveUrl(m[1] as string);
+    });
+    sandbox.once('exit', (code) => reject(new Error(`kmm-hub-sandbox exited with ${code}`)));
+  });
+}
+
+async function prepareHub(kubeconfigPath: string, applyDemo: boolean): Promise<void> {
+  const kc = new PooledKubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  try {
+    await kc
+      .makeApiClient(CoreV1Api)
+      .createNamespace({ body: { metadata: { name: CONTROLLER_NAMESPACE } } });
+    if (!applyDemo) return;
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    for (const doc of parseAllDocuments(readFileSync(DEMO_MCMS, 'utf8'))) {
+      const object = doc.toJS() as KubernetesObject | null;
+      if (object) await objects.create(object);
+    }
+    process.stderr.write(`npm start: applied ${DEMO_MCMS}\n`);
+  } finally {
+    await kc.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      clusters: { type: 'string', default: '50' },
+      port: { type: 'string', default: '0' },
+      seed: { type: 'string', default: '1' },
+      kubeconfig: { type: 'string', default: join(ROOT, '.sandbox/kubeconfig') },
+      'http-address': { type: 'string', default: '127.0.0.1:8081' },
+      'no-demo': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+
+  const children: ChildProcess[] = [];
+  const stopAll = (): void => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  };
+  process.on('SIGINT', stopAll);
+  process.on('SIGTERM', stopAll);
+
+  if (process.env.KUBECONFIG) {
+    const controller = run('kmm-hub-controller', ['run']);
+    controller.stdout?.pipe(process.stdout);
+    children.push(controller);
+    controller.on('exit', (code) => process.exit(code ?? 1));
+    return;
+  }
+
+  const kubeconfig = resolve(values.kubeconfig);
+  const sandbox = run('kmm-hub-sandbox', [
+    'serve',
+    '--port',
+    values.port,
+    '--clusters',
+    values.clusters,
+    '--seed',
+    values.seed,
+    '--status-sync-interval',
+    '2000',
+    '--kubeconfig',
+    kubeconfig,
+  ]);
+  children.push(sandbox);
+  const url = await waitForReady(sandbox);
+  await prepareHub(kubeconfig, !values['no-demo']);
+  const controller = run('kmm-hub-controller', [
+    'run',
+    '--kubeconfig',
+    kubeconfig,
+    '--http-address',
+    values['http-address'],
+  ]);
+  controller.stdout?.pipe(process.stdout);
+  children.push(controller);
+  process.stderr.write(
+    [
+      '',
+      `npm start: sandbox hub at ${url} with ${values.clusters} simulated clusters; controller running.`,
+      `  export KUBECONFIG=${kubeconfig}`,
+      '  kubectl get managedclusters            # the simulated fleet',
+      '  kubectl get mcm                        # ManagedClusterModules with selected/applied/degraded',
+      '  kubectl get manifestworks -A           # what the controller rolled out',
+      'The console shell (the plugin in a browser) is not part of npm start yet. Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+  // Either child ending ends the demo.
+  for (const c of children) {
+    c.on('exit', (code) => {
+      stopAll();
+      process.exitCode = code ?? 1;
+    });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`npm start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
