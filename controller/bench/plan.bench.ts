@@ -1,13 +1,19 @@
 // Planning speed at fleet scale: 3,500 ManagedClusters x 10 ManagedClusterModules over a pool of 30 RHCOS
 // kernels (some clusters mid-upgrade with two kernels, a few without a claim). Prints the median of several
-// runs of the offline fleet plan and of the controller's per-MCM planning (image states + current works),
-// and their ratio to a baseline measured in the same process: a pass that only deep-copies each MCM's
-// module spec once per cluster, the least any planner that writes one Module per cluster must do.
+// runs of the offline fleet plan, of the controller's per-MCM planning (image states + current works), of
+// the same decisions without rendering ManifestWorks (planCoverage, what the console's kernel matrix needs),
+// and of the controller's steady-state comparison of every planned ManifestWork with its copy as the API
+// server serves it (manifestWorkDiff), each with its ratio to a baseline measured in the same process: a
+// pass that only deep-copies each MCM's module spec once per cluster, the least any planner that writes one
+// Module per cluster must do.
 //
 //   npm run bench:plan
 import {
   KERNEL_VERSIONS_CLAIM,
+  manifestWorkDiff,
   plan,
+  planCoverage,
+  planDocument,
   planManagedClusterModule,
   type ImageStateLookup,
   type ManagedCluster,
@@ -15,6 +21,7 @@ import {
   type ManifestWork,
   type ModuleLoaderContainerSpec,
 } from '../src/model';
+import { stringify } from 'yaml';
 
 const CLUSTERS = 3500;
 const RUNS = 5;
@@ -184,7 +191,45 @@ const controllerMs = time(() => {
   for (const m of modules) planManagedClusterModule(m, fleet, lookup, byMcm.get(m));
 });
 
+const coverageMs = time(() => {
+  for (const m of modules) planCoverage(m, fleet, lookup, byMcm.get(m));
+});
+
+/** A work as the API server returns it: keys sorted (Go's JSON encoding of a map), CRD defaults added. */
+function served(work: ManifestWork): ManifestWork {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  const copy = sorted(work) as ManifestWork;
+  for (const c of copy.spec.manifestConfigs ?? []) c.feedbackScrapeType = 'Poll';
+  copy.metadata = { ...copy.metadata, uid: 'uid', resourceVersion: '1', generation: 1 };
+  return copy;
+}
+const servedWorks = current.map(served);
+const compareMs = time(() => {
+  let differ = 0;
+  for (let i = 0; i < current.length; i++)
+    differ += manifestWorkDiff(servedWorks[i] as ManifestWork, current[i] as ManifestWork).length;
+  if (differ > 0) throw new Error(`${differ} parts differ: the comparison is wrong`);
+});
+
 const serializeMs = time(() => JSON.stringify(offline));
+// What the plan command spends printing, once (it is slow enough that several runs would dominate the bench).
+const once = (fn: () => unknown) => {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+};
+const yamlMs = once(() =>
+  stringify(planDocument(offline), { aliasDuplicateObjects: false, lineWidth: 0 }),
+);
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 console.log(
@@ -195,13 +240,16 @@ console.log(
     `${offline.skipped.length} skipped, ${offline.errors.length} errors`,
 );
 console.log(`median of ${RUNS} runs:`);
-console.log(`  baseline (deep-copy each module spec once per cluster): ${fmt(baseline)}`);
 console.log(
-  `  plan (offline, whole fleet):                             ${fmt(offlineMs)}  = ${(offlineMs / baseline).toFixed(2)}x baseline`,
+  `  ${'baseline (deep-copy each module spec once per cluster)'.padEnd(62)} ${fmt(baseline).padStart(10)}`,
 );
-console.log(
-  `  per-MCM plan x ${modules.length} (image states + current works):  ${fmt(controllerMs)}  = ${(controllerMs / baseline).toFixed(2)}x baseline`,
-);
-console.log(
-  `  JSON.stringify of the offline plan (for scale):          ${fmt(serializeMs)}  = ${(serializeMs / baseline).toFixed(2)}x baseline`,
-);
+const row = (label: string, ms: number) =>
+  console.log(
+    `  ${label.padEnd(62)} ${fmt(ms).padStart(10)}  = ${(ms / baseline).toFixed(2)}x baseline`,
+  );
+row('plan (offline, whole fleet)', offlineMs);
+row(`per-MCM plan x ${modules.length} (image states + current works)`, controllerMs);
+row(`planCoverage x ${modules.length} (same, no ManifestWork objects)`, coverageMs);
+row(`manifestWorkDiff of ${current.length} works with their served copies`, compareMs);
+row('JSON.stringify of the offline plan (for scale)', serializeMs);
+row('YAML of the offline plan, as `plan` prints it (one run)', yamlMs);

@@ -48,11 +48,14 @@ export {
 } from './workstatus';
 export {
   plan,
+  planCoverage,
   planManagedClusterModule,
   type FleetPlan,
+  type McmCoverage,
   type McmPlan,
   type PlanError,
   type PlannedImage,
+  type PlannedWork,
   type RetainedMapping,
   type SkipCode,
   type Skipped,

@@ -1,8 +1,14 @@
 import { cluster, container, mappings, mcm } from './__fixtures__/objects';
 import { moduleOf, workMappingsOf } from './manifestwork';
-import { plan, planManagedClusterModule } from './plan';
+import { plan, planCoverage, planManagedClusterModule } from './plan';
 import { planDocument } from './plan-document';
-import type { ImageStateInfo, ManagedClusterModule, ManifestWork } from './types';
+import type {
+  ImageStateInfo,
+  ImageStateLookup,
+  ManagedCluster,
+  ManagedClusterModule,
+  ManifestWork,
+} from './types';
 
 const D = (n: number) => `sha256:${String(n).repeat(64)}`;
 const mapped = (w: ManifestWork | undefined) =>
@@ -328,6 +334,76 @@ describe('planning with image states (the controller)', () => {
         planManagedClusterModule(gpu(), fleet, () => ({ state: 'Unknown' }), other).manifestWorks,
       ).toEqual([]);
     });
+  });
+});
+
+describe('coverage: the plan without rendering its ManifestWorks', () => {
+  const fleet = [cluster('c1', [K6]), cluster('c2', [K4a, K6]), cluster('c3', undefined)];
+  const claimGone = [cluster('c1', [K6]), cluster('c2', undefined)];
+  const D1 = () => ({ state: 'Ready' as const, digest: D(1) });
+  const written = planManagedClusterModule(gpu(), fleet, D1).manifestWorks;
+  const plugin = () => {
+    const m = mcm('plugin', null);
+    m.spec.moduleSpec.devicePlugin = { container: { image: 'q.io/plugin:v1' } };
+    return m;
+  };
+  const building: ImageStateLookup = (_, i) =>
+    i === `q.io/gpu:${K6}` ? { state: 'Building' } : D1();
+  // every row has all five values: jest passes a done callback to a test with more parameters than values
+  const cases: [
+    string,
+    ManagedClusterModule,
+    ManagedCluster[],
+    ImageStateLookup | undefined,
+    ManifestWork[] | undefined,
+  ][] = [
+    ['offline', gpu(), fleet, undefined, undefined],
+    ['with digests', gpu(), fleet, D1, undefined],
+    ['one image building, works written', gpu(), fleet, building, written],
+    ['a claim gone, works written', gpu(), claimGone, () => ({ state: 'Unknown' }), written],
+    ['device plugin only', plugin(), fleet, undefined, undefined],
+    [
+      'invalid',
+      mcm('bad', mappings({ regexp: '(', containerImage: 'q.io/m:v1' })),
+      fleet,
+      undefined,
+      undefined,
+    ],
+  ];
+
+  it.each(cases)(
+    '%s: the same decisions as the full plan, whose works render them',
+    (what, m, clusters, states, current) => {
+      const full = planManagedClusterModule(m, clusters, states, current);
+      const covered = planCoverage(m, clusters, states, current);
+      const { manifestWorks, ...decisions } = full;
+      expect(covered).toEqual(decisions);
+      expect(covered.works.length > 0).toBe(what !== 'invalid');
+      expect(manifestWorks.map((w) => w.metadata.namespace)).toEqual(
+        covered.works.map((w) => w.cluster),
+      );
+      manifestWorks.forEach((w, i) =>
+        expect([...workMappingsOf(w).values()]).toEqual(covered.works[i]?.mappings),
+      );
+    },
+  );
+
+  it('lists the mappings of each work sorted by kernel, none for a device-plugin-only MCM', () => {
+    expect(planCoverage(gpu(), fleet).works).toEqual([
+      { cluster: 'c1', mappings: [{ literal: K6, containerImage: `q.io/gpu:${K6}` }] },
+      {
+        cluster: 'c2',
+        mappings: [
+          { literal: K4a, containerImage: 'q.io/gpu:5.14.0-el9_4' },
+          { literal: K6, containerImage: `q.io/gpu:${K6}` },
+        ],
+      },
+    ]);
+    expect(planCoverage(plugin(), fleet).works).toEqual([
+      { cluster: 'c1', mappings: [] },
+      { cluster: 'c2', mappings: [] },
+      { cluster: 'c3', mappings: [] },
+    ]);
   });
 });
 

@@ -57,7 +57,19 @@ export interface PlannedImage {
   resolved: ResolvedMapping;
 }
 
-export interface McmPlan {
+/** What one selected cluster gets from an MCM: the ManifestWork to write, before it is rendered. */
+export interface PlannedWork {
+  cluster: string;
+  /** the literal kernel mappings, sorted by kernel; empty for an MCM without moduleLoader (device plugin only) */
+  mappings: WorkMapping[];
+}
+
+/**
+ * Every decision of a plan, without the ManifestWork objects: which clusters get what, which images are
+ * needed, what is skipped or retained and why. Enough for views that only show coverage (the console's
+ * kernel matrix), at about half the cost of rendering the works.
+ */
+export interface McmCoverage {
   mcm: string;
   /** validation problems; when there are any, nothing else is planned and current works must stay as they are */
   errors: PlanError[];
@@ -65,13 +77,18 @@ export interface McmPlan {
   selectedClusters: string[];
   /** selected clusters that get a ManifestWork or wait for an image of a kernel that has a mapping, sorted */
   eligibleClusters: string[];
-  /** sorted by namespace */
-  manifestWorks: ManifestWork[];
+  /** one per ManifestWork to write, sorted by cluster */
+  works: PlannedWork[];
   /** sorted by image */
   images: PlannedImage[];
   /** sorted by cluster, then kernel */
   skipped: Skipped[];
   retained: RetainedMapping[];
+}
+
+export interface McmPlan extends McmCoverage {
+  /** `works` rendered, in the same order (sorted by namespace) */
+  manifestWorks: ManifestWork[];
 }
 
 export interface FleetPlan {
@@ -112,7 +129,20 @@ export function planManagedClusterModule(
   imageStates?: ImageStateLookup,
   currentWorks?: readonly ManifestWork[],
 ): McmPlan {
-  return planOne(mcm, clusters, imageStates, currentWorks, kernelVersionsOf);
+  return render(mcm, coverage(mcm, clusters, imageStates, currentWorks, kernelVersionsOf));
+}
+
+/**
+ * planManagedClusterModule without rendering the ManifestWorks: the same decisions (it is the same code),
+ * for callers that only show which clusters and kernels are covered.
+ */
+export function planCoverage(
+  mcm: ManagedClusterModule,
+  clusters: readonly ManagedCluster[],
+  imageStates?: ImageStateLookup,
+  currentWorks?: readonly ManifestWork[],
+): McmCoverage {
+  return coverage(mcm, clusters, imageStates, currentWorks, kernelVersionsOf);
 }
 
 /** planManagedClusterModule for every MCM, merged and sorted (works by namespace then name). */
@@ -129,7 +159,7 @@ export function plan(
   };
   const out: FleetPlan = { manifestWorks: [], images: [], skipped: [], errors: [], retained: [] };
   for (const mcm of mcms) {
-    const p = planOne(mcm, clusters, imageStates, currentWorks, kernelsOf);
+    const p = render(mcm, coverage(mcm, clusters, imageStates, currentWorks, kernelsOf));
     out.manifestWorks.push(...p.manifestWorks);
     out.images.push(...p.images);
     out.skipped.push(...p.skipped);
@@ -170,21 +200,21 @@ interface ImageAccumulator {
   resolved: ResolvedMapping;
 }
 
-function planOne(
+function coverage(
   mcm: ManagedClusterModule,
   clusters: readonly ManagedCluster[],
   imageStates: ImageStateLookup | undefined,
   currentWorks: readonly ManifestWork[] | undefined,
   kernelsOf: (c: ManagedCluster) => string[] | undefined,
-): McmPlan {
+): McmCoverage {
   const rawName: unknown = (mcm as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
   const name = typeof rawName === 'string' ? rawName : '';
-  const result: McmPlan = {
+  const result: McmCoverage = {
     mcm: name,
     errors: [],
     selectedClusters: [],
     eligibleClusters: [],
-    manifestWorks: [],
+    works: [],
     images: [],
     skipped: [],
     retained: [],
@@ -201,7 +231,6 @@ function planOne(
   for (const w of currentWorks ?? []) {
     if (w?.metadata?.name === name && w.metadata.namespace) current.set(w.metadata.namespace, w);
   }
-  const renderer = new ManifestWorkRenderer(mcm);
   const mapper = new KernelMapper(mcm);
   const hasLoader = mcm.spec.moduleSpec.moduleLoader !== undefined;
   const states = new Map<string, ImageStateInfo>();
@@ -232,7 +261,7 @@ function planOne(
   for (const cluster of selected) {
     const cname = clusterName(cluster);
     if (!hasLoader) {
-      result.manifestWorks.push(renderer.render(cname));
+      result.works.push({ cluster: cname, mappings: [] });
       result.eligibleClusters.push(cname);
       continue;
     }
@@ -257,10 +286,10 @@ function planOne(
             '(KMM_MANAGED=1) on it, or has not reported yet') + kept,
       );
       if (kept) {
-        const mappings = [...(written as Map<string, WorkMapping>).values()];
+        const mappings = [...(written as Map<string, WorkMapping>).values()].sort(byKernel);
         for (const m of mappings)
           retain(cname, m, 'the cluster reports no kernels; its written mapping is kept');
-        result.manifestWorks.push(renderer.render(cname, mappings));
+        result.works.push({ cluster: cname, mappings });
         result.eligibleClusters.push(cname);
       }
       continue;
@@ -309,7 +338,7 @@ function planOne(
         skip(cname, 'ImageNotReady', `waiting for image ${resolved.image} (${info.state})`, kernel);
       }
     }
-    if (mappings.length > 0) result.manifestWorks.push(renderer.render(cname, mappings));
+    if (mappings.length > 0) result.works.push({ cluster: cname, mappings });
     if (mappings.length > 0 || waiting) result.eligibleClusters.push(cname);
   }
 
@@ -333,6 +362,15 @@ function planOne(
   result.eligibleClusters.sort(compareStrings);
   return result;
 }
+
+/** The plan with its works rendered; an invalid MCM has none (and its shape cannot be trusted). */
+function render(mcm: ManagedClusterModule, c: McmCoverage): McmPlan {
+  if (c.works.length === 0) return { ...c, manifestWorks: [] };
+  const renderer = new ManifestWorkRenderer(mcm);
+  return { ...c, manifestWorks: c.works.map((w) => renderer.render(w.cluster, w.mappings)) };
+}
+
+const byKernel = (a: WorkMapping, b: WorkMapping) => compareStrings(a.literal, b.literal);
 
 function addImage(
   images: Map<string, ImageAccumulator>,

@@ -7,7 +7,7 @@ import {
   WORK_APPLIED_CONDITION,
   WORK_AVAILABLE_CONDITION,
 } from './constants';
-import type { McmPlan } from './plan';
+import type { McmCoverage } from './plan';
 import type { Condition, FieldValue, ManifestWork } from './types';
 
 export type FeedbackSection = (typeof FEEDBACK_SECTIONS)[number];
@@ -119,7 +119,7 @@ export interface McmCounters {
  * for an image of a kernel that has a mapping); applied and degraded count the MCM's ManifestWorks in those
  * clusters' namespaces (works of unselected clusters are garbage about to go) by workState.
  */
-export function mcmCounters(plan: McmPlan, works: readonly ManifestWork[]): McmCounters {
+export function mcmCounters(plan: McmCoverage, works: readonly ManifestWork[]): McmCounters {
   const eligible = new Set(plan.eligibleClusters);
   let numberApplied = 0;
   let numberDegraded = 0;
