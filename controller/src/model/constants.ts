@@ -28,8 +28,12 @@ export const MODULE_KIND = 'Module';
 export const MODULE_RESOURCE = 'modules';
 export const MANIFEST_WORK_KIND = 'ManifestWork';
 
-/** The spoke KMM webhook rejects a Module whose name plus namespace is longer than this. */
-export const MAX_MODULE_NAME_AND_NAMESPACE = 41;
+/**
+ * The spoke KMM webhook rejects a Module whose name plus namespace is longer than this: both go into node
+ * labels `<prefix>/version-device-plugin.<namespace>.<name>`, whose name part is at most 63 characters
+ * (upstream internal/webhook/module.go, maxCombinedLength = 63 - 23).
+ */
+export const MAX_MODULE_NAME_AND_NAMESPACE = 40;
 
 /** Where `modprobe.dirName` points when the MCM leaves it out (the CRD default). */
 export const DEFAULT_MODPROBE_DIR_NAME = '/opt';

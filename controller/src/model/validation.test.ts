@@ -109,10 +109,10 @@ describe('MCM validation', () => {
   const cases: [string, (m: Loose) => void, string, RegExp][] = [
     // kmm-hub's own rules
     [
-      'name + spokeNamespace over 41',
-      (m) => (m.metadata.name = 'a'.repeat(35)),
+      'name + spokeNamespace over 40',
+      (m) => (m.metadata.name = 'a'.repeat(34)),
       'spec.spokeNamespace',
-      /are 42 characters together; .* exceed 41: shorten either/,
+      /are 41 characters together; .* exceed 40: shorten either/,
     ],
     [
       'spokeNamespace not a DNS label',
@@ -540,8 +540,8 @@ describe('MCM validation', () => {
     ]);
   });
 
-  it('allows exactly 41 characters of name + spokeNamespace', () => {
-    expect(problemsAfter((m) => (m.metadata.name = 'a'.repeat(34)))).toEqual([]);
+  it('allows exactly 40 characters of name + spokeNamespace (the spoke rejects 41)', () => {
+    expect(problemsAfter((m) => (m.metadata.name = 'a'.repeat(33)))).toEqual([]);
   });
 
   it('allows hostPaths at and under every allowed prefix', () => {

@@ -10,7 +10,7 @@ export type { ValidationProblem } from './validation-fields';
 /**
  * Everything that makes an MCM unusable, each problem with its full field path and how to fix it: the CRD's
  * required fields and types, every rule of the upstream KMM admission webhook (applied to spec.moduleSpec),
- * and kmm-hub's own (name + spokeNamespace at most 41 characters, spokeNamespace a DNS label, selector
+ * and kmm-hub's own (name + spokeNamespace at most 40 characters, spokeNamespace a DNS label, selector
  * present, templates that substitute). Accepts anything (input may be arbitrary YAML); an empty list means
  * the rest of the model may trust the object's shape.
  */
