@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   clusters,
@@ -82,10 +82,44 @@ describe('kernel matrix page', () => {
     fakeCluster.set([gpuDriver, ...clusters]);
     renderAt(<KernelMatrixPage />);
     const cell = screen.getByLabelText(`cluster-a on ${EL94}: Image ready, rollout pending`);
-    await userEvent.setup().hover(cell);
+    const user = userEvent.setup();
+    expect(screen.queryByRole('tooltip')).not.toBeInTheDocument();
+    await user.hover(cell);
     expect(await screen.findByRole('tooltip')).toHaveTextContent(
       `gpu-driver: Image ready, rollout pending · quay.io/acme/gpu-driver:${EL94} · Ready`,
     );
+    await user.unhover(cell);
+    await waitFor(() => expect(screen.queryByRole('tooltip')).not.toBeInTheDocument());
+  });
+
+  it('shows the tooltip to keyboard users on focus and hides it on Escape', async () => {
+    fakeCluster.set([gpuDriver, ...clusters, ...works]);
+    renderAt(<KernelMatrixPage />);
+    const cell = screen.getByLabelText(`cluster-b on ${EL96}: Waiting for build or sign`);
+    const user = userEvent.setup();
+    act(() => cell.focus());
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'gpu-driver: Waiting for build or sign · quay.io/acme/gpu-driver-signed:' +
+        `${EL96} · Building · build job gpu-driver-build-7f3a is running`,
+    );
+    expect(cell).toHaveAttribute('aria-describedby', screen.getByRole('tooltip').id);
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('tooltip')).not.toBeInTheDocument());
+  });
+
+  it('says which kernels a cluster no MCM selects runs, and explains it in the legend', () => {
+    fakeCluster.set([gpuDriver, ...clusters, ...works]);
+    renderAt(<KernelMatrixPage />);
+    const f = bodyRows().find(
+      (r) => within(r).getAllByRole('rowheader')[0]?.textContent === 'cluster-f',
+    );
+    expect(
+      within(f as HTMLElement)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['', 'Not selected', '']);
+    const legend = within(screen.getByRole('region', { name: 'Legend' }));
+    expect(legend.getByText('No ManagedClusterModule selects the cluster')).toBeInTheDocument();
   });
 
   it('filters by cluster label and by state', async () => {

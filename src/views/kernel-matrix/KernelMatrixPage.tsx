@@ -19,7 +19,7 @@ import { LoadError } from '../../components/LoadError';
 import { CELL_STATE_URGENCY, type CellState } from '../../utils/fleet-status';
 import { MANAGED_CLUSTER_GVK } from '../../utils/k8s';
 import { viewKernelMatrix } from './kernel-matrix';
-import { MatrixCellView } from './MatrixCellView';
+import { MatrixCellView, NotSelectedCell } from './MatrixCellView';
 import { MatrixLegend } from './MatrixLegend';
 import { useKernelMatrix } from './useKernelMatrix';
 
@@ -114,6 +114,8 @@ const KernelMatrixPage = () => {
                       <Td key={k}>
                         {cell ? (
                           <MatrixCellView cluster={row.cluster} kernel={k} cell={cell} />
+                        ) : row.selectedBy === 0 && row.kernels.includes(k) ? (
+                          <NotSelectedCell />
                         ) : null}
                       </Td>
                     );

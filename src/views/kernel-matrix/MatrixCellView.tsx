@@ -1,23 +1,16 @@
-import { Tooltip } from '@patternfly/react-core';
-import { memo } from 'react';
+import { Content, Tooltip } from '@patternfly/react-core';
+import { memo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CellStateIcon, cellStateShortText, cellStateText } from '../../components/CellStateIcon';
 import { imageStateText } from '../../components/ImageStateLabel';
 import type { MatrixCell } from './kernel-matrix';
 
-/** One (cluster, kernel) cell: the state's icon and short text; the tooltip says it per MCM. */
-export const MatrixCellView = memo(function MatrixCellView({
-  cluster,
-  kernel,
-  cell,
-}: {
-  cluster: string;
-  kernel: string;
-  cell: MatrixCell;
-}) {
+type CellProps = { cluster: string; kernel: string; cell: MatrixCell };
+
+/** The tooltip's text: the cell, then each MCM's state with its image, image state and message. */
+const CellDetails = ({ cluster, kernel, cell }: CellProps) => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
-  const text = cellStateText(t, cell.state);
-  const content = (
+  return (
     <div>
       <div>
         {cluster} · {kernel}
@@ -33,15 +26,55 @@ export const MatrixCellView = memo(function MatrixCellView({
       ))}
     </div>
   );
+};
+
+/**
+ * One (cluster, kernel) cell: the state's icon and short text; the tooltip says it per MCM. A page shows up
+ * to 100 rows x 30 kernels, so the tooltip (and its content) is only mounted while the cell is hovered or
+ * focused: rendering a PatternFly Tooltip per cell made every page change and filter noticeably slower.
+ */
+export const MatrixCellView = memo(function MatrixCellView({ cluster, kernel, cell }: CellProps) {
+  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const ref = useRef<HTMLSpanElement>(null);
+  const [shown, setShown] = useState(false);
+  const show = () => setShown(true);
+  const hide = () => setShown(false);
   return (
-    <Tooltip content={content}>
-      <span
-        role="img"
-        tabIndex={0}
-        aria-label={t('{{cluster}} on {{kernel}}: {{state}}', { cluster, kernel, state: text })}
-      >
-        <CellStateIcon state={cell.state} /> {cellStateShortText(t, cell.state)}
-      </span>
-    </Tooltip>
+    <span
+      ref={ref}
+      role="img"
+      tabIndex={0}
+      aria-label={t('{{cluster}} on {{kernel}}: {{state}}', {
+        cluster,
+        kernel,
+        state: cellStateText(t, cell.state),
+      })}
+      onMouseEnter={show}
+      onMouseLeave={hide}
+      onFocus={show}
+      onBlur={hide}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') hide();
+      }}
+    >
+      <CellStateIcon state={cell.state} /> {cellStateShortText(t, cell.state)}
+      {shown ? (
+        <Tooltip
+          triggerRef={ref}
+          trigger="manual"
+          isVisible
+          content={<CellDetails cluster={cluster} kernel={kernel} cell={cell} />}
+        />
+      ) : null}
+    </span>
   );
 });
+
+/**
+ * A kernel the cluster runs while no chosen MCM selects the cluster: nothing is rolled out there. Plain text:
+ * the row and column headers already name the cluster and the kernel for assistive technology.
+ */
+export const NotSelectedCell = () => {
+  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  return <Content component="small">{t('Not selected')}</Content>;
+};

@@ -1,4 +1,4 @@
-import { Flex, FlexItem } from '@patternfly/react-core';
+import { Content, Flex, FlexItem } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 import { CellStateIcon, cellStateText } from '../../components/CellStateIcon';
 import { CELL_STATE_URGENCY } from '../../utils/fleet-status';
@@ -13,6 +13,10 @@ export const MatrixLegend = () => {
             <CellStateIcon state={state} /> {cellStateText(t, state)}
           </FlexItem>
         ))}
+        <FlexItem>
+          <Content component="small">{t('Not selected')}</Content>{' '}
+          {t('No ManagedClusterModule selects the cluster')}
+        </FlexItem>
       </Flex>
     </section>
   );

@@ -41,6 +41,13 @@ describe('kernel matrix', () => {
     expect(c).toMatchObject({ noClaim: true, selectedBy: 1 });
     expect(c?.cells.size).toBe(0);
 
+    // a cluster no chosen MCM selects keeps its kernels but has no cell
+    const f = viewKernelMatrix(buildKernelMatrix([gpuDriver], clusters, works), {}).rows.find(
+      (r) => r.cluster === 'cluster-f',
+    );
+    expect(f).toMatchObject({ selectedBy: 0, noClaim: false, kernels: [EL94] });
+    expect(f?.cells.size).toBe(0);
+
     const pending = buildKernelMatrix([gpuDriver], clusters, []);
     expect(cell(viewKernelMatrix(pending, {}), 'cluster-a', EL94)?.state).toBe('pending');
   });

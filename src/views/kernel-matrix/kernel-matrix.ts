@@ -129,6 +129,8 @@ export type MatrixCell = { state: CellState; details: MatrixCellDetail[] };
 export type MatrixRow = {
   cluster: string;
   noClaim: boolean;
+  /** the kernels the cluster runs (empty without a claim), whether or not a chosen MCM selects it */
+  kernels: readonly string[];
   /** kernel -> cell, for the kernels the cluster runs; empty when no chosen MCM selects the cluster */
   cells: Map<string, MatrixCell>;
   /** how many chosen MCMs select the cluster */
@@ -188,7 +190,13 @@ const rowOf = (cluster: MatrixCluster, mcm: string | undefined): MatrixRow | und
       });
     }
   }
-  return { cluster: cluster.name, noClaim: !cluster.kernels, cells, selectedBy: statuses.length };
+  return {
+    cluster: cluster.name,
+    noClaim: !cluster.kernels,
+    kernels: cluster.kernels ?? [],
+    cells,
+    selectedBy: statuses.length,
+  };
 };
 
 const rowHasState = (row: MatrixRow, state: CellState): boolean => {
