@@ -18,9 +18,28 @@ function buildProgram(): Command {
   return program;
 }
 
+/**
+ * A mistyped subcommand (`kmm-hub-controller plna`) would reach the default command as an argument and be
+ * reported as "too many arguments for 'run'": name it as an unknown command instead.
+ */
+function unknownCommand(program: Command, argv: string[]): string | undefined {
+  const first = argv[2];
+  if (first === undefined || first.startsWith('-')) return undefined;
+  const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (known.includes(first) || first === 'help') return undefined;
+  return `error: unknown command '${first}'; the commands are ${known.join(', ')} (--help describes them)`;
+}
+
 async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  const unknown = unknownCommand(program, argv);
+  if (unknown) {
+    process.stderr.write(`${unknown}\n`);
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;

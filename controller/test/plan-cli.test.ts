@@ -108,6 +108,7 @@ beforeAll(async () => {
     ],
     malformed: ['plan', '--mcm', example('mcm-gpu-driver.yaml'), '--clusters', malformed],
     badFlag: ['plan', '--mcm', invalidMcm, '--clusters', clustersJsonList, '--outptu', 'json'],
+    typo: ['plna', '--mcm', invalidMcm],
   };
   const entries = await Promise.all(
     Object.entries(cases).map(async ([k, args]) => [k, await run(...args)] as const),
@@ -190,6 +191,10 @@ describe('kmm-hub-controller plan', () => {
       /^kmm-hub-controller plan: --clusters .*malformed\.yaml: not valid YAML or JSON: .+ at line 4, column 3\n$/,
     ],
     ['badFlag', /^error: unknown option '--outptu'\n$/],
+    [
+      'typo',
+      /^error: unknown command 'plna'; the commands are plan, run \(--help describes them\)\n$/,
+    ],
   ])(
     '%s input: exit 2, one line on stderr naming the problem, nothing on stdout',
     (name, message) => {
