@@ -1,19 +1,12 @@
-import type { FleetPlan } from './plan';
+import type { FleetPlan, PlanError, PlannedImage, Skipped } from './plan';
 import type { ManifestWork } from './types';
 
 /** What the `plan` command prints: exactly these four keys, entries with exactly these fields. */
 export interface PlanDocument {
   manifestWorks: ManifestWork[];
-  images: {
-    mcm: string;
-    image: string;
-    kernelVersions: string[];
-    clusters: string[];
-    build: boolean;
-    sign: boolean;
-  }[];
-  skipped: { mcm: string; cluster: string; kernelVersion?: string; reason: string }[];
-  errors: { mcm: string; field: string; message: string }[];
+  images: Pick<PlannedImage, 'mcm' | 'image' | 'kernelVersions' | 'clusters' | 'build' | 'sign'>[];
+  skipped: Pick<Skipped, 'mcm' | 'cluster' | 'kernelVersion' | 'reason'>[];
+  errors: PlanError[];
 }
 
 export function planDocument(p: FleetPlan): PlanDocument {
