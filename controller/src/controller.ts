@@ -199,9 +199,11 @@ export class Controller {
   }
 
   private enqueueAll(): void {
-    for (const name of this.caches.mcms.store.keys()) this.queue.add(name);
-    // ManifestWorks whose MCM is gone (deleted while no controller ran): their reconcile cleans them up.
-    for (const name of this.caches.works.store.indexValues(MCM_INDEX)) this.queue.add(name);
+    // Plus the MCM names on ManifestWorks whose MCM is gone (deleted while no controller ran): their
+    // reconcile cleans them up. One set: a name added twice while a worker holds it would run twice.
+    const names = new Set(this.caches.mcms.store.keys());
+    for (const name of this.caches.works.store.indexValues(MCM_INDEX)) names.add(name);
+    for (const name of names) this.queue.add(name);
   }
 
   private startProcessing(): void {

@@ -102,6 +102,19 @@ export async function startController(
   return controller;
 }
 
+/**
+ * Counts, per MCM, the reconciles the controller finishes from now on, so that a test waits for "two more
+ * reconciles of X" (resyncs, say) instead of sleeping for as long as it hopes they take.
+ */
+export function reconcileCounter(controller: Controller): (mcm: string) => number {
+  const done = new Map<string, number>();
+  const reconciler = controller.reconciler;
+  const reconcile = reconciler.reconcile.bind(reconciler);
+  reconciler.reconcile = (name) =>
+    reconcile(name).finally(() => done.set(name, (done.get(name) ?? 0) + 1));
+  return (mcm) => done.get(mcm) ?? 0;
+}
+
 /** An MCM whose one regexp mapping matches every RHCOS kernel of the simulated fleet. */
 export function driverMcm(
   name: string,

@@ -11,7 +11,12 @@ jest.setTimeout(30_000);
 
 type LeaseObj = {
   metadata: { name: string };
-  spec?: { holderIdentity?: string; leaseTransitions?: number; leaseDurationSeconds?: number };
+  spec?: {
+    holderIdentity?: string;
+    leaseTransitions?: number;
+    leaseDurationSeconds?: number;
+    renewTime?: string;
+  };
 };
 
 describe('LeaseLeaderElector', () => {
@@ -34,7 +39,12 @@ describe('LeaseLeaderElector', () => {
   /** When each identity started or stopped leading (ms since the epoch), for ordering checks. */
   const at = new Map<string, number>();
 
-  function elector(identity: string, leaseName: string, timeline: string[]) {
+  function elector(
+    identity: string,
+    leaseName: string,
+    timeline: string[],
+    timings: Partial<LeaderElectionConfig> = {},
+  ) {
     const config: LeaderElectionConfig = {
       enabled: true,
       leaseName,
@@ -43,6 +53,7 @@ describe('LeaseLeaderElector', () => {
       leaseDurationMs: 1000,
       renewDeadlineMs: 600,
       retryPeriodMs: 100,
+      ...timings,
     };
     const e = new LeaseLeaderElector(kubeConfigFrom(server.kubeconfig), config, testLogger());
     electors.push(e);
@@ -88,28 +99,47 @@ describe('LeaseLeaderElector', () => {
     const b = elector('b', 'cutoff', timeline);
     // Every Lease update fails from now on: a cannot renew, and b cannot take over either.
     server.faults.failNext({ verb: 'update', resource: 'leases', count: 1_000_000, status: 500 });
-    const cutAt = Date.now();
-    await waitFor('a to stop leading', () => !a.isLeader);
-    expect(Date.now() - cutAt).toBeLessThan(1000); // the renew deadline is 600 ms, the lease 1 s
+    // The last moment a was seen leading (the clock read before asking, so a slow poll only makes it earlier).
+    let lastLeading = 0;
+    await waitFor(
+      'a to stop leading',
+      () => {
+        const t = Date.now();
+        if (!a.isLeader) return true;
+        lastLeading = t;
+        return false;
+      },
+      { intervalMs: 5 },
+    );
+    // The Lease holds a's last successful renewal: a led for less than the renew deadline (600 ms) after
+    // it, well before the Lease (1 s) lets anyone else in. Measured against that record rather than against
+    // when this test happened to look, so that a loaded machine cannot make it fail.
+    const renewed = Date.parse(lease('cutoff')!.spec!.renewTime!);
+    expect(lastLeading).toBeGreaterThan(0);
+    expect(lastLeading - renewed).toBeLessThan(600);
+    // The controller stops its workers on this callback (the write gate already refuses on the clock).
+    await waitFor('a to be told it stopped leading', () => timeline.includes('a stopped'));
     expect(timeline).toEqual(['a started', 'a stopped']);
     // a is cut off for good (as a partitioned replica would be); its Lease is still in its name, so b takes
-    // over only once the Lease has expired.
+    // over only once the Lease has expired: a full lease duration after a's last renewal.
     await a.stop();
     server.faults.clear();
     await waitFor('b to lead', () => b.isLeader);
-    // a stopped leading 600 ms after its last renewal; the Lease (1 s) expires 400 ms after that at the
-    // earliest, and b may not lead before (100 ms allowed for timer jitter).
-    expect(at.get('cutoff b started')! - at.get('cutoff a stopped')!).toBeGreaterThanOrEqual(300);
+    expect(at.get('cutoff b started')! - renewed).toBeGreaterThanOrEqual(1000);
     expect(timeline).toEqual(['a started', 'a stopped', 'b started']);
     expect(lease('cutoff')?.spec).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
   });
 
   it('a leader whose renewals fail for a moment, but less than the renew deadline, keeps leading', async () => {
     const timeline: string[] = [];
-    const a = elector('a', 'blip', timeline);
+    // A renew deadline far longer than two failed retries take, even on a loaded machine.
+    const a = elector('a', 'blip', timeline, { leaseDurationMs: 4000, renewDeadlineMs: 3000 });
     await waitFor('a to lead', () => a.isLeader);
+    const updates = () => server.audit.count({ verb: 'update', resource: 'leases' });
+    const before = updates();
     server.faults.failNext({ verb: 'update', resource: 'leases', count: 2, status: 500 });
-    await new Promise((r) => setTimeout(r, 500));
+    // Attempts are sequential: a fourth one means the third, the first after the failures, was answered.
+    await waitFor('two failed renewals and two more', () => updates() >= before + 4);
     expect(a.isLeader).toBe(true);
     expect(timeline).toEqual(['a started']);
   });

@@ -43,8 +43,9 @@ const microTime = (ms: number): string => new Date(ms).toISOString().replace(/Z$
  * Leader election on a coordination.k8s.io/v1 Lease, with client-go's algorithm: a candidate takes the Lease
  * when it is free or has not been renewed for its leaseDurationSeconds (judged by the local clock from the time
  * the record was last seen to change, so clock skew between replicas does not matter); the leader renews every
- * retry period and counts itself leader only while its last successful renewal is younger than the renew
- * deadline, so a leader cut off from the API server stops writing before anyone else may take over.
+ * retry period and counts itself leader only while its last successful renewal (timed from when it was sent) is
+ * younger than the renew deadline, so a leader cut off from the API server stops writing before anyone else may
+ * take over.
  */
 export class LeaseLeaderElector implements Leadership {
   private readonly api: CustomObjectsApi;
@@ -73,7 +74,7 @@ export class LeaseLeaderElector implements Leadership {
   }
 
   get isLeader(): boolean {
-    return this.leading && this.now() - this.lastRenewMs < this.config.renewDeadlineMs;
+    return this.leading && this.renewedWithinDeadline();
   }
 
   get leaderIdentity(): string {
@@ -100,12 +101,17 @@ export class LeaseLeaderElector implements Leadership {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      const acquired = await this.tryAcquireOrRenew();
+      // The renewal counts from when it was attempted (the renewTime it writes), not from when the answer
+      // came: a slow answer must not stretch this replica's term past what a standby measures.
+      const attemptedMs = this.now();
+      const acquired = await this.tryAcquireOrRenew(attemptedMs);
       if (this.stopped) break;
       if (acquired) {
-        this.lastRenewMs = this.now();
-        if (!this.leading) this.setLeading(true, 'acquired the lease');
-        this.armDeadline();
+        this.lastRenewMs = attemptedMs;
+        // An answer that took longer than the renew deadline comes too late to lead on.
+        if (!this.leading && this.renewedWithinDeadline())
+          this.setLeading(true, 'acquired the lease');
+        if (this.leading) this.armDeadline();
       } else if (this.leading) {
         const held = this.observed && this.observed.holder !== this.config.identity;
         if (held) this.setLeading(false, `lease taken by ${this.observed?.holder}`);
@@ -125,13 +131,22 @@ export class LeaseLeaderElector implements Leadership {
     }
   }
 
+  private renewedWithinDeadline(): boolean {
+    return this.now() - this.lastRenewMs < this.config.renewDeadlineMs;
+  }
+
   /** Stops leading the moment the renew deadline passes, even if a renewal request is hanging. */
   private armDeadline(): void {
     clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = setTimeout(() => {
-      if (this.leading && !this.isLeader)
-        this.setLeading(false, 'could not renew the lease within the renew deadline');
-    }, this.config.renewDeadlineMs);
+    this.deadlineTimer = setTimeout(
+      () => {
+        if (!this.leading) return;
+        // Timers may fire a millisecond early by the wall clock: look again rather than miss the deadline.
+        if (this.renewedWithinDeadline()) this.armDeadline();
+        else this.setLeading(false, 'could not renew the lease within the renew deadline');
+      },
+      Math.max(0, this.lastRenewMs + this.config.renewDeadlineMs - this.now()),
+    );
     this.deadlineTimer.unref();
   }
 
@@ -143,14 +158,14 @@ export class LeaseLeaderElector implements Leadership {
       this.callbacks?.onStartedLeading();
     } else {
       clearTimeout(this.deadlineTimer);
-      this.log.warn({ why }, 'stopped leading');
+      // Handing over on shutdown is routine; losing the Lease otherwise is worth a warning.
+      this.log[why === 'stopping' ? 'info' : 'warn']({ why }, 'stopped leading');
       this.callbacks?.onStoppedLeading();
     }
   }
 
-  private async tryAcquireOrRenew(): Promise<boolean> {
+  private async tryAcquireOrRenew(now: number): Promise<boolean> {
     const { namespace, leaseName: name, identity, leaseDurationMs } = this.config;
-    const now = this.now();
     const spec: LeaseSpec = {
       holderIdentity: identity,
       leaseDurationSeconds: Math.round(leaseDurationMs / 1000),
@@ -179,10 +194,13 @@ export class LeaseLeaderElector implements Leadership {
         return true;
       }
       const old = lease.spec ?? {};
-      this.observe(old, now);
+      // Another holder's term counts from when its record was seen, i.e. after the answer came (as
+      // client-go's observedTime), so that a slow read cannot make it look older than it is.
+      const seenMs = this.now();
+      this.observe(old, seenMs);
       const holder = old.holderIdentity ?? '';
       const observed = this.observed!;
-      if (holder !== '' && holder !== identity && observed.atMs + observed.durationMs > now)
+      if (holder !== '' && holder !== identity && observed.atMs + observed.durationMs > seenMs)
         return false;
       if (holder === identity) spec.acquireTime = old.acquireTime ?? spec.acquireTime;
       spec.leaseTransitions = (old.leaseTransitions ?? 0) + (holder === identity ? 0 : 1);
