@@ -81,7 +81,14 @@ export function validateModuleLoader(loader: unknown, path: string, p: Problems)
     else if (!containerImage) {
       p.add(
         `${mp}.containerImage`,
-        `is required: set it here or set ${cpath}.containerImage as the default for every mapping`,
+        `is required: set it here, or set ${cpath}.containerImage as the default for every mapping ` +
+          'and containerImage: "" here',
+      );
+    } else if (m.containerImage == null) {
+      // the CRD lists containerImage as required on every mapping: the API server rejects the MCM without it
+      p.add(
+        `${mp}.containerImage`,
+        `is required by the CRD even with ${cpath}.containerImage set: write containerImage: "" to use that default`,
       );
     }
     validateTLS(m.registryTLS, `${mp}.registryTLS`, p);

@@ -211,7 +211,13 @@ describe('MCM validation', () => {
       'mapping without image and no container image',
       (m) => delete c(m).containerImage,
       `${C}.kernelMappings[1].containerImage`,
-      /is required: set it here or set spec.moduleSpec.moduleLoader.container.containerImage/,
+      /is required: set it here, or set spec.moduleSpec.moduleLoader.container.containerImage as the default for every mapping and containerImage: "" here$/,
+    ],
+    [
+      'mapping without the containerImage key the CRD requires, though the container has one',
+      (m) => delete km(m, 1).containerImage,
+      `${C}.kernelMappings[1].containerImage`,
+      /is required by the CRD even with spec.moduleSpec.moduleLoader.container.containerImage set: write containerImage: "" to use that default$/,
     ],
     [
       'no kernel mappings',
