@@ -28,7 +28,8 @@ export const gpuDriver: ManagedClusterModule = {
           modprobe: { moduleName: 'gpu_driver' },
           containerImage: 'quay.io/acme/gpu-driver:$KERNEL_FULL_VERSION',
           kernelMappings: [
-            { regexp: '^.+\\.el9_4\\.x86_64$' },
+            // containerImage "" (required by the CRD) uses the container-level default image
+            { regexp: '^.+\\.el9_4\\.x86_64$', containerImage: '' },
             {
               regexp: '^.+\\.el9_6\\.x86_64$',
               containerImage: 'quay.io/acme/gpu-driver-signed:$KERNEL_FULL_VERSION',

@@ -11,7 +11,12 @@ const messageOf = (error: unknown): string => {
 export const LoadError = ({ what, error }: { what: string; error: unknown }) => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
   return (
-    <Alert variant="danger" isInline title={t('Could not load {{what}}', { what })}>
+    <Alert
+      variant="danger"
+      variantLabel={t('Error:')}
+      isInline
+      title={t('Could not load {{what}}', { what })}
+    >
       {messageOf(error)}
     </Alert>
   );

@@ -17,6 +17,7 @@ import {
   type ManifestWork,
   MCM_NAME_LABEL,
   type McmPlan,
+  type PlanError,
   planManagedClusterModule,
   selectClusters,
   type SkipCode,
@@ -51,9 +52,15 @@ export const worstState = (states: Iterable<CellState>): CellState | undefined =
   return worst;
 };
 
+/**
+ * How one kernel resolves: the model's kernel mapping answer, or, when the model rejects the MCM (it then plans
+ * nothing for it), the first of its validation problems.
+ */
+export type KernelOutcome = KernelResolution | { kind: 'invalid'; problem: PlanError };
+
 export type KernelStatus = {
   kernel: string;
-  resolution: KernelResolution;
+  resolution: KernelOutcome;
   /** the controller's word on the mapping's image (status.images), when it has reported one */
   imageState?: ImageState;
   imageMessage?: string;
@@ -145,13 +152,13 @@ const workCellState = (work: WorkState, section: 'moduleLoader' | 'devicePlugin'
 };
 
 const kernelState = (
-  resolution: KernelResolution,
+  resolution: KernelOutcome,
   imageState: ImageState | undefined,
   sent: boolean,
   work: WorkState | undefined,
 ): CellState => {
   if (resolution.kind === 'unmapped') return 'noMapping';
-  if (resolution.kind === 'error') return 'failed';
+  if (resolution.kind === 'error' || resolution.kind === 'invalid') return 'failed';
   if (sent && work) return workCellState(work, 'moduleLoader');
   if (imageState === 'Failed' || imageState === 'Missing') return 'failed';
   if (imageState === 'Waiting' || imageState === 'Building' || imageState === 'Signing') {
@@ -167,14 +174,10 @@ export const isClusterAvailable = (cluster: ManagedCluster): 'True' | 'False' | 
 export const selects = (index: McmIndex, cluster: ManagedCluster): boolean =>
   index.selected.has(cluster.metadata.name ?? '');
 
-const invalid = (index: McmIndex): KernelResolution => {
-  const first = index.plan.errors[0];
-  return {
-    kind: 'error',
-    mappingIndex: -1,
-    error: `invalid ManagedClusterModule: ${first?.field}: ${first?.message}`,
-  };
-};
+const invalid = (index: McmIndex): KernelOutcome => ({
+  kind: 'invalid',
+  problem: index.plan.errors[0] as PlanError,
+});
 
 /** Where a selected cluster stands for one MCM. */
 export const clusterModuleStatus = (

@@ -1,11 +1,9 @@
 import { ListPageHeader, ResourceLink } from '@openshift-console/dynamic-plugin-sdk';
 import {
-  Bullseye,
   FormSelect,
   FormSelectOption,
   PageSection,
   SearchInput,
-  Spinner,
   Toolbar,
   ToolbarContent,
   ToolbarItem,
@@ -22,6 +20,7 @@ import { viewKernelMatrix } from './kernel-matrix';
 import { MatrixCellView, NotSelectedCell } from './MatrixCellView';
 import { MatrixLegend } from './MatrixLegend';
 import { useKernelMatrix } from './useKernelMatrix';
+import { Loading } from '../../components/Loading';
 
 const KernelMatrixPage = () => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
@@ -45,11 +44,7 @@ const KernelMatrixPage = () => {
   const body = () => {
     if (loadError) return <LoadError what={t('the kernel matrix')} error={loadError} />;
     if (!loaded || !matrix || !view) {
-      return (
-        <Bullseye>
-          <Spinner aria-label={t('Loading the kernel matrix')} />
-        </Bullseye>
-      );
+      return <Loading label={t('Loading the kernel matrix')} />;
     }
     if (matrix.mcms.length === 0) {
       return <p>{t('No ManagedClusterModule exists yet, so no kernel module is rolled out.')}</p>;

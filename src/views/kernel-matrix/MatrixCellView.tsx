@@ -3,6 +3,7 @@ import { memo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CellStateIcon, cellStateShortText, cellStateText } from '../../components/CellStateIcon';
 import { imageStateText } from '../../components/ImageStateLabel';
+import { ResolutionProblem } from '../../components/ResolutionProblem';
 import type { MatrixCell } from './kernel-matrix';
 
 type CellProps = { cluster: string; kernel: string; cell: MatrixCell };
@@ -15,13 +16,18 @@ const CellDetails = ({ cluster, kernel, cell }: CellProps) => {
       <div>
         {cluster} · {kernel}
       </div>
-      {cell.details.map((d) => (
-        <div key={d.mcm}>
-          {d.mcm}: {cellStateText(t, d.state)}
-          {d.kernel?.resolution.kind === 'mapped' ? ` · ${d.kernel.resolution.mapping.image}` : ''}
-          {d.kernel?.resolution.kind === 'error' ? ` · ${d.kernel.resolution.error}` : ''}
-          {d.kernel?.imageState ? ` · ${imageStateText(t, d.kernel.imageState)}` : ''}
-          {d.kernel?.imageMessage ? ` · ${d.kernel.imageMessage}` : ''}
+      {cell.details.map(({ mcm, state, kernel: k }) => (
+        <div key={mcm}>
+          {mcm}: {cellStateText(t, state)}
+          {k?.resolution.kind === 'mapped' ? ` · ${k.resolution.mapping.image}` : ''}
+          {k?.resolution.kind === 'error' || k?.resolution.kind === 'invalid' ? (
+            <>
+              {' · '}
+              <ResolutionProblem outcome={k.resolution} />
+            </>
+          ) : null}
+          {k?.imageState ? ` · ${imageStateText(t, k.imageState)}` : ''}
+          {k?.imageMessage ? ` · ${k.imageMessage}` : ''}
         </div>
       ))}
     </div>

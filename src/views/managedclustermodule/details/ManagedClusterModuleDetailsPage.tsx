@@ -7,11 +7,9 @@ import {
 import {
   Breadcrumb,
   BreadcrumbItem,
-  Bullseye,
   Flex,
   FlexItem,
   PageSection,
-  Spinner,
   Title,
 } from '@patternfly/react-core';
 import { useMemo } from 'react';
@@ -28,13 +26,14 @@ import { DetailsTab } from './tabs/DetailsTab';
 import { EventsTab } from './tabs/EventsTab';
 import { FleetStatusTab } from './tabs/FleetStatusTab';
 import { YAMLTab } from './tabs/YAMLTab';
+import { Loading } from '../../../components/Loading';
 
 const Header = ({ mcm }: { mcm: ManagedClusterModule }) => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
   const [actions] = useManagedClusterModuleActions(mcm);
   return (
     <PageSection>
-      <Breadcrumb>
+      <Breadcrumb aria-label={t('Breadcrumb')}>
         <BreadcrumbItem>
           <Link to={mcmListPath()}>{t('ManagedClusterModules')}</Link>
         </BreadcrumbItem>
@@ -82,11 +81,7 @@ const ManagedClusterModuleDetailsPage = ({ name: nameProp }: { name?: string }) 
     );
   }
   if (!loaded || !mcm) {
-    return (
-      <Bullseye>
-        <Spinner aria-label={t('Loading ManagedClusterModule')} />
-      </Bullseye>
-    );
+    return <Loading label={t('Loading ManagedClusterModule')} />;
   }
   return (
     <McmContext.Provider value={mcm}>

@@ -6,7 +6,7 @@ import {
   useK8sWatchResource,
   useListPageFilter,
 } from '@openshift-console/dynamic-plugin-sdk';
-import { Bullseye, Spinner } from '@patternfly/react-core';
+
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadError } from '../../../components/LoadError';
@@ -15,6 +15,7 @@ import type { ManagedClusterModule } from '../../../utils/model';
 import { ManagedClusterModuleTable } from './ManagedClusterModuleTable';
 import { NoManagedClusterModules } from './NoManagedClusterModules';
 import { type SortColumn, sortMCMs } from './sort';
+import { Loading } from '../../../components/Loading';
 
 const ManagedClusterModuleListPage = () => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
@@ -35,11 +36,7 @@ const ManagedClusterModuleListPage = () => {
   const body = () => {
     if (loadError) return <LoadError what={t('ManagedClusterModules')} error={loadError} />;
     if (!loaded) {
-      return (
-        <Bullseye>
-          <Spinner aria-label={t('Loading ManagedClusterModules')} />
-        </Bullseye>
-      );
+      return <Loading label={t('Loading ManagedClusterModules')} />;
     }
     if (data.length === 0) return <NoManagedClusterModules />;
     return (

@@ -4,6 +4,7 @@ import { Td, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
 import { CellStateIcon, cellStateText } from '../../../../components/CellStateIcon';
 import { ImageStateLabel } from '../../../../components/ImageStateLabel';
+import { ResolutionProblem } from '../../../../components/ResolutionProblem';
 import type { KernelStatus } from '../../../../utils/fleet-status';
 import type { PluginT } from '../../../../utils/i18n';
 import { MANAGED_CLUSTER_GVK } from '../../../../utils/k8s';
@@ -33,8 +34,8 @@ const KernelLine = ({ k }: { k: KernelStatus }) => {
       <CellStateIcon state={k.state} label={cellStateText(t, k.state)} /> <code>{k.kernel}</code>{' '}
       {k.resolution.kind === 'unmapped' ? (
         t('no kernel mapping')
-      ) : k.resolution.kind === 'error' ? (
-        k.resolution.error
+      ) : k.resolution.kind === 'error' || k.resolution.kind === 'invalid' ? (
+        <ResolutionProblem outcome={k.resolution} />
       ) : (
         <>
           {k.imageState ? <ImageStateLabel state={k.imageState} /> : null}{' '}
@@ -65,7 +66,7 @@ export const FleetRowView = ({ row }: { row: FleetRow }) => {
       <Td dataLabel={t('Kernels')}>
         {row.skipped ? (
           <div>
-            {skipText(t, row.skipped.code)} <small>({row.skipped.reason})</small>
+            {skipText(t, row.skipped.code)} <small lang="en">({row.skipped.reason})</small>
           </div>
         ) : null}
         {row.kernels?.length ? (

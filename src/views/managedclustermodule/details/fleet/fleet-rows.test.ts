@@ -145,10 +145,12 @@ describe('fleet status rows', () => {
     };
     const a = buildFleetRows(invalid, clusters, []).find((r) => r.cluster === 'cluster-a');
     expect(a?.state).toBe('failed');
-    const resolution = a?.kernels?.[0]?.resolution;
-    expect(resolution?.kind).toBe('error');
-    expect(resolution?.kind === 'error' && resolution.error).toMatch(
-      /^invalid ManagedClusterModule: spec\.moduleSpec\.moduleLoader\.container\./,
-    );
+    expect(a?.kernels?.[0]?.resolution).toEqual({
+      kind: 'invalid',
+      problem: expect.objectContaining({
+        field: expect.stringMatching(/^spec\.moduleSpec\.moduleLoader\.container\./),
+        message: expect.any(String),
+      }),
+    });
   });
 });

@@ -1,9 +1,7 @@
 import {
-  Bullseye,
   FormSelect,
   FormSelectOption,
   PageSection,
-  Spinner,
   Switch,
   Toolbar,
   ToolbarContent,
@@ -19,6 +17,7 @@ import { FleetRowView } from '../fleet/FleetRowView';
 import { FleetSummaryView } from '../fleet/FleetSummaryView';
 import { useFleetStatus } from '../fleet/useFleetStatus';
 import { useMcm } from '../McmContext';
+import { Loading } from '../../../../components/Loading';
 
 export const FleetStatusTab = () => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
@@ -45,11 +44,7 @@ export const FleetStatusTab = () => {
     );
   }
   if (!loaded) {
-    return (
-      <Bullseye>
-        <Spinner aria-label={t('Loading the fleet status')} />
-      </Bullseye>
-    );
+    return <Loading label={t('Loading the fleet status')} />;
   }
   return (
     <PageSection>

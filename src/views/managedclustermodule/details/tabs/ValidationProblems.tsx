@@ -12,6 +12,7 @@ export const ValidationProblems = ({ problems }: { problems: ValidationProblem[]
   return (
     <Alert
       variant="danger"
+      variantLabel={t('Error:')}
       isInline
       title={t('The controller will reject this ManagedClusterModule. Problems: {{number}}', {
         number: problems.length,
@@ -20,7 +21,8 @@ export const ValidationProblems = ({ problems }: { problems: ValidationProblem[]
       <List aria-label={t('Validation problems')}>
         {problems.map((p) => (
           <ListItem key={`${p.field}: ${p.message}`}>
-            <code>{p.field}</code>: {p.message}
+            {/* the model's message is English, as the controller reports it */}
+            <code>{p.field}</code>: <span lang="en">{p.message}</span>
           </ListItem>
         ))}
       </List>
