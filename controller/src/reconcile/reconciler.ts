@@ -12,7 +12,6 @@ import {
   MCM_KIND,
   MCM_NAME_LABEL,
   planManagedClusterModule,
-  workState,
   type ManagedClusterModule,
   type ManagedClusterModuleStatus,
   type ManifestWork,
@@ -30,6 +29,7 @@ import {
 } from './status';
 import { count, nameList } from './summary';
 import { workChanges, type WorkChanges } from './work-changes';
+import { cachedWorkState } from './work-states';
 
 export interface ReconcilerDeps {
   kubeConfig: KubeConfig;
@@ -147,7 +147,7 @@ export class MCMReconciler {
       mcm.status?.images,
       this.timestamp(),
     );
-    const status = rolloutStatus(mcm, plan, works, facts, images, this.timestamp());
+    const status = rolloutStatus(mcm, facts, images, this.timestamp());
     this.updateGauges(name, plan, works);
     await this.writeStatus(mcm, status);
     if (outcome.failed.length > 0) throw this.failure(name, outcome);
@@ -390,7 +390,7 @@ export class MCMReconciler {
     let available = 0;
     let degraded = 0;
     for (const w of works) {
-      const s = workState(w);
+      const s = cachedWorkState(w);
       if (s.appliedCurrent) applied++;
       if (s.available === 'True') available++;
       if (s.degraded) degraded++;

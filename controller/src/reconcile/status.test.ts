@@ -1,5 +1,5 @@
 import { InterimImageStates } from '../images/image-states';
-import { planManagedClusterModule, type ManagedCluster } from '../model';
+import { mcmCounters, planManagedClusterModule, type ManagedCluster } from '../model';
 import { K94, K96, K_OLD, cluster, mcm, reported } from './fixtures.test-helpers';
 import {
   imageStatuses,
@@ -47,13 +47,14 @@ describe('statusFacts and rolloutStatus', () => {
     });
     expect(facts.degraded.map((d) => d.cluster)).toEqual(['c2', 'c3']);
     expect(facts.degraded[0]!.detail).toBe('moduleLoader: 1 of 3 nodes available');
-    const status = rolloutStatus(m, plan, works, facts, [], '2026-01-01T00:00:00Z');
+    const status = rolloutStatus(m, facts, [], '2026-01-01T00:00:00Z');
     expect(status).toMatchObject({
       numberDesired: 4,
       numberApplied: 3,
       numberDegraded: 2,
       observedGeneration: 1,
     });
+    expect(status).toMatchObject(mcmCounters(plan, works));
     expect(status.conditions?.find((c) => c.type === 'Degraded')).toMatchObject({
       status: 'True',
       reason: 'ManifestWorksDegraded',

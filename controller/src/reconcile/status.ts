@@ -3,7 +3,6 @@ import type { ImageStateAnswer } from '../images/image-states';
 import {
   CLUSTER_AVAILABLE_CONDITION,
   mcmCounters,
-  workState,
   type ImageStatus,
   type ManagedCluster,
   type ManagedClusterModule,
@@ -17,6 +16,7 @@ import {
   type ClusterNote,
   type StatusFacts,
 } from './conditions';
+import { cachedWorkState } from './work-states';
 
 /** What the plan and the ManifestWorks say about the MCM's rollout, for its conditions. */
 export function statusFacts(
@@ -32,15 +32,16 @@ export function statusFacts(
   for (const w of works)
     if (w.metadata.name === plan.mcm) workByCluster.set(w.metadata.namespace ?? '', w);
 
+  // Over the same works as mcmCounters, so that degraded.length is its numberDegraded.
   const degraded: ClusterNote[] = [];
   const pending: string[] = [];
-  for (const cluster of plan.eligibleClusters) {
+  for (const cluster of eligible) {
     const work = workByCluster.get(cluster);
     if (!work) {
       if (desiredWorks.has(cluster)) pending.push(cluster);
       continue;
     }
-    const s = workState(work);
+    const s = cachedWorkState(work);
     if (s.degraded) degraded.push({ cluster, detail: s.degradedReasons.join('; ') });
     else if (!s.appliedCurrent || s.available !== 'True') pending.push(cluster);
   }
@@ -125,20 +126,17 @@ export function imageStatuses(
   });
 }
 
-/** The whole status of a valid MCM. */
+/** The whole status of a valid MCM, from its facts (whose counts are the model's mcmCounters). */
 export function rolloutStatus(
   mcm: ManagedClusterModule,
-  plan: McmPlan,
-  works: readonly ManifestWork[],
   facts: StatusFacts,
   images: ImageStatus[],
   now: string,
 ): ManagedClusterModuleStatus {
-  const counters = mcmCounters(plan, works);
   return {
-    numberDesired: counters.numberDesired,
-    numberApplied: counters.numberApplied,
-    numberDegraded: counters.numberDegraded,
+    numberDesired: facts.desired,
+    numberApplied: facts.applied,
+    numberDegraded: facts.degraded.length,
     observedGeneration: mcm.metadata.generation ?? 0,
     conditions: withTransitionTimes(mcm.status?.conditions, decideConditions(facts), now),
     images,
