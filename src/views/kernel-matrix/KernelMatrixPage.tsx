@@ -21,6 +21,7 @@ import { MatrixCellView, NotSelectedCell } from './MatrixCellView';
 import { MatrixLegend } from './MatrixLegend';
 import { useKernelMatrix } from './useKernelMatrix';
 import { Loading } from '../../components/Loading';
+import { usePagination } from '../../components/usePagination';
 
 const KernelMatrixPage = () => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
@@ -28,8 +29,6 @@ const KernelMatrixPage = () => {
   const [mcm, setMcm] = useState<string | undefined>(undefined);
   const [label, setLabel] = useState('');
   const [state, setState] = useState<CellState | undefined>(undefined);
-  const [page, setPage] = useState(1);
-  const [perPage, setPerPage] = useState(50);
   // Typing in the label filter stays responsive while the view of thousands of rows is recomputed.
   const deferredLabel = useDeferredValue(label);
 
@@ -37,9 +36,9 @@ const KernelMatrixPage = () => {
     () => (matrix ? viewKernelMatrix(matrix, { mcm, label: deferredLabel, state }) : undefined),
     [matrix, mcm, deferredLabel, state],
   );
-  // Only the visible page is rendered: at most perPage rows x the kernels in view.
-  const visible = view ? view.rows.slice((page - 1) * perPage, page * perPage) : [];
-  const resetPage = () => setPage(1);
+  // Only the visible page is rendered: at most 100 rows x the kernels in view.
+  const pagination = usePagination(view?.rows.length ?? 0);
+  const resetPage = pagination.reset;
 
   const body = () => {
     if (loadError) return <LoadError what={t('the kernel matrix')} error={loadError} />;
@@ -87,7 +86,7 @@ const KernelMatrixPage = () => {
             </Tr>
           </Thead>
           <Tbody>
-            {visible.map((row) => (
+            {pagination.pageOf(view.rows).map((row) => (
               <Tr key={row.cluster}>
                 <Th isStickyColumn hasRightBorder scope="row" modifier="nowrap">
                   <ResourceLink groupVersionKind={MANAGED_CLUSTER_GVK} name={row.cluster} />
@@ -183,19 +182,12 @@ const KernelMatrixPage = () => {
             </ToolbarItem>
             <ToolbarItem variant="pagination">
               <TranslatedPagination
-                itemCount={view?.rows.length ?? 0}
-                page={page}
-                perPage={perPage}
+                {...pagination.props}
                 perPageOptions={[
                   { title: '25', value: 25 },
                   { title: '50', value: 50 },
                   { title: '100', value: 100 },
                 ]}
-                onSetPage={(_e, p) => setPage(p)}
-                onPerPageSelect={(_e, pp) => {
-                  setPerPage(pp);
-                  resetPage();
-                }}
                 isCompact
               />
             </ToolbarItem>

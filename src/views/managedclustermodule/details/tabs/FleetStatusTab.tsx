@@ -12,12 +12,13 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TranslatedPagination } from '../../../../components/TranslatedPagination';
 import { LoadError } from '../../../../components/LoadError';
+import { Loading } from '../../../../components/Loading';
+import { usePagination } from '../../../../components/usePagination';
 import { filterFleetRows, fleetKernels, summarizeFleet } from '../fleet/fleet-rows';
 import { FleetRowView } from '../fleet/FleetRowView';
 import { FleetSummaryView } from '../fleet/FleetSummaryView';
 import { useFleetStatus } from '../fleet/useFleetStatus';
 import { useMcm } from '../McmContext';
-import { Loading } from '../../../../components/Loading';
 
 export const FleetStatusTab = () => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
@@ -25,8 +26,6 @@ export const FleetStatusTab = () => {
   const { rows, loaded, loadError } = useFleetStatus(mcm);
   const [problemsOnly, setProblemsOnly] = useState(false);
   const [kernel, setKernel] = useState<string | undefined>(undefined);
-  const [page, setPage] = useState(1);
-  const [perPage, setPerPage] = useState(50);
 
   const summary = useMemo(() => summarizeFleet(rows), [rows]);
   const kernels = useMemo(() => fleetKernels(rows), [rows]);
@@ -34,7 +33,7 @@ export const FleetStatusTab = () => {
     () => filterFleetRows(rows, { problemsOnly, kernel }),
     [rows, problemsOnly, kernel],
   );
-  const visible = filtered.slice((page - 1) * perPage, page * perPage);
+  const pagination = usePagination(filtered.length);
 
   if (loadError) {
     return (
@@ -58,7 +57,7 @@ export const FleetStatusTab = () => {
               isChecked={problemsOnly}
               onChange={(_e, checked) => {
                 setProblemsOnly(checked);
-                setPage(1);
+                pagination.reset();
               }}
             />
           </ToolbarItem>
@@ -68,7 +67,7 @@ export const FleetStatusTab = () => {
               value={kernel ?? ''}
               onChange={(_e, value) => {
                 setKernel(value || undefined);
-                setPage(1);
+                pagination.reset();
               }}
             >
               <FormSelectOption value="" label={t('All kernels')} />
@@ -78,17 +77,7 @@ export const FleetStatusTab = () => {
             </FormSelect>
           </ToolbarItem>
           <ToolbarItem variant="pagination">
-            <TranslatedPagination
-              itemCount={filtered.length}
-              page={page}
-              perPage={perPage}
-              onSetPage={(_e, p) => setPage(p)}
-              onPerPageSelect={(_e, pp) => {
-                setPerPage(pp);
-                setPage(1);
-              }}
-              isCompact
-            />
+            <TranslatedPagination {...pagination.props} isCompact />
           </ToolbarItem>
         </ToolbarContent>
       </Toolbar>
@@ -109,7 +98,7 @@ export const FleetStatusTab = () => {
             </Tr>
           </Thead>
           <Tbody>
-            {visible.map((row) => (
+            {pagination.pageOf(filtered).map((row) => (
               <FleetRowView key={row.cluster} row={row} />
             ))}
           </Tbody>
