@@ -1,28 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
-import { crdSchema, normalize, validate, type JSONSchemaProps } from '../../sandbox/src/schema';
-import { CHART_MCM_CRD } from '../../scripts/generate-mcm-crd';
+import { parseAllDocuments } from 'yaml';
+import { normalize, validate } from '../../sandbox/src/schema';
 import { validateManagedClusterModule, type KubeObject } from '../src/model';
+import { managedClusterSchema, mcmSchema as chartMcmSchema, ROOT } from './crd-schemas';
 
 // The examples the README points people to are objects an API server accepts as written: no field the CRD
 // does not know (a typo would be pruned silently), nothing it rejects, and for the MCMs nothing the model
 // rejects. What plan makes of them is checked in plan-cli.test.ts.
 
-const root = join(__dirname, '../..');
 const example = (file: string): KubeObject[] =>
-  parseAllDocuments(readFileSync(join(root, 'controller/examples', file), 'utf8')).flatMap((d) => {
+  parseAllDocuments(readFileSync(join(ROOT, 'controller/examples', file), 'utf8')).flatMap((d) => {
     const v = d.toJS() as KubeObject & { items?: KubeObject[] };
     return v.kind === 'List' ? (v.items ?? []) : [v];
   });
-const schemaOf = (file: string, version: string) =>
-  crdSchema(parse(readFileSync(file, 'utf8')), version) as JSONSchemaProps;
-
-const mcmSchema = schemaOf(CHART_MCM_CRD, 'v1beta1');
-const clusterSchema = schemaOf(
-  join(root, 'crds/upstream/cluster.open-cluster-management.io_managedclusters.yaml'),
-  'v1',
-);
+const mcmSchema = chartMcmSchema();
+const clusterSchema = managedClusterSchema();
 
 const cases = [
   ...['mcm-gpu-driver.yaml', 'mcm-device-plugin.yaml'].flatMap((f) =>

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
-import { crdSchema, normalize, validate, type JSONSchemaProps } from '../../sandbox/src/schema';
-import { CHART_MCM_CRD } from '../../scripts/generate-mcm-crd';
+import { parseAllDocuments } from 'yaml';
+import { normalize, validate, type JSONSchemaProps } from '../../sandbox/src/schema';
 import {
   KERNEL_VERSIONS_CLAIM,
   moduleOf,
@@ -13,6 +12,11 @@ import {
   type ManifestWork,
   type ModuleSpec,
 } from '../src/model';
+import {
+  manifestWorkSchema,
+  mcmSchema as chartMcmSchema,
+  moduleSchema as spokeModuleSchema,
+} from './crd-schemas';
 
 // Existing upstream MCM YAML must keep working: MCMs that set every field of the upstream spec schema are
 // accepted by kmm-hub's validation and by an API server serving the chart's CRD (the sandbox's structural
@@ -20,18 +24,9 @@ import {
 // every field but build and sign (and the kernel mappings, rebuilt per kernel), and the spoke's Module and
 // ManifestWork CRDs accept it without pruning anything.
 
-const root = join(__dirname, '../..');
-const schemaOf = (file: string, version: string) =>
-  crdSchema(parse(readFileSync(file, 'utf8')), version) as JSONSchemaProps;
-const mcmSchema = schemaOf(CHART_MCM_CRD, 'v1beta1');
-const moduleSchema = schemaOf(
-  join(root, 'crds/upstream/kmm.sigs.x-k8s.io_modules.yaml'),
-  'v1beta1',
-);
-const workSchema = schemaOf(
-  join(root, 'crds/upstream/work.open-cluster-management.io_manifestworks.yaml'),
-  'v1',
-);
+const mcmSchema = chartMcmSchema();
+const moduleSchema = spokeModuleSchema();
+const workSchema = manifestWorkSchema();
 
 const mcms = parseAllDocuments(
   readFileSync(join(__dirname, 'fixtures/every-upstream-field.yaml'), 'utf8'),
