@@ -1,5 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** How a reconcile ended, the `result` label of the reconcile metrics. */
+export const RECONCILE_RESULTS = ['success', 'error', 'invalid', 'deleted', 'not_leader'] as const;
+export type ReconcileResult = (typeof RECONCILE_RESULTS)[number];
+
 /** Every metric the controller exports, on its own registry (nothing global, so tests can run several). */
 export interface ControllerMetrics {
   registry: Registry;
@@ -20,14 +24,17 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Contr
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const reconciles = new Counter({
+    name: 'kmm_hub_reconciles_total',
+    help: `ManagedClusterModule reconciles by result (${RECONCILE_RESULTS.join(', ')})`,
+    labelNames: ['result'],
+    registers,
+  });
+  // Every result from 0, so that rate() and alerts on errors work before the first error happens.
+  for (const result of RECONCILE_RESULTS) reconciles.inc({ result }, 0);
   return {
     registry,
-    reconciles: new Counter({
-      name: 'kmm_hub_reconciles_total',
-      help: 'ManagedClusterModule reconciles by result (success, error, invalid, deleted)',
-      labelNames: ['result'],
-      registers,
-    }),
+    reconciles,
     reconcileDuration: new Histogram({
       name: 'kmm_hub_reconcile_duration_seconds',
       help: 'Time to reconcile one ManagedClusterModule, including its API writes',
@@ -66,7 +73,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Contr
     }),
     manifestWorks: new Gauge({
       name: 'kmm_hub_manifestworks',
-      help: 'ManifestWorks of each ManagedClusterModule by state (applied, available, degraded, pending)',
+      help: 'ManifestWorks of each ManagedClusterModule by state (total, applied, available, degraded)',
       labelNames: ['mcm', 'state'],
       registers,
     }),

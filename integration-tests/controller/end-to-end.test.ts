@@ -140,11 +140,40 @@ describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kube
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(logs.some((l) => l.msg === 'became leader')).toBe(true);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    // Every metric the issue asks for, as Prometheus scrapes it from the running process.
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toContain(
-      `\nkmm_hub_api_writes_total{verb="create",resource="manifestworks"} ${expected.length}\n`,
+    const sample = (series: string): number => {
+      const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
+      if (line === undefined) throw new Error(`no sample ${series} in /metrics:\n${metrics}`);
+      return Number(line.slice(series.length + 1));
+    };
+    const mcm = 'mcm="acme-nic-driver"';
+    expect(sample('kmm_hub_reconciles_total{result="success"}')).toBeGreaterThan(0);
+    expect(sample('kmm_hub_reconciles_total{result="error"}')).toBe(0);
+    expect(sample('kmm_hub_reconcile_duration_seconds_count{result="success"}')).toBeGreaterThan(0);
+    expect(sample('kmm_hub_reconcile_duration_seconds_bucket{le="+Inf",result="success"}')).toBe(
+      sample('kmm_hub_reconcile_duration_seconds_count{result="success"}'),
     );
-    expect(metrics).toMatch(/^kmm_hub_leader 1$/m);
+    expect(sample('kmm_hub_workqueue_depth')).toBe(0);
+    expect(sample('kmm_hub_api_writes_total{verb="create",resource="manifestworks"}')).toBe(
+      expected.length,
+    );
+    expect(
+      sample('kmm_hub_api_writes_total{verb="update",resource="managedclustermodules/status"}'),
+    ).toBeGreaterThan(0);
+    expect(sample('kmm_hub_api_writes_total{verb="create",resource="events"}')).toBeGreaterThan(0);
+    expect(
+      sample('kmm_hub_api_reads_total{verb="list",resource="managedclusters"}'),
+    ).toBeGreaterThan(0);
+    expect(sample(`kmm_hub_selected_clusters{${mcm}}`)).toBe(clusters.length);
+    expect(sample(`kmm_hub_manifestworks{${mcm},state="total"}`)).toBe(expected.length);
+    expect(sample(`kmm_hub_manifestworks{${mcm},state="applied"}`)).toBe(expected.length);
+    expect(sample(`kmm_hub_manifestworks{${mcm},state="available"}`)).toBe(expected.length);
+    expect(sample(`kmm_hub_manifestworks{${mcm},state="degraded"}`)).toBe(0);
+    expect(sample('kmm_hub_leader')).toBe(1);
+    for (const resource of ['managedclustermodules', 'managedclusters', 'manifestworks'])
+      expect(sample(`kmm_hub_informer_synced{resource="${resource}"}`)).toBe(1);
+    expect(sample('process_resident_memory_bytes')).toBeGreaterThan(0);
 
     controller.child.kill('SIGTERM');
     expect(await controller.exited).toBe(0);

@@ -6,7 +6,7 @@ import { apiFailure, isNotFound } from '../kube/api-errors';
 import { MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from '../kube/resources';
 import { NotLeaderError, type WriteGate } from '../kube/write-gate';
 import type { Logger } from '../logging';
-import type { ControllerMetrics } from '../metrics';
+import type { ControllerMetrics, ReconcileResult } from '../metrics';
 import {
   MCM_API_VERSION,
   MCM_KIND,
@@ -75,7 +75,7 @@ export class MCMReconciler {
 
   async reconcile(name: string): Promise<HandlerResult | void> {
     const started = performance.now();
-    let result = 'success';
+    let result: ReconcileResult = 'success';
     try {
       const mcm = this.deps.caches.mcms.store.get(name);
       if (!mcm || mcm.metadata.deletionTimestamp) {
@@ -114,7 +114,7 @@ export class MCMReconciler {
     if (outcome.failed.length > 0) throw this.failure(name, outcome);
   }
 
-  private async reconcileExisting(mcm: ManagedClusterModule): Promise<string> {
+  private async reconcileExisting(mcm: ManagedClusterModule): Promise<ReconcileResult> {
     const name = mcm.metadata.name!;
     const { caches, imageStates } = this.deps;
     const clusters = caches.clusters.store.list();
