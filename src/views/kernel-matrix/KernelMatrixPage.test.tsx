@@ -74,8 +74,8 @@ describe('kernel matrix page', () => {
     expect(screen.getByLabelText(`cluster-e on ${EL94}: Failed`)).toBeInTheDocument();
     const noClaim = bodyRows().find((r) => r.textContent?.startsWith('cluster-c'));
     expect(noClaim).toHaveTextContent('Cluster has no kernel claim');
-    expect(screen.getByLabelText(`${EL94}: 3 clusters, 3 covered, 1 loaded`)).toBeInTheDocument();
-    expect(screen.getByLabelText(`${EL8}: 1 clusters, 0 covered, 0 loaded`)).toBeInTheDocument();
+    expect(screen.getByLabelText(`${EL94}: clusters 3, covered 3, loaded 1`)).toBeInTheDocument();
+    expect(screen.getByLabelText(`${EL8}: clusters 1, covered 0, loaded 0`)).toBeInTheDocument();
   });
 
   it('shows a pending rollout and the per-MCM details in the tooltip', async () => {

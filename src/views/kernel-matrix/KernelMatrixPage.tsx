@@ -71,7 +71,7 @@ const KernelMatrixPage = () => {
                 <Th
                   key={s.kernel}
                   aria-label={t(
-                    '{{kernel}}: {{clusters}} clusters, {{covered}} covered, {{loaded}} loaded',
+                    '{{kernel}}: clusters {{clusters}}, covered {{covered}}, loaded {{loaded}}',
                     {
                       kernel: s.kernel,
                       clusters: s.clusters,
