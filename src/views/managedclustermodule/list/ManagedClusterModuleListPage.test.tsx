@@ -72,6 +72,11 @@ describe('ManagedClusterModule list page', () => {
     expect(rowNames()).toEqual(['gpu-device-plugin', 'gpu-driver']);
     await user.click(screen.getByRole('button', { name: 'Selected' }));
     expect(rowNames()).toEqual(['gpu-driver', 'gpu-device-plugin']);
+    // oldest first: gpu-driver was created a day before gpu-device-plugin
+    await user.click(screen.getByRole('button', { name: 'Created' }));
+    expect(rowNames()).toEqual(['gpu-driver', 'gpu-device-plugin']);
+    await user.click(screen.getByRole('button', { name: 'Created' }));
+    expect(rowNames()).toEqual(['gpu-device-plugin', 'gpu-driver']);
   });
 
   it('explains what an MCM is when there is none, with a create button', async () => {
