@@ -93,13 +93,19 @@ export const ListPageHeader: SDK['ListPageHeader'] = ({ title, helpText, childre
 
 export const ListPageBody: SDK['ListPageBody'] = ({ children }) => <div>{children}</div>;
 
-export const ListPageCreate: SDK['ListPageCreate'] = ({ groupVersionKind, children }) => (
-  <Link
-    to={`/k8s/cluster/${typeof groupVersionKind === 'string' ? groupVersionKind : referenceOf(groupVersionKind)}/~new`}
-  >
-    {children}
-  </Link>
-);
+/** As the console's: with `createAccessReview`, shown only to users allowed to create. */
+export const ListPageCreate: SDK['ListPageCreate'] = ({
+  groupVersionKind,
+  createAccessReview,
+  children,
+}) =>
+  createAccessReview && sdkMock.denied.has('create') ? null : (
+    <Link
+      to={`/k8s/cluster/${typeof groupVersionKind === 'string' ? groupVersionKind : referenceOf(groupVersionKind)}/~new`}
+    >
+      {children}
+    </Link>
+  );
 
 export const ListPageFilter: SDK['ListPageFilter'] = ({ onFilterChange }) => (
   <div>

@@ -55,7 +55,11 @@ const ManagedClusterModuleListPage = () => {
           'Kernel modules rolled out to the clusters of the fleet, one image per kernel version.',
         )}
       >
-        <ListPageCreate groupVersionKind={MCM_GVK}>
+        {/* without createAccessReview the console shows the button to users who may not create */}
+        <ListPageCreate
+          groupVersionKind={MCM_GVK}
+          createAccessReview={{ groupVersionKind: MCM_GVK }}
+        >
           {t('Create ManagedClusterModule')}
         </ListPageCreate>
       </ListPageHeader>
