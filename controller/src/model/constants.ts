@@ -38,14 +38,8 @@ export const MAX_MODULE_NAME_AND_NAMESPACE = 40;
 /** Where `modprobe.dirName` points when the MCM leaves it out (the CRD default). */
 export const DEFAULT_MODPROBE_DIR_NAME = '/opt';
 
-/** Host paths a device plugin or DRA driver volume may mount (the upstream webhook's allow list). */
-export const ALLOWED_HOST_PATH_PREFIXES: readonly string[] = [
-  '/dev',
-  '/sys',
-  '/var',
-  '/opt',
-  '/run',
-];
+/** Host paths a device plugin volume may mount (the upstream webhook's allow list, internal/webhook/module.go). */
+export const ALLOWED_HOST_PATH_PREFIXES: readonly string[] = ['/dev', '/sys', '/var', '/opt'];
 
 /** The parts of a Module status the ManifestWork feeds back to the hub, in upstream's naming. */
 export const FEEDBACK_SECTIONS = ['devicePlugin', 'dra', 'moduleLoader'] as const;

@@ -3,7 +3,8 @@ import { dnsSubdomainProblem, labelValueProblem, qualifiedNameProblem } from './
 import type { Problems } from './validation-fields';
 
 // The upstream webhook's rules for what runs as pods on the spoke: tolerations, and the device plugin or
-// DRA driver (its image, and hostPath volumes limited to a few system directories).
+// DRA driver (its image; a device plugin's hostPath volumes limited to a few system directories, while a DRA
+// driver's are not limited, as upstream's webhook checks only the device plugin's).
 
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
@@ -58,6 +59,7 @@ export function validatePluginSpec(
   value: unknown,
   path: string,
   p: Problems,
+  restrictHostPaths: boolean,
 ): Record<string, unknown> | undefined {
   const spec = p.object(value, path, false);
   if (!spec) return undefined;
@@ -79,7 +81,7 @@ export function validatePluginSpec(
     const hostPath = p.object(v.hostPath, `${vp}.hostPath`, false);
     if (!hostPath) return;
     const hp = p.string(hostPath.path, `${vp}.hostPath.path`, 'give the host path to mount');
-    if (hp !== undefined && !isAllowedHostPath(hp)) {
+    if (restrictHostPaths && hp !== undefined && !isAllowedHostPath(hp)) {
       p.add(
         `${vp}.hostPath.path`,
         `"${hp}" is not allowed: host paths must be under ${ALLOWED_HOST_PATH_PREFIXES.join(', ')}`,
@@ -90,7 +92,7 @@ export function validatePluginSpec(
 }
 
 export function validateDRA(value: unknown, path: string, p: Problems): void {
-  const dra = validatePluginSpec(value, path, p);
+  const dra = validatePluginSpec(value, path, p, false);
   if (!dra) return;
   const driver = p.string(
     dra.driverName,

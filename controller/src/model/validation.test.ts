@@ -454,7 +454,13 @@ describe('MCM validation', () => {
       'device plugin hostPath outside the allowed dirs',
       (m) => (ms(m).devicePlugin.volumes[0].hostPath.path = '/etc/kubernetes'),
       'spec.moduleSpec.devicePlugin.volumes[0].hostPath.path',
-      /"\/etc\/kubernetes" is not allowed: host paths must be under \/dev, \/sys, \/var, \/opt, \/run/,
+      /"\/etc\/kubernetes" is not allowed: host paths must be under \/dev, \/sys, \/var, \/opt$/,
+    ],
+    [
+      'device plugin hostPath under /run (not in the webhook list)',
+      (m) => (ms(m).devicePlugin.volumes[0].hostPath.path = '/run/cdi'),
+      'spec.moduleSpec.devicePlugin.volumes[0].hostPath.path',
+      /"\/run\/cdi" is not allowed/,
     ],
     [
       'device plugin hostPath escaping with ..',
@@ -514,19 +520,6 @@ describe('MCM validation', () => {
       'spec.moduleSpec.dra.deviceClasses[1].name',
       /"a" is listed twice/,
     ],
-    [
-      'dra hostPath outside the allowed dirs',
-      (m) => (
-        delete ms(m).devicePlugin,
-        (ms(m).dra = {
-          driverName: 'd.x',
-          container: { image: 'q.io/d:v1' },
-          volumes: [{ name: 'v', hostPath: { path: '/home' } }],
-        })
-      ),
-      'spec.moduleSpec.dra.volumes[0].hostPath.path',
-      /is not allowed/,
-    ],
   ];
 
   it.each(cases)('%s', (_, change, field, message) => {
@@ -550,8 +543,21 @@ describe('MCM validation', () => {
     expect(problemsAfter((m) => (m.metadata.name = 'a'.repeat(33)))).toEqual([]);
   });
 
+  it('lets a DRA driver mount any host path (the webhook limits only the device plugin)', () => {
+    expect(
+      problemsAfter((m) => {
+        delete ms(m).devicePlugin;
+        ms(m).dra = {
+          driverName: 'gpu.acme.example.com',
+          container: { image: 'q.io/dra:v1' },
+          volumes: [{ name: 'cdi', hostPath: { path: '/etc/cdi' } }],
+        };
+      }),
+    ).toEqual([]);
+  });
+
   it('allows hostPaths at and under every allowed prefix', () => {
-    for (const path of ['/dev', '/sys/class', '/var/lib/x', '/opt/', '/run/x/../y', '//dev//x']) {
+    for (const path of ['/dev', '/sys/class', '/var/lib/x', '/opt/', '/opt/x/../y', '//dev//x']) {
       expect(problemsAfter((m) => (ms(m).devicePlugin.volumes[0].hostPath.path = path))).toEqual(
         [],
       );

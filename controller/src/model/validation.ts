@@ -79,7 +79,7 @@ export function validateManagedClusterModule(mcm: unknown): ValidationProblem[] 
   }
   validateTolerations(ms.tolerations, 'spec.moduleSpec.tolerations', p);
   validateModuleLoader(ms.moduleLoader, 'spec.moduleSpec.moduleLoader', p);
-  validatePluginSpec(ms.devicePlugin, 'spec.moduleSpec.devicePlugin', p);
+  validatePluginSpec(ms.devicePlugin, 'spec.moduleSpec.devicePlugin', p, true);
   validateDRA(ms.dra, 'spec.moduleSpec.dra', p);
   if (ms.devicePlugin != null && ms.dra != null) {
     p.add('spec.moduleSpec.dra', 'dra and devicePlugin are mutually exclusive: keep one of them');
