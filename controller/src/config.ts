@@ -24,7 +24,7 @@ export interface LeaderElectionConfig {
 }
 
 export interface ControllerConfig {
-  /** kubeconfig file; undefined = KUBECONFIG, ~/.kube/config, then in-cluster */
+  /** kubeconfig file(s) (--kubeconfig or KUBECONFIG); undefined = the in-cluster service account, else ~/.kube/config */
   kubeconfig?: string;
   namespace: string;
   /** MCMs reconciled at the same time */

@@ -7,6 +7,7 @@ import {
   deleteMcm,
   driverMcm,
   isReady,
+  NAMESPACE,
   startController,
   startHub,
   updateMcm,
@@ -176,4 +177,69 @@ it('a leader cut off from the Lease stops writing at once, and works again once 
   for (const w of (await worksOf(hub, 'cutoff')).values())
     expect(JSON.stringify(w.spec)).toContain('drv-v3');
   await deleteMcm(hub, 'cutoff');
+  await a.stop();
+  running.splice(running.indexOf(a), 1);
+});
+
+it('stops gracefully mid-rollout: not ready at once, the reconcile in hand finishes, the Lease is released, nothing written after', async () => {
+  const leaderElection = {
+    enabled: true,
+    leaseName: 'graceful',
+    leaseDurationMs: 1000,
+    renewDeadlineMs: 600,
+    retryPeriodMs: 100,
+  } as never;
+  const c = await startController(hub, { writeConcurrency: 2, leaderElection }, 'replica-stop');
+  running.push(c);
+  await waitFor('it to lead', () => c.leadership.isLeader);
+  hub.sandbox.faults.setLatency(30, { verb: 'create', resource: 'manifestworks' });
+  await createMcm(hub, driverMcm('halted', {}));
+  await waitFor('the rollout under way', async () => (await worksOf(hub, 'halted')).size >= 2, {
+    intervalMs: 5,
+  });
+
+  const stopping = c.stop();
+  const readyz = await fetch(`${c.httpUrl}/readyz?verbose`);
+  expect(readyz.status).toBe(503);
+  expect(await readyz.text()).toContain('[-]leader-election failed: shutting down');
+  await stopping;
+  running.splice(running.indexOf(c), 1);
+
+  // The reconcile it held wrote every ManifestWork it had planned, and its status, before it stopped.
+  const works = await worksOf(hub, 'halted');
+  expect([...works.keys()].sort()).toEqual(withKmm);
+  expect(await apiWrites(c, 'create', 'manifestworks')).toBe(withKmm.length);
+  const lease = (await hub.api.getNamespacedCustomObject({
+    group: 'coordination.k8s.io',
+    version: 'v1',
+    plural: 'leases',
+    namespace: NAMESPACE,
+    name: 'graceful',
+  })) as { spec: { holderIdentity?: string } };
+  expect(lease.spec.holderIdentity).toBe('');
+  const after = controllerWrites(hub);
+  await sleep(300);
+  expect(controllerWrites(hub)).toBe(after);
+  await deleteMcm(hub, 'halted');
+  await waitFor(
+    'clean-up by the API server GC',
+    async () => (await worksOf(hub, 'halted')).size === 0,
+  );
+});
+
+it('stops within --shutdown-timeout even when a reconcile hangs on the API server', async () => {
+  const c = await startController(hub, { shutdownTimeoutMs: 300 });
+  running.push(c);
+  hub.sandbox.faults.setLatency(30_000, { verb: 'create', resource: 'manifestworks' });
+  const creates = () => hub.sandbox.audit.count({ verb: 'create', resource: 'manifestworks' });
+  const before = creates();
+  await createMcm(hub, driverMcm('stuck', { gpu: 'true' }));
+  await waitFor('creates hanging in the API server', () => creates() > before);
+  const started = Date.now();
+  await c.stop();
+  running.splice(running.indexOf(c), 1);
+  // 300 ms of grace plus closing down, far from the 30 s the hanging creates would take.
+  expect(Date.now() - started).toBeLessThan(15_000);
+  hub.sandbox.faults.clear();
+  await deleteMcm(hub, 'stuck');
 });

@@ -15,7 +15,8 @@ export function registerRunCommand(program: Command): void {
     .command('run', { isDefault: true })
     .description(
       'run the hub controller (the default command): ManagedClusterModules to ManifestWorks across the fleet. ' +
-        'Every flag can also be set through the environment variable named in its description.',
+        'Every flag can also be set through the environment variable named in its description ' +
+        '(`kmm-hub-controller run --help` lists them all, with their defaults).',
     )
     .showHelpAfterError(
       '(run with --help for every flag, its environment variable and its default)',
