@@ -90,11 +90,23 @@ it('makes zero API writes at steady state, through several resyncs, and after a 
     return controllerWrites(hub) === before;
   });
   const before = controllerWrites(hub);
+  // Reconciles read the informer caches: no get or list of MCMs or clusters (the work agent, not the
+  // controller, reads ManifestWorks).
+  const reads = () =>
+    ['get', 'list'].reduce(
+      (n, verb) =>
+        n +
+        hub.sandbox.audit.count({ verb, resource: 'managedclustermodules' }) +
+        hub.sandbox.audit.count({ verb, resource: 'managedclusters' }),
+      0,
+    );
+  const readsBefore = reads();
   // Several 400 ms resyncs of both MCMs, while the agent keeps syncing status every 30 ms.
   const started = Date.now();
   const reconciles = reconcileCounter(controller);
   await resyncs(controller, ['gpu-drv', 'steady'], 5);
   expect(controllerWrites(hub)).toBe(before);
+  expect(reads()).toBe(readsBefore);
   // One reconcile per MCM per resync, not two (a resync lists 'steady' as an MCM and as the owner of
   // works): at most one per 400 ms since we started counting, plus one under way then, plus a boundary.
   expect(reconciles('steady')).toBeLessThanOrEqual(Math.floor((Date.now() - started) / 400) + 2);
