@@ -1,4 +1,4 @@
-import { Content, Tooltip } from '@patternfly/react-core';
+import { Tooltip } from '@patternfly/react-core';
 import { memo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CellStateIcon, cellStateShortText, cellStateText } from '../../components/CellStateIcon';
@@ -82,5 +82,5 @@ export const MatrixCellView = memo(function MatrixCellView({ cluster, kernel, ce
  */
 export const NotSelectedCell = () => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
-  return <Content component="small">{t('Not selected')}</Content>;
+  return <small>{t('Not selected')}</small>;
 };

@@ -1,4 +1,4 @@
-import { Content, Flex, FlexItem } from '@patternfly/react-core';
+import { Flex, FlexItem } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 import { CellStateIcon, cellStateText } from '../../components/CellStateIcon';
 import { CELL_STATE_URGENCY } from '../../utils/fleet-status';
@@ -14,8 +14,8 @@ export const MatrixLegend = () => {
           </FlexItem>
         ))}
         <FlexItem>
-          <Content component="small">{t('Not selected')}</Content>{' '}
-          {t('No ManagedClusterModule selects the cluster')}
+          <small>{t('Not selected')}</small>{' '}
+          <span>{t('No ManagedClusterModule selects the cluster')}</span>
         </FlexItem>
       </Flex>
     </section>
