@@ -80,8 +80,10 @@ async function main(): Promise<void> {
   }
 
   const children: ChildProcess[] = [];
+  let stopping = false;
   const stopAll = (): void => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    stopping = true;
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
   };
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
@@ -132,11 +134,19 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  // Either child ending ends the demo.
-  for (const c of children) {
-    c.on('exit', (code) => {
+  // Either child ending ends the demo; a clean stop of both (exit 0, or the SIGTERM we sent) exits 0.
+  let failed = false;
+  for (const [name, c] of [
+    ['kmm-hub-sandbox', sandbox],
+    ['kmm-hub-controller', controller],
+  ] as const) {
+    c.on('exit', (code, signal) => {
+      if (code !== 0 && !(stopping && signal === 'SIGTERM')) failed = true;
+      process.stderr.write(`npm start: ${name} exited (${signal ?? `code ${code}`})\n`);
       stopAll();
-      process.exitCode = code ?? 1;
+      if (children.every((child) => child.exitCode !== null || child.signalCode !== null)) {
+        process.exit(failed ? 1 : 0);
+      }
     });
   }
 }
