@@ -16,9 +16,9 @@ import {
   type ManagedClusterModule,
   type ManifestWork,
   MCM_NAME_LABEL,
-  type McmPlan,
+  type McmCoverage,
   type PlanError,
-  planManagedClusterModule,
+  planCoverage,
   selectClusters,
   type SkipCode,
   type Skipped,
@@ -87,7 +87,7 @@ export type ClusterModuleStatus = {
 export type McmIndex = {
   mcm: ManagedClusterModule;
   name: string;
-  plan: McmPlan;
+  plan: McmCoverage;
   selected: ReadonlySet<string>;
   eligible: ReadonlySet<string>;
   /** the plan's skipped entries by cluster */
@@ -118,7 +118,7 @@ export const indexMcm = (
   const imagesByName = new Map((mcm.status?.images ?? []).map((i) => [i.image, i]));
   const own = works.filter((w) => w.metadata.labels?.[MCM_NAME_LABEL] === name);
   const worksByCluster = new Map(own.map((w) => [w.metadata.namespace ?? '', w]));
-  const plan = planManagedClusterModule(mcm, clusters, reportedImageStates(imagesByName), own);
+  const plan = planCoverage(mcm, clusters, reportedImageStates(imagesByName), own);
   const skips = new Map<string, Skipped[]>();
   for (const s of plan.skipped) skips.set(s.cluster, [...(skips.get(s.cluster) ?? []), s]);
   return {

@@ -6,7 +6,7 @@ metadata:
   name: example-driver
 spec:
   # Where the KMM Module is created on every selected cluster. The MCM name plus this namespace
-  # must not exceed 41 characters.
+  # must not exceed 40 characters.
   spokeNamespace: openshift-kmm
   # Equality match on ManagedCluster labels; {} selects every cluster.
   selector:
