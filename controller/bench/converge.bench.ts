@@ -23,6 +23,11 @@ import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { startSandbox } from '../../sandbox/src';
 import { PooledKubeConfig } from '../src/kube/pooled-kubeconfig';
 import {
+  MANAGED_CLUSTER_RESOURCE,
+  MANIFEST_WORK_RESOURCE,
+  MCM_RESOURCE,
+} from '../src/kube/resources';
+import {
   planManagedClusterModule,
   type ManagedCluster,
   type ManagedClusterModule,
@@ -32,13 +37,9 @@ import { settleAll } from '../src/reconcile/pool';
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'node_modules/.bin');
-const WORK = { group: 'work.open-cluster-management.io', version: 'v1', plural: 'manifestworks' };
-const MCM = { group: 'hub.kmm.sigs.x-k8s.io', version: 'v1beta1', plural: 'managedclustermodules' };
-const CLUSTERS = {
-  group: 'cluster.open-cluster-management.io',
-  version: 'v1',
-  plural: 'managedclusters',
-};
+const WORK = MANIFEST_WORK_RESOURCE;
+const MCM = MCM_RESOURCE;
+const CLUSTERS = MANAGED_CLUSTER_RESOURCE;
 const BASELINE_LABEL = 'kmm-hub-bench/baseline';
 /** The controller's defaults: 4 MCMs at a time, 16 writes in flight for each. */
 const CONCURRENCY = 4;

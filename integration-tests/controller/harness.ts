@@ -1,9 +1,14 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { startSandbox, type Sandbox } from '../../sandbox/src';
-import type { ControllerConfig } from '../../controller/src/config';
+import type { ControllerConfig, LeaderElectionConfig } from '../../controller/src/config';
 import { Controller } from '../../controller/src/controller';
 import type { ImageStates } from '../../controller/src/images/image-states';
 import { PooledKubeConfig } from '../../controller/src/kube/pooled-kubeconfig';
+import {
+  MANAGED_CLUSTER_RESOURCE,
+  MANIFEST_WORK_RESOURCE,
+  MCM_RESOURCE,
+} from '../../controller/src/kube/resources';
 import { createMetrics } from '../../controller/src/metrics';
 import {
   MCM_NAME_LABEL,
@@ -17,13 +22,9 @@ import { kubeConfigFrom, testLogger, waitFor } from './helpers';
 // A sandbox hub with a small simulated fleet, the controller in-process, and the API calls a scenario makes
 // (as a user would, through the API server).
 
-const MCM = { group: 'hub.kmm.sigs.x-k8s.io', version: 'v1beta1', plural: 'managedclustermodules' };
-const WORK = { group: 'work.open-cluster-management.io', version: 'v1', plural: 'manifestworks' };
-const CLUSTER = {
-  group: 'cluster.open-cluster-management.io',
-  version: 'v1',
-  plural: 'managedclusters',
-};
+const MCM = MCM_RESOURCE;
+const WORK = MANIFEST_WORK_RESOURCE;
+const CLUSTER = MANAGED_CLUSTER_RESOURCE;
 
 export const NAMESPACE = 'kmm-hub';
 
@@ -49,8 +50,13 @@ export async function startHub(clusters: number, statusSyncIntervalMs = 30): Pro
   };
 }
 
+/** What a test changes of the controller's configuration (leader election field by field). */
+export type ConfigChanges = Partial<Omit<ControllerConfig, 'leaderElection'>> & {
+  leaderElection?: Partial<LeaderElectionConfig>;
+};
+
 export function testConfig(
-  over: Partial<ControllerConfig> = {},
+  over: ConfigChanges = {},
   identity = 'test-controller',
 ): ControllerConfig {
   return {
@@ -79,7 +85,7 @@ export function testConfig(
 
 export async function startController(
   hub: Hub,
-  over: Partial<ControllerConfig> = {},
+  over: ConfigChanges = {},
   identity?: string,
   imageStates?: ImageStates,
 ) {
@@ -165,8 +171,9 @@ export async function updateMcm(hub: Hub, name: string, change: (m: ManagedClust
   })) as ManagedClusterModule;
 }
 
-export const deleteMcm = (hub: Hub, name: string) =>
-  hub.api.deleteClusterCustomObject({ ...MCM, name });
+/** Deletes an MCM; `Orphan` makes the API server's garbage collector leave its ManifestWorks. */
+export const deleteMcm = (hub: Hub, name: string, propagationPolicy?: 'Orphan') =>
+  hub.api.deleteClusterCustomObject({ ...MCM, name, propagationPolicy });
 
 /** The MCM's ManifestWorks (by label) as the API server has them, by cluster. */
 export async function worksOf(hub: Hub, name: string): Promise<Map<string, ManifestWork>> {

@@ -156,7 +156,7 @@ describe('Informer against the sandbox API server', () => {
     server.objects.create(work('c1', 'mine'));
     server.objects.create(work('c1', 'foreign', false));
     const { inf, rec } = start({
-      resource: MANIFEST_WORK_RESOURCE as never,
+      resource: MANIFEST_WORK_RESOURCE,
       labelSelector: MCM_NAME_LABEL,
     });
     await inf.whenSynced();

@@ -42,6 +42,14 @@ afterAll(async () => {
 });
 afterEach(() => hub.sandbox.faults.clear());
 
+/** Leader election on, with timings short enough for a test. */
+const FAST_ELECTION = {
+  enabled: true,
+  leaseDurationMs: 1000,
+  renewDeadlineMs: 600,
+  retryPeriodMs: 100,
+};
+
 const apiWrites = async (c: Controller, verb?: string, resource?: string): Promise<number> =>
   (await c.metrics.apiWrites.get()).values
     .filter((v) => verb === undefined || v.labels.verb === verb)
@@ -96,16 +104,10 @@ it('converges through an API server restart and a forced 410 Gone mid-rollout, c
 });
 
 it('with two replicas only the leader writes, and the other takes over when it stops', async () => {
-  const leaderElection = {
-    enabled: true,
-    leaseDurationMs: 1000,
-    renewDeadlineMs: 600,
-    retryPeriodMs: 100,
-  } as never;
-  const a = await startController(hub, { leaderElection }, 'replica-a');
+  const a = await startController(hub, { leaderElection: FAST_ELECTION }, 'replica-a');
   running.push(a);
   await waitFor('a to lead', () => a.leadership.isLeader);
-  const b = await startController(hub, { leaderElection }, 'replica-b');
+  const b = await startController(hub, { leaderElection: FAST_ELECTION }, 'replica-b');
   running.push(b);
 
   await createMcm(hub, driverMcm('twins', { gpu: 'true' }));
@@ -134,13 +136,7 @@ it('with two replicas only the leader writes, and the other takes over when it s
 });
 
 it('a leader cut off from the Lease stops writing at once, and works again once it leads again', async () => {
-  const leaderElection = {
-    enabled: true,
-    leaseDurationMs: 1000,
-    renewDeadlineMs: 600,
-    retryPeriodMs: 100,
-  } as never;
-  const a = await startController(hub, { leaderElection }, 'replica-c');
+  const a = await startController(hub, { leaderElection: FAST_ELECTION }, 'replica-c');
   running.push(a);
   await waitFor('c to lead', () => a.leadership.isLeader);
   await createMcm(hub, driverMcm('cutoff', { gpu: 'true' }));
@@ -182,14 +178,11 @@ it('a leader cut off from the Lease stops writing at once, and works again once 
 });
 
 it('stops gracefully mid-rollout: not ready at once, the reconcile in hand finishes, the Lease is released, nothing written after', async () => {
-  const leaderElection = {
-    enabled: true,
-    leaseName: 'graceful',
-    leaseDurationMs: 1000,
-    renewDeadlineMs: 600,
-    retryPeriodMs: 100,
-  } as never;
-  const c = await startController(hub, { writeConcurrency: 2, leaderElection }, 'replica-stop');
+  const c = await startController(
+    hub,
+    { writeConcurrency: 2, leaderElection: { ...FAST_ELECTION, leaseName: 'graceful' } },
+    'replica-stop',
+  );
   running.push(c);
   await waitFor('it to lead', () => c.leadership.isLeader);
   hub.sandbox.faults.setLatency(30, { verb: 'create', resource: 'manifestworks' });

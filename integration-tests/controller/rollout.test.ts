@@ -26,12 +26,6 @@ import {
 
 jest.setTimeout(60_000);
 
-const MCM_API = {
-  group: 'hub.kmm.sigs.x-k8s.io',
-  version: 'v1beta1',
-  plural: 'managedclustermodules',
-};
-
 let hub: Hub;
 let controller: Controller;
 let fleet: ManagedCluster[];
@@ -143,6 +137,13 @@ it('follows relabelling: a newly selected cluster gets a ManifestWork, a deselec
     (x) => isReady(x) && x.status?.numberDesired === 1,
   );
   expect(m.status?.numberApplied).toBe(1);
+  const deleted = await waitFor('the ManifestWorksDeleted Event', async () =>
+    (await eventsAbout('relabel')).find((e) => e.reason === 'ManifestWorksDeleted'),
+  );
+  expect(deleted).toMatchObject({
+    type: 'Normal',
+    message: `Deleted the ManifestWorks of 1 cluster no longer selected or eligible: ${a}`,
+  });
   await deleteMcm(hub, 'relabel');
 });
 
@@ -181,9 +182,15 @@ it('rolls a spec change out to every ManifestWork and reports the new generation
     expect(images).toContain(`quay.io/acme/drv-v2:${kernelsOf(hub, cluster)[0]}`);
     expect(images).not.toContain('drv-v1');
   }
-  const events = await eventsAbout('respec');
-  expect(events.map((e) => e.reason)).toEqual(
-    expect.arrayContaining(['ManifestWorksCreated', 'ManifestWorksUpdated', 'RolloutComplete']),
+  // Events are written after the status, on their own.
+  const reasons = ['ManifestWorksCreated', 'ManifestWorksUpdated', 'RolloutComplete'];
+  const events = await waitFor(`Events ${reasons.join(', ')}`, async () => {
+    const all = await eventsAbout('respec');
+    return reasons.every((r) => all.some((e) => e.reason === r)) ? all : undefined;
+  });
+  const n = expected({ gpu: 'true' }).length;
+  expect(events.find((e) => e.reason === 'ManifestWorksUpdated')?.message).toMatch(
+    new RegExp(`^Updated the ManifestWorks of ${n} clusters: cluster-\\d+, `),
   );
   await deleteMcm(hub, 'respec');
 });
@@ -226,22 +233,14 @@ it('deletes every ManifestWork of a deleted MCM', async () => {
 it('deletes the ManifestWorks itself where garbage collection leaves them (orphan deletion), also after a restart', async () => {
   await createMcm(hub, driverMcm('orphaned', { gpu: 'true' }));
   await waitForStatus(hub, 'orphaned', 'Ready', isReady);
-  await hub.api.deleteClusterCustomObject({
-    ...MCM_API,
-    name: 'orphaned',
-    propagationPolicy: 'Orphan',
-  });
+  await deleteMcm(hub, 'orphaned', 'Orphan');
   await waitFor('the orphaned works gone', async () => (await worksOf(hub, 'orphaned')).size === 0);
 
   // The same while no controller runs: the next one finds works whose MCM is gone and removes them.
   await createMcm(hub, driverMcm('orphaned-offline', { gpu: 'true' }));
   await waitForStatus(hub, 'orphaned-offline', 'Ready', isReady);
   await controller.stop();
-  await hub.api.deleteClusterCustomObject({
-    ...MCM_API,
-    name: 'orphaned-offline',
-    propagationPolicy: 'Orphan',
-  });
+  await deleteMcm(hub, 'orphaned-offline', 'Orphan');
   // The API server's garbage collector orphans them (drops the ownerReference); nothing deletes them.
   const left = await waitFor('the works orphaned', async () => {
     const works = await worksOf(hub, 'orphaned-offline');

@@ -300,46 +300,28 @@ export class MCMReconciler {
     const regarding = this.regarding(mcm);
     const suffix = why ? ` (${why})` : '';
     const { create, update, delete: deleted } = outcome.done;
-    if (create.length > 0) {
-      this.deps.events.record({
-        regarding,
-        type: 'Normal',
-        reason: 'ManifestWorksCreated',
-        action: 'Create',
-        message: `Created ManifestWorks for ${count(create.length, 'cluster')}: ${nameList(create)}${suffix}`,
-      });
-    }
-    if (update.length > 0) {
-      this.deps.events.record({
-        regarding,
-        type: 'Normal',
-        reason: 'ManifestWorksUpdated',
-        action: 'Update',
-        message: `Updated the ManifestWorks of ${count(update.length, 'cluster')}: ${nameList(update)}${suffix}`,
-      });
-    }
-    if (deleted.length > 0) {
-      this.deps.events.record({
-        regarding,
-        type: 'Normal',
-        reason: 'ManifestWorksDeleted',
-        action: 'Delete',
-        message:
-          `Deleted the ManifestWorks of ${count(deleted.length, 'cluster')}` +
-          `${why ? '' : ' no longer selected or eligible'}: ${nameList(deleted)}${suffix}`,
-      });
+    const written: [clusters: string[], reason: string, action: string, what: string][] = [
+      [create, 'ManifestWorksCreated', 'Create', 'Created ManifestWorks for'],
+      [update, 'ManifestWorksUpdated', 'Update', 'Updated the ManifestWorks of'],
+      [deleted, 'ManifestWorksDeleted', 'Delete', 'Deleted the ManifestWorks of'],
+    ];
+    for (const [clusters, reason, action, what] of written) {
+      if (clusters.length === 0) continue;
+      const whose = action === 'Delete' && !why ? ' no longer selected or eligible' : '';
+      const message = `${what} ${count(clusters.length, 'cluster')}${whose}: ${nameList(clusters)}${suffix}`;
+      this.deps.events.record({ regarding, type: 'Normal', reason, action, message });
     }
     if (outcome.failed.length > 0) {
       const first = outcome.failed.slice(0, 3).map((f) => `${f.verb} ${f.cluster}: ${f.message}`);
+      const more = outcome.failed.length > 3 ? ` and ${outcome.failed.length - 3} more` : '';
       this.deps.events.record({
         regarding,
         type: 'Warning',
         reason: 'ManifestWorkWriteFailed',
         action: 'Write',
         message:
-          `Could not write the ManifestWorks of ${count(outcome.failed.length, 'cluster')} (retrying with backoff): ` +
-          first.join('; ') +
-          (outcome.failed.length > 3 ? ` and ${outcome.failed.length - 3} more` : ''),
+          `Could not write the ManifestWorks of ${count(outcome.failed.length, 'cluster')} ` +
+          `(retrying with backoff): ${first.join('; ')}${more}`,
       });
     }
   }
