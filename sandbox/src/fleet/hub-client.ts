@@ -1,6 +1,6 @@
-// The fleet's writes to the hub, through @kubernetes/client-node over HTTP like OCM's agents (registration
-// agent: ManagedCluster status; work agent: ManifestWork finalizer and status). Nothing here touches the
-// API server's memory directly.
+// The fleet's writes to the hub, through @kubernetes/client-node over HTTPS like OCM's agents (registration
+// agent: ManagedCluster status; work agent: ManifestWork finalizer and status), sent with undici's request()
+// (request-transport.ts). Nothing here touches the API server's memory directly.
 
 import {
   CoreV1Api,
@@ -11,6 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import type { ManagedCluster, ManifestWork } from '../../../controller/src/model/types';
 import { httpStatus, withRetry } from './concurrency';
+import { makeRequestApiClient } from './request-transport';
 
 const CLUSTER = {
   group: 'cluster.open-cluster-management.io',
@@ -28,8 +29,8 @@ export class HubClient {
   private readonly mergePatch;
 
   constructor(readonly kubeConfig: KubeConfig) {
-    this.core = kubeConfig.makeApiClient(CoreV1Api);
-    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.core = makeRequestApiClient(kubeConfig, CoreV1Api);
+    this.custom = makeRequestApiClient(kubeConfig, CustomObjectsApi);
     this.mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   }
 

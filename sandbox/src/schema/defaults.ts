@@ -1,3 +1,4 @@
+import { cloneJson } from './clone';
 import type { JSONSchemaProps } from './types';
 
 function defaultValue(schema: JSONSchemaProps | undefined, value: unknown): unknown {
@@ -8,7 +9,7 @@ function defaultValue(schema: JSONSchemaProps | undefined, value: unknown): unkn
     const current = out[name];
     const missing = current === undefined || (current === null && !propertySchema.nullable);
     if (missing && propertySchema.default !== undefined) {
-      out[name] = structuredClone(propertySchema.default);
+      out[name] = cloneJson(propertySchema.default);
     }
     if (out[name] !== undefined) out[name] = defaultValue(propertySchema, out[name]);
   }

@@ -1,3 +1,4 @@
+import { cloneJson } from './clone';
 import { child, index } from './field-errors';
 import { OBJECT_META_FIELDS } from './prune';
 import type { JSONSchemaProps } from './types';
@@ -13,7 +14,7 @@ function copyMetadata(path: string, value: unknown, unknown: string[]): unknown 
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (OBJECT_META_FIELDS.has(key)) out[key] = structuredClone(item);
+    if (OBJECT_META_FIELDS.has(key)) out[key] = cloneJson(item);
     else unknown.push(child(path, key));
   }
   return out;
@@ -30,7 +31,7 @@ function normalizeValue(
   if (Array.isArray(value)) {
     const items = schema.items;
     return value.map((item, i) =>
-      items ? normalizeValue(items, index(path, i), item, unknown, false) : structuredClone(item),
+      items ? normalizeValue(items, index(path, i), item, unknown, false) : cloneJson(item),
     );
   }
   const embedded = isRoot || schema['x-kubernetes-embedded-resource'] === true;
@@ -54,14 +55,14 @@ function normalizeValue(
       if (item === null && !propertySchema.nullable) continue; // defaulted below if it has a default
       out[key] = normalizeValue(propertySchema, itemPath, item, unknown, false);
     } else if (preserve) {
-      out[key] = structuredClone(item);
+      out[key] = cloneJson(item);
     } else {
       unknown.push(itemPath);
     }
   }
   for (const [name, propertySchema] of Object.entries(schema.properties ?? {})) {
     if (out[name] === undefined && propertySchema.default !== undefined) {
-      const defaulted = structuredClone(propertySchema.default);
+      const defaulted = cloneJson(propertySchema.default);
       out[name] = normalizeValue(propertySchema, child(path, name), defaulted, [], false);
     }
   }

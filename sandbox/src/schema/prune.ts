@@ -1,3 +1,4 @@
+import { cloneJson } from './clone';
 import { child, index } from './field-errors';
 import type { JSONSchemaProps } from './types';
 
@@ -45,7 +46,7 @@ function pruneValue(
   isRoot: boolean,
 ): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (!schema) return structuredClone(value);
+  if (!schema) return cloneJson(value);
   if (Array.isArray(value)) {
     return value.map((item, i) => pruneValue(schema.items, index(path, i), item, unknown, false));
   }
@@ -66,7 +67,7 @@ function pruneValue(
     } else if (extra) {
       out[key] = pruneValue(extra, itemPath, item, unknown, false);
     } else if (preserve || anyExtra) {
-      out[key] = structuredClone(item);
+      out[key] = cloneJson(item);
     } else {
       unknown.push(itemPath);
     }

@@ -1,4 +1,4 @@
-import type { JSONSchemaProps } from '../schema';
+import { cloneJson, type JSONSchemaProps } from '../schema';
 import { ApiError } from './errors';
 import type { KubeObject, ManagedFieldsEntry } from './types';
 
@@ -250,7 +250,7 @@ export function mergeApplied(
 ): unknown {
   if (Array.isArray(applied)) {
     const listType = schema?.['x-kubernetes-list-type'];
-    if (!Array.isArray(live)) return structuredClone(applied);
+    if (!Array.isArray(live)) return cloneJson(applied);
     if (listType === 'set') {
       const out = [...live];
       for (const item of applied) if (!out.some((o) => equal(o, item))) out.push(item);
@@ -262,11 +262,11 @@ export function mergeApplied(
         const key = listKey(schema, item);
         const at = out.findIndex((o) => listKey(schema, o) === key);
         if (at >= 0) out[at] = mergeApplied(out[at], item, schema?.items);
-        else out.push(structuredClone(item));
+        else out.push(cloneJson(item));
       }
       return out;
     }
-    return structuredClone(applied);
+    return cloneJson(applied);
   }
   if (isObject(applied) && schema?.['x-kubernetes-map-type'] !== 'atomic') {
     const out: Record<string, unknown> = isObject(live) ? { ...live } : {};
@@ -275,7 +275,7 @@ export function mergeApplied(
     }
     return out;
   }
-  return structuredClone(applied);
+  return cloneJson(applied);
 }
 
 /**
@@ -319,7 +319,7 @@ export function serverSideApply(
     });
   }
   let mine = list.find((o) => sameEntry(o.entry, writer.manager, 'Apply', writer.subresource));
-  const result = structuredClone(live ?? { metadata: {} }) as KubeObject;
+  const result = cloneJson(live ?? { metadata: {} }) as KubeObject;
   if (mine) {
     for (const path of mine.paths) {
       if (wanted.has(path)) continue;

@@ -1,5 +1,5 @@
 import { applyPatch, type Operation } from 'fast-json-patch';
-import type { JSONSchemaProps } from '../schema';
+import { cloneJson, type JSONSchemaProps } from '../schema';
 import { ApiError, badRequest } from './errors';
 
 type Json = unknown;
@@ -10,7 +10,7 @@ const isObject = (v: unknown): v is JsonObject =>
 
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: Json, patch: Json): Json {
-  if (!isObject(patch)) return structuredClone(patch);
+  if (!isObject(patch)) return cloneJson(patch);
   const out: JsonObject = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
@@ -95,7 +95,7 @@ export function strategicMergePatch(
   patch: Json,
   schema: JSONSchemaProps | undefined,
 ): Json {
-  if (!isObject(patch)) return structuredClone(patch);
+  if (!isObject(patch)) return cloneJson(patch);
   if (patch.$patch === 'replace') return stripDirectives(patch);
   if (patch.$patch === 'delete') return undefined;
   const out: JsonObject = isObject(original) ? { ...original } : {};

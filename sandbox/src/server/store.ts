@@ -33,6 +33,12 @@ export function objectKey(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
 
+function sameLabels(a: Record<string, string> = {}, b: Record<string, string> = {}): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
 /** All objects of one resource, with the indexes and the bounded watch history of that resource. */
 class Collection {
   readonly objects = new Map<string, KubeObject>();
@@ -56,7 +62,7 @@ class Collection {
     return this.sorted;
   }
 
-  index(key: string, object: KubeObject | undefined, add: boolean): void {
+  index(key: string, object: KubeObject | undefined, add: boolean, labels = true): void {
     if (!object) return;
     const ns = object.metadata.namespace ?? '';
     if (add) {
@@ -68,6 +74,7 @@ class Collection {
       map?.delete(key);
       if (map?.size === 0) this.byNamespace.delete(ns);
     }
+    if (!labels) return;
     for (const [k, v] of Object.entries(object.metadata.labels ?? {})) {
       const label = `${k}=${v}`;
       let set = this.byLabel.get(label);
@@ -84,9 +91,11 @@ class Collection {
   put(key: string, object: KubeObject): KubeObject | undefined {
     const previous = this.objects.get(key);
     if (!previous) this.sorted = undefined;
-    this.index(key, previous, false);
+    // Most writes (status above all) keep the labels: leave the label index alone then.
+    const relabel = !previous || !sameLabels(previous.metadata.labels, object.metadata.labels);
+    this.index(key, previous, false, relabel);
     this.objects.set(key, object);
-    this.index(key, object, true);
+    this.index(key, object, true, relabel);
     return previous;
   }
 

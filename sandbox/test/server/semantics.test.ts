@@ -170,6 +170,33 @@ describe('writes', () => {
     expect(right.status).toBe(200);
   });
 
+  it('keeps equality label selectors in step with label changes, and with writes that keep the labels', async () => {
+    const path = '/api/v1/namespaces/default/configmaps';
+    const selected = async (selector: string) =>
+      (
+        (await api('GET', `${path}?labelSelector=${encodeURIComponent(selector)}`)).body
+          .items as KubeObject[]
+      ).map((c) => c.metadata.name);
+    server.objects.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'lx', namespace: 'default', labels: { stage: 'one', keep: 'yes' } },
+    });
+    const merge = 'application/merge-patch+json';
+    expect((await api('PATCH', `${path}/lx`, { data: { a: '1' } }, merge)).status).toBe(200);
+    expect(await selected('stage=one')).toEqual(['lx']);
+    expect(
+      (await api('PATCH', `${path}/lx`, { metadata: { labels: { stage: 'two' } } }, merge)).status,
+    ).toBe(200);
+    expect(await selected('stage=one')).toEqual([]);
+    expect(await selected('stage=two,keep=yes')).toEqual(['lx']);
+    expect(
+      (await api('PATCH', `${path}/lx`, { metadata: { labels: { keep: null } } }, merge)).status,
+    ).toBe(200);
+    expect(await selected('keep=yes')).toEqual([]);
+    expect(await selected('stage=two')).toEqual(['lx']);
+  });
+
   it('deletecollection removes what the selector matches', async () => {
     for (const [name, team] of [
       ['dc1', 'a'],
