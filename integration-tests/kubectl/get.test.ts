@@ -169,14 +169,18 @@ describe('kubectl get', () => {
   });
 
   it('streams changes with get -w (each change printed once, no duplicate initial rows)', async () => {
-    const watch = env.kubectl(['get', 'managedclustermodules', '-w', '--request-timeout=3s']);
-    await new Promise((r) => setTimeout(r, 800));
+    const resource = 'managedclustermodules';
+    const before = env.watches(resource);
+    const watch = env.stream(['get', resource, '-w']);
+    await env.untilWatches(resource, before + 1);
     await env.ok(['label', 'managedclustermodule', 'gpu', 'stage=one']);
     await env.ok(['apply', '-f', '-'], MCM('net'));
-    const result = await watch;
-    const rows = result.stdout.trim().split('\n');
+    // A last change as a sentinel: any duplicate of the earlier rows would be printed before it.
+    await env.ok(['label', 'managedclustermodule', 'net', 'stage=two']);
+    await watch.until((out) => out.trim().split('\n').length >= 5);
+    const rows = (await watch.stop()).stdout.trim().split('\n');
     expect(rows[0]).toMatch(/^NAME\s.*\sAGE$/);
-    expect(rows.slice(1).map((r) => r.split(/\s+/)[0])).toEqual(['gpu', 'gpu', 'net']);
+    expect(rows.slice(1).map((r) => r.split(/\s+/)[0])).toEqual(['gpu', 'gpu', 'net', 'net']);
   });
 
   it('reports a missing object as NotFound', async () => {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,25 @@ export interface KubectlEnv {
   kubectl(args: string[], input?: string): Promise<KubectlResult>;
   /** Like kubectl() but fails the test with kubectl's stderr unless it exits 0. */
   ok(args: string[], input?: string): Promise<string>;
+  /** Starts a long-running kubectl (`get -w`) whose output is read while it runs. */
+  stream(args: string[]): KubectlStream;
+  /** How many watch requests the server has received on `resource` (a plural) so far. */
+  watches(resource: string): number;
+  /**
+   * Resolves once the server has received `count` watch requests on `resource`: the event-driven way to
+   * know that a `get -w`, `wait` or `delete --wait` started earlier is now listening.
+   */
+  untilWatches(resource: string, count: number): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface KubectlStream {
+  /** stdout so far */
+  readonly stdout: string;
+  /** Resolves when stdout satisfies `check` (fails after `timeoutMs`, with the output in the message). */
+  until(check: (stdout: string) => boolean, timeoutMs?: number): Promise<void>;
+  /** Stops kubectl (SIGTERM) and resolves with what it printed. */
+  stop(): Promise<KubectlResult>;
 }
 
 /**
@@ -46,6 +64,34 @@ export async function startKubectlEnv(): Promise<KubectlEnv> {
       if (input !== undefined) child.stdin?.end(input);
       else child.stdin?.end();
     });
+  const stream = (args: string[]): KubectlStream => {
+    const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<KubectlResult>((resolve) =>
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })),
+    );
+    return {
+      get stdout() {
+        return stdout;
+      },
+      until: (check, timeoutMs = 20_000) =>
+        eventually(() => check(stdout), timeoutMs).catch(() => {
+          throw new Error(
+            `kubectl ${args.join(' ')} printed, in ${timeoutMs} ms:\n${stdout}${stderr}`,
+          );
+        }),
+      stop: () => {
+        child.kill('SIGTERM');
+        return exited;
+      },
+    };
+  };
+  const watches = (resource: string) => server.audit.count({ verb: 'watch', resource });
+  const untilWatches = (resource: string, count: number) =>
+    eventually(() => watches(resource) >= count, 20_000);
   const ok = async (args: string[], input?: string) => {
     const result = await kubectl(args, input);
     if (result.code !== 0) {
@@ -58,6 +104,9 @@ export async function startKubectlEnv(): Promise<KubectlEnv> {
     dir,
     kubectl,
     ok,
+    stream,
+    watches,
+    untilWatches,
     async stop() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -65,8 +114,11 @@ export async function startKubectlEnv(): Promise<KubectlEnv> {
   };
 }
 
-/** Polls `check` until it returns true (for asynchronous controllers such as the garbage collector). */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5000) {
+/**
+ * Polls `check` until it returns true (for asynchronous controllers such as the garbage collector); the
+ * timeout is generous because each check may run kubectl on a loaded machine.
+ */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

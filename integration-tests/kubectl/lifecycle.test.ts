@@ -29,14 +29,15 @@ describe('kubectl delete, wait, finalizers, status, garbage collection', () => {
     const held = parse(await env.ok(['get', 'managedclustermodule', 'held', '-o', 'yaml']));
     expect(held.metadata.deletionTimestamp).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     // A blocked `delete` (default --wait) and `wait --for=delete` both finish once the finalizer goes.
-    const deleting = env.kubectl(['delete', 'managedclustermodule', 'held', '--timeout=20s']);
+    const watches = env.watches('managedclustermodules');
+    const deleting = env.kubectl(['delete', 'managedclustermodule', 'held', '--timeout=30s']);
     const waiting = env.kubectl([
       'wait',
       '--for=delete',
       'managedclustermodule/held',
-      '--timeout=20s',
+      '--timeout=30s',
     ]);
-    await new Promise((r) => setTimeout(r, 1000));
+    await env.untilWatches('managedclustermodules', watches + 2);
     expect(await exists('managedclustermodule', 'held')).toBe(true);
     await env.ok([
       'patch',
@@ -58,13 +59,14 @@ describe('kubectl delete, wait, finalizers, status, garbage collection', () => {
 
   it('wait --for=condition finishes when the status subresource reports it', async () => {
     await env.ok(['apply', '-f', '-'], MANAGED_CLUSTER('cluster-w', { gpu: 'true' }));
+    const watches = env.watches('managedclusters');
     const waiting = env.kubectl([
       'wait',
       '--for=condition=ManagedClusterConditionAvailable',
       'managedcluster/cluster-w',
-      '--timeout=20s',
+      '--timeout=30s',
     ]);
-    await new Promise((r) => setTimeout(r, 800));
+    await env.untilWatches('managedclusters', watches + 1);
     const status = {
       status: {
         conditions: [
