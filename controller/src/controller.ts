@@ -14,6 +14,7 @@ import { createMetrics, type ControllerMetrics } from './metrics';
 import { MCM_NAME_LABEL } from './model/constants';
 import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
 import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
+import { PlanInputs } from './reconcile/plan-inputs';
 import { MCMReconciler } from './reconcile/reconciler';
 import { isStatusReport, mcmOfWork, mcmsForClusterChange } from './triggers';
 
@@ -36,6 +37,7 @@ export class Controller {
   readonly metrics: ControllerMetrics;
   readonly events: EventRecorder;
   readonly reconciler: MCMReconciler;
+  private readonly planInputs = new PlanInputs();
   private health?: HealthServer;
   private processor?: Processor;
   private processorStopping?: Promise<void>;
@@ -91,6 +93,7 @@ export class Controller {
       gate,
       events: this.events,
       imageStates: this.imageStates,
+      planInputs: this.planInputs,
       metrics: this.metrics,
       logger,
       writeConcurrency: config.writeConcurrency,
@@ -148,7 +151,10 @@ export class Controller {
     this.log.info({ url: this.health.url }, 'serving /healthz, /readyz and /metrics');
     for (const informer of Object.values(this.caches)) informer.start();
     this.unsubscribeImages = this.imageStates.onChange((names) =>
-      names.forEach((n) => this.queue.add(n)),
+      names.forEach((n) => {
+        this.planInputs.imagesChanged(n);
+        this.queue.add(n);
+      }),
     );
     // Caches first, then the Lease: a replica that takes the lead must already know the world.
     void Promise.all(Object.values(this.caches).map((i) => i.whenSynced())).then(() => {
@@ -173,32 +179,45 @@ export class Controller {
     const add = (name: string | undefined): void => {
       if (name) this.queue.add(name);
     };
+    // A change to what kmm-hub owns of a work (or its coming or going) invalidates its MCM's plan.
+    const workChanged = (w: ManifestWork): void => {
+      const name = mcmOfWork(w);
+      if (!name) return;
+      this.planInputs.worksChanged(name);
+      this.queue.add(name);
+    };
     mcms.on({
       add: (m) => add(m.metadata.name),
       update: (_, m) => add(m.metadata.name),
       delete: (m) => add(m.metadata.name),
     });
+    const clusterChanged = (old: ManagedCluster | undefined, c: ManagedCluster | undefined) => {
+      this.planInputs.clustersChanged();
+      mcmsForClusterChange(mcms.store.list(), old, c).forEach(add);
+    };
     clusters.on({
-      add: (c) => mcmsForClusterChange(mcms.store.list(), undefined, c).forEach(add),
-      update: (o, c) => mcmsForClusterChange(mcms.store.list(), o, c).forEach(add),
-      delete: (c) => mcmsForClusterChange(mcms.store.list(), c, undefined).forEach(add),
+      add: (c) => clusterChanged(undefined, c),
+      update: (o, c) => clusterChanged(o, c),
+      delete: (c) => clusterChanged(c, undefined),
     });
     works.on({
-      add: (w) => add(mcmOfWork(w)),
+      add: workChanged,
       update: (o, w) => {
         if (isStatusReport(o, w)) {
           const name = mcmOfWork(w);
           if (name) this.queue.addAfter(name, this.options.config.workStatusBatchMs);
           return;
         }
-        add(mcmOfWork(o));
-        add(mcmOfWork(w));
+        workChanged(o);
+        workChanged(w);
       },
-      delete: (w) => add(mcmOfWork(w)),
+      delete: workChanged,
     });
   }
 
+  /** Every MCM, each planned anew (a resync also guards against a change the plan inputs missed). */
   private enqueueAll(): void {
+    this.planInputs.invalidateAll();
     // Plus the MCM names on ManifestWorks whose MCM is gone (deleted while no controller ran): their
     // reconcile cleans them up. One set: a name added twice while a worker holds it would run twice.
     const names = new Set(this.caches.mcms.store.keys());

@@ -9,6 +9,7 @@ export interface ControllerMetrics {
   registry: Registry;
   reconciles: Counter<'result'>;
   reconcileDuration: Histogram<'result'>;
+  plans: Counter<'source'>;
   queueDepth: Gauge;
   apiReads: Counter<'verb' | 'resource'>;
   apiWrites: Counter<'verb' | 'resource'>;
@@ -32,9 +33,19 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Contr
   });
   // Every result from 0, so that rate() and alerts on errors work before the first error happens.
   for (const result of RECONCILE_RESULTS) reconciles.inc({ result }, 0);
+  const plans = new Counter({
+    name: 'kmm_hub_plans_total',
+    help:
+      'ManifestWork plans made by reconciles: computed by the model, or reused because nothing they depend ' +
+      'on changed since a plan that needed no write (e.g. only ManifestWork status came in)',
+    labelNames: ['source'],
+    registers,
+  });
+  for (const source of ['computed', 'reused']) plans.inc({ source }, 0);
   return {
     registry,
     reconciles,
+    plans,
     reconcileDuration: new Histogram({
       name: 'kmm_hub_reconcile_duration_seconds',
       help: 'Time to reconcile one ManagedClusterModule, including its API writes',

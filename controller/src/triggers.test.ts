@@ -102,8 +102,10 @@ describe('isStatusReport', () => {
     ).toBe(true);
   });
 
-  it('is not when the spec, the owning label or the deletion changed', () => {
+  it('is not when the spec, the owning label, the owners or the deletion changed', () => {
     expect(isStatusReport(work(1), work(2))).toBe(false);
+    const owner = { apiVersion: 'v1', kind: 'ManagedClusterModule', name: 'gpu', uid: 'u1' };
+    expect(isStatusReport(work(1, { ownerReferences: [owner] }), work(1))).toBe(false);
     expect(isStatusReport(work(1), work(1, { labels: { [MCM_NAME_LABEL]: 'other' } }))).toBe(false);
     expect(isStatusReport(work(1), work(1, { deletionTimestamp: '2026-01-01T00:00:00Z' }))).toBe(
       false,

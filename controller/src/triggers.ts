@@ -51,12 +51,15 @@ export function mcmOfWork(work: ManifestWork): string | undefined {
 
 /**
  * Whether a ManifestWork update only reports on it (status, or metadata the work agent keeps such as its
- * finalizer) rather than changing what it asks for: same generation, same MCM label, no deletion started.
+ * finalizer) rather than changing what it asks for or what kmm-hub owns of it: same generation (the spec),
+ * same MCM label, same ownerReferences, no deletion started.
  */
 export function isStatusReport(oldWork: ManifestWork, newWork: ManifestWork): boolean {
   return (
     oldWork.metadata?.generation === newWork.metadata?.generation &&
     mcmOfWork(oldWork) === mcmOfWork(newWork) &&
-    oldWork.metadata?.deletionTimestamp === newWork.metadata?.deletionTimestamp
+    oldWork.metadata?.deletionTimestamp === newWork.metadata?.deletionTimestamp &&
+    JSON.stringify(oldWork.metadata?.ownerReferences ?? []) ===
+      JSON.stringify(newWork.metadata?.ownerReferences ?? [])
   );
 }

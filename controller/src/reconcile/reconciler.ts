@@ -19,6 +19,7 @@ import {
 } from '../model';
 import type { HandlerResult } from '../queue/work-queue';
 import { DEGRADED, READY, Reasons } from './conditions';
+import type { PlanInputs } from './plan-inputs';
 import { settleAll } from './pool';
 import {
   imageStatuses,
@@ -39,6 +40,8 @@ export interface ReconcilerDeps {
   imageStates: ImageStates;
   metrics: ControllerMetrics;
   logger: Logger;
+  /** versions of what plans are made from, kept by the controller's informer handlers */
+  planInputs: PlanInputs;
   /** API writes in flight at once within one reconcile */
   writeConcurrency: number;
   now?: () => Date;
@@ -62,6 +65,8 @@ export class ReconcileError extends Error {}
 export class MCMReconciler {
   private readonly api: CustomObjectsApi;
   private readonly now: () => Date;
+  /** per MCM: the last plan that needed no write, and the inputs it was made from */
+  private readonly plans = new Map<string, { inputs: string; plan: McmPlan }>();
   /** per MCM: the status last sent and what the API server stored of it */
   private readonly lastWritten = new Map<
     string,
@@ -99,6 +104,8 @@ export class MCMReconciler {
     // Works already being deleted (finalizers pending) need nothing more from us.
     const works = this.worksOf(name).filter((w) => !w.metadata.deletionTimestamp);
     this.deps.imageStates.forget(name);
+    this.deps.planInputs.forget(name);
+    this.plans.delete(name);
     this.lastWritten.delete(name);
     this.deps.metrics.selectedClusters.remove({ mcm: name });
     for (const state of ['applied', 'available', 'degraded', 'total']) {
@@ -116,9 +123,21 @@ export class MCMReconciler {
 
   private async reconcileExisting(mcm: ManagedClusterModule): Promise<ReconcileResult> {
     const name = mcm.metadata.name!;
-    const { caches, imageStates } = this.deps;
+    const { caches, imageStates, planInputs, metrics } = this.deps;
+    // Read before planning: a change arriving later bumps the key, and the next reconcile plans anew.
+    const inputs = planInputs.key(mcm);
+    const reusable = this.plans.get(name);
+    if (reusable?.inputs === inputs) {
+      // Nothing the plan depends on changed since a plan that needed no write (e.g. only ManifestWork
+      // status reports came in): the works are as planned, only the status may have moved.
+      metrics.plans.inc({ source: 'reused' });
+      await this.reportStatus(mcm, reusable.plan);
+      return 'success';
+    }
+    this.plans.delete(name);
+    metrics.plans.inc({ source: 'computed' });
     const clusters = caches.clusters.store.list();
-    let works = this.worksOf(name);
+    const works = this.worksOf(name);
     const lookup = (m: string, image: string) => imageStates.lookup(m, image);
     let plan = planManagedClusterModule(mcm, clusters, lookup, works);
 
@@ -138,8 +157,19 @@ export class MCMReconciler {
     const changes = workChanges(plan.manifestWorks, works);
     const outcome = await this.write(changes);
     this.recordWriteEvents(mcm, outcome, '');
-    works = this.worksOf(name);
+    const { create, update, delete: deleted } = outcome.done;
+    if (create.length + update.length + deleted.length + outcome.failed.length === 0)
+      this.plans.set(name, { inputs, plan });
+    await this.reportStatus(mcm, plan);
+    if (outcome.failed.length > 0) throw this.failure(name, outcome);
+    return 'success';
+  }
 
+  /** Status, gauges and condition Events from the plan and the MCM's ManifestWorks as they are now. */
+  private async reportStatus(mcm: ManagedClusterModule, plan: McmPlan): Promise<void> {
+    const name = mcm.metadata.name!;
+    const { caches, imageStates } = this.deps;
+    const works = this.worksOf(name);
     const facts = statusFacts(mcm, plan, works, (c) => caches.clusters.store.get(c));
     const images = imageStatuses(
       plan,
@@ -150,8 +180,6 @@ export class MCMReconciler {
     const status = rolloutStatus(mcm, facts, images, this.timestamp());
     this.updateGauges(name, plan, works);
     await this.writeStatus(mcm, status);
-    if (outcome.failed.length > 0) throw this.failure(name, outcome);
-    return 'success';
   }
 
   private worksOf(name: string): ManifestWork[] {
