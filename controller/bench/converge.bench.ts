@@ -6,7 +6,8 @@
  *   (Ready=True and numberApplied = numberDesired, for its generation);
  * - the controller's API requests over that time, by verb and resource (its own /metrics counters,
  *   cross-checked against the sandbox's audit);
- * - the controller's peak RSS (VmHWM of its process);
+ * - the controller's peak RSS (VmHWM of its process), its CPU time over that time, and its reconciles (how
+ *   many planned anew, how many reused the last plan because only ManifestWork status came in);
  * - the ratio of those times to a baseline measured in the same run against the same sandbox: a minimal
  *   client (also its own process, same connection pooling, as many requests in flight as the controller can
  *   have) that creates the very ManifestWorks the model plans: no informers, no status, no decisions.
@@ -122,18 +123,31 @@ async function controllerRequests(url: string): Promise<Map<string, number>> {
   return out;
 }
 
-/** How many reconciles the controller ran and how long they took in total, from its histogram. */
-async function reconciles(url: string): Promise<{ count: number; seconds: number }> {
+/**
+ * How many reconciles the controller ran and how long they took in total, from its histogram, and how many
+ * of them planned anew or reused a plan.
+ */
+async function reconciles(
+  url: string,
+): Promise<{ count: number; seconds: number; computed: number; reused: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const sum = (name: string) =>
-    [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} ([\\d.e+-]+)$`, 'gm'))].reduce(
+  const sum = (name: string, labels = '[^}]*') =>
+    [...text.matchAll(new RegExp(`^${name}\\{${labels}\\} ([\\d.e+-]+)$`, 'gm'))].reduce(
       (t, m) => t + Number(m[1]),
       0,
     );
   return {
     count: sum('kmm_hub_reconcile_duration_seconds_count'),
     seconds: sum('kmm_hub_reconcile_duration_seconds_sum'),
+    computed: sum('kmm_hub_plans_total', 'source="computed"'),
+    reused: sum('kmm_hub_plans_total', 'source="reused"'),
   };
+}
+
+/** CPU seconds (user + system) the controller process has used so far, from its process metrics. */
+async function cpuSeconds(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^process_cpu_seconds_total ([\d.e+-]+)$/m.exec(text)?.[1]);
 }
 
 /** The controller's resident set and V8 heap in use now, from its process metrics. */
@@ -287,6 +301,7 @@ async function main(): Promise<void> {
 
     const audit = sandbox.audit;
     const requestsBefore = await controllerRequests(url);
+    const cpuBefore = await cpuSeconds(url);
     const creates0 = audit.count({ verb: 'create', resource: 'manifestworks' });
     started = performance.now();
     for (let i = 0; i < mcms; i++) await api.createClusterCustomObject({ ...MCM, body: mcm(i) });
@@ -321,6 +336,7 @@ async function main(): Promise<void> {
     const requestsAfter = await controllerRequests(url);
     const reconcileStats = await reconciles(url);
     const memory = await memoryNow(url);
+    const cpu = (await cpuSeconds(url)) - cpuBefore;
     const requests = [...requestsAfter]
       .map(([k, v]) => [k, v - (requestsBefore.get(k) ?? 0)] as const)
       .filter(([, v]) => v > 0)
@@ -346,7 +362,11 @@ async function main(): Promise<void> {
       `controller peak RSS:    ${rss} (at the end: RSS ${memory.rss}, V8 heap used ${memory.heapUsed})`,
     );
     console.log(
-      `controller reconciles:  ${reconcileStats.count}, ${((reconcileStats.seconds * 1000) / Math.max(1, reconcileStats.count)).toFixed(1)} ms on average`,
+      `controller CPU:         ${cpu.toFixed(1)} s from MCM creation to settled (${((cpu * 100_000) / settledMs).toFixed(0)}% of a core)`,
+    );
+    console.log(
+      `controller reconciles:  ${reconcileStats.count}, ${((reconcileStats.seconds * 1000) / Math.max(1, reconcileStats.count)).toFixed(1)} ms on average ` +
+        `(${reconcileStats.computed} planned, ${reconcileStats.reused} reusing the last plan)`,
     );
     console.log('controller API requests from MCM creation to settled (verb resource):');
     for (const [k, v] of requests) console.log(`  ${k.padEnd(36)} ${v}`);
