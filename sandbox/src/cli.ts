@@ -46,16 +46,17 @@ async function serve(options: ServeOptions): Promise<void> {
   log(BANNER);
   // Signals are handled from the start: one that arrives while the fleet registers stops it as soon as it is up.
   const state: { signalled?: string; sandbox?: Sandbox } = {};
-  const stop = (signal: string): void => {
-    // npx forwards the signal it gets, so a process group kill arrives twice: stop once.
+  /** `why`: what happened, e.g. "SIGTERM received" */
+  const stop = (why: string): void => {
+    // Stop once: a second Ctrl-C, or a signal plus the parent's exit, must not stop twice.
     if (state.signalled) return;
-    state.signalled = signal;
+    state.signalled = why;
     const { sandbox } = state;
     if (!sandbox) {
-      log(`kmm-hub-sandbox: ${signal} received while starting; stopping once started`);
+      log(`kmm-hub-sandbox: ${why} while starting; stopping once started`);
       return;
     }
-    log(`kmm-hub-sandbox: ${signal} received, stopping`);
+    log(`kmm-hub-sandbox: ${why}, stopping`);
     sandbox.stop().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -64,8 +65,16 @@ async function serve(options: ServeOptions): Promise<void> {
       },
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT received'));
+  process.on('SIGTERM', () => stop('SIGTERM received'));
+  // npx (and npm scripts) run this process through `sh -c`, which passes no signal on: SIGTERM to npx's pid
+  // ends npx and the shell but would leave this server running, holding its port. Stop when orphaned.
+  if (process.env.npm_command) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) stop(`parent process ${parent} (npm) exited`);
+    }, 1000).unref();
+  }
 
   let started: Sandbox;
   try {
@@ -100,13 +109,14 @@ async function serve(options: ServeOptions): Promise<void> {
   log(`kmm-hub-sandbox: kubeconfig written to ${kubeconfig}`);
   state.sandbox = started;
   if (state.signalled) {
-    const signal = state.signalled;
+    const why = state.signalled;
     delete state.signalled;
-    stop(signal);
+    stop(why);
     return;
   }
   log(
-    `kmm-hub-sandbox: serving ${started.url} as pid ${process.pid}; stop it with SIGINT or SIGTERM`,
+    `kmm-hub-sandbox: serving ${started.url} (plain HTTP too: ${started.httpUrl}) as pid ` +
+      `${process.pid}; stop it with SIGINT or SIGTERM`,
   );
   process.stdout.write(`ready ${started.url}\n`);
 }

@@ -1,5 +1,5 @@
 // The sandbox hub in one call: the API server (with the upstream CRDs) plus a simulated ACM fleet talking to
-// it over HTTP. It is a test and demo hub, not a Kubernetes cluster: everything lives in memory.
+// it over HTTPS. It is a test and demo hub, not a Kubernetes cluster: everything lives in memory.
 
 import { Fleet } from './fleet';
 import { startApiServer } from './server';
@@ -22,7 +22,10 @@ export interface SandboxOptions {
 type ApiServer = Awaited<ReturnType<typeof startApiServer>>;
 
 export interface Sandbox {
+  /** `https://127.0.0.1:<port>`, what the kubeconfig points at */
   url: string;
+  /** `http://127.0.0.1:<port>`: the same server in plain HTTP (bearer token still required) */
+  httpUrl: string;
   token: string;
   /** a kubeconfig (YAML) for the server, with the bearer token */
   kubeconfig: string;
@@ -59,6 +62,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let stopping: Promise<void> | undefined;
   return {
     url: server.url,
+    httpUrl: server.httpUrl,
     token: server.token,
     kubeconfig: server.kubeconfig,
     writeKubeconfig: (path) => server.writeKubeconfig(path),

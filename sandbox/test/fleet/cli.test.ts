@@ -1,8 +1,10 @@
 // The real command line, spawned as a user would run it: `npx kmm-hub-sandbox serve ...`.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { kubectlPath } from '../../../scripts/tools';
 import { generateCluster, kernelClaimValue } from '../../src/fleet';
 import { clients, KERNEL_CLAIM } from './helpers';
@@ -16,12 +18,23 @@ interface Run {
   stderr: string;
 }
 
+interface Serving {
+  /** what the CLI printed on stdout once ready */
+  url: string;
+  /** the CLI's own pid (npx runs it through `sh -c`), from its stderr */
+  pid: number;
+  /** the pid of npx */
+  npx: number;
+  /** stderr so far */
+  stderr: () => string;
+}
+
 /**
- * Runs `npx kmm-hub-sandbox <args>`. `kill` sends SIGTERM to the CLI process itself (the pid it logs):
- * npx forwards a signal it receives but then re-raises it on itself, so its own exit status would be 143
- * whatever the CLI did.
+ * Runs `npx kmm-hub-sandbox <args>`; once the CLI prints its first stdout line, `onReady` runs (its
+ * failure is reported after the process ends). Resolves when every stdio stream is closed, i.e. once the
+ * CLI itself has exited, not just npx.
  */
-function run(args: string[], onStdout?: (text: string, kill: () => void) => void): Promise<Run> {
+function run(args: string[], onReady?: (serving: Serving) => Promise<void>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn('npx', ['kmm-hub-sandbox', ...args], {
       cwd: REPO,
@@ -29,19 +42,66 @@ function run(args: string[], onStdout?: (text: string, kill: () => void) => void
     });
     let stdout = '';
     let stderr = '';
+    let ready: Promise<void> | undefined;
+    const serving = (): Serving => {
+      const pid = Number(/as pid (\d+);/.exec(stderr)?.[1]);
+      if (!pid) throw new Error(`no pid on stderr:\n${stderr}`);
+      const url = stdout.trim().split(' ')[1] ?? '';
+      return { url, pid, npx: child.pid ?? 0, stderr: () => stderr };
+    };
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      onStdout?.(stdout, () => {
-        const pid = /as pid (\d+);/.exec(stderr)?.[1];
-        if (pid) process.kill(Number(pid), 'SIGTERM');
-        else child.kill('SIGKILL');
-      });
+      if (onReady && !ready && stdout.includes('\n')) {
+        ready = Promise.resolve()
+          .then(() => onReady(serving()))
+          .catch((err: unknown) => {
+            // Never leave a server behind: a failed check stops the CLI, then fails the test.
+            const pid = Number(/as pid (\d+);/.exec(stderr)?.[1]);
+            if (pid) process.kill(pid, 'SIGKILL');
+            child.kill('SIGKILL');
+            throw err;
+          });
+      }
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) =>
+      (ready ?? Promise.resolve()).then(
+        () => resolve({ code, signal, stdout, stderr }),
+        (err: unknown) => reject(err as Error),
+      ),
+    );
   });
 }
+
+function kubectl(dir: string, kubeconfig: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      kubectlPath(),
+      args,
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: dir,
+          KUBECONFIG: kubeconfig,
+          KUBECACHEDIR: join(dir, 'cache'),
+        },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`)) : resolve(stdout),
+    ),
+  );
+}
+
+/** Whether `pid` is a live process (an exited one not yet reaped, a zombie, counts as gone). */
+const running = (pid: number): boolean => {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
 
 describe('npx kmm-hub-sandbox serve', () => {
   let dir: string;
@@ -52,101 +112,150 @@ describe('npx kmm-hub-sandbox serve', () => {
 
   it('serves a fleet, prints one ready line, and stops cleanly on SIGTERM', async () => {
     const kubeconfig = join(dir, 'nested', 'kubeconfig');
-    let listed: string[] | undefined;
-    let table = '';
-    let kernelClaim = '';
-    let failure: unknown;
-    let started = false;
-    const kubectl = (args: string[]) =>
-      new Promise<string>((resolve, reject) =>
-        execFile(
-          kubectlPath(),
-          args,
-          {
-            env: {
-              PATH: process.env.PATH ?? '',
-              HOME: dir,
-              KUBECONFIG: kubeconfig,
-              KUBECACHEDIR: join(dir, 'cache'),
-            },
-            timeout: 30_000,
-          },
-          (error, stdout, stderr) =>
-            error ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`)) : resolve(stdout),
-        ),
-      );
+    // Seed 8's first clusters: cluster-0002 has no KMM, cluster-0004 is mid-upgrade (two kernels).
+    const seed = 8;
+    const expected = [1, 2, 3, 4].map((i) => generateCluster(seed, i));
+    expect(expected.map((c) => (c.kmm ? kernelClaimValue(c.nodes).split('\n').length : 0))).toEqual(
+      [1, 0, 1, 2],
+    );
+    const seen: { listed?: string[]; table?: string; kernels?: string; config?: string } = {};
     const result = await run(
-      ['serve', '--port', '0', '--clusters', '5', '--kubeconfig', kubeconfig, '--seed', '3'],
-      (stdout, kill) => {
-        if (!stdout.includes('\n') || started) return;
-        started = true;
-        (async () => {
-          const clusters = await clients(readFileSync(kubeconfig, 'utf8')).listClusters();
-          listed = clusters.map((c) => c.metadata.name ?? '').sort();
-          table = await kubectl(['get', 'managedclusters']);
-          kernelClaim = await kubectl([
+      ['serve', '--port', '0', '--clusters', '4', '--kubeconfig', kubeconfig, '--seed', '8'],
+      async ({ pid }) => {
+        // The kubeconfig exists by the time `ready` is printed.
+        seen.config = readFileSync(kubeconfig, 'utf8');
+        const clusters = await clients(seen.config).listClusters();
+        seen.listed = clusters.map((c) => c.metadata.name ?? '').sort();
+        [seen.table, seen.kernels] = await Promise.all([
+          kubectl(dir, kubeconfig, ['get', 'managedclusters']),
+          kubectl(dir, kubeconfig, [
             'get',
-            'managedcluster',
-            'cluster-0001',
+            'managedclusters',
             '-o',
-            `jsonpath={.status.clusterClaims[?(@.name=="${KERNEL_CLAIM}")].value}`,
-          ]);
-        })()
-          .catch((err: unknown) => (failure = err))
-          .finally(kill);
+            `custom-columns=NAME:.metadata.name,KERNELS:.status.clusterClaims[?(@.name=="${KERNEL_CLAIM}")].value`,
+          ]),
+        ]);
+        process.kill(pid, 'SIGTERM');
       },
     );
-    if (failure) throw failure;
     expect(result.code).toBe(0);
     expect(result.signal).toBeNull();
-    expect(result.stdout).toMatch(/^ready https?:\/\/127\.0\.0\.1:\d+\n$/);
+    expect(result.stdout).toMatch(/^ready https:\/\/127\.0\.0\.1:\d+\n$/);
     const url = result.stdout.trim().split(' ')[1];
-    expect(readFileSync(kubeconfig, 'utf8')).toContain(`server: ${url}`);
-    expect(listed).toEqual([
-      'cluster-0001',
-      'cluster-0002',
-      'cluster-0003',
-      'cluster-0004',
-      'cluster-0005',
-    ]);
-    // Real kubectl, default flags: the fleet with its printer columns, and the kernel claim of seed 3's first cluster.
-    const rows = table.trim().split('\n');
+    expect(parse(seen.config ?? '').clusters[0].cluster.server).toBe(url);
+    expect(seen.listed).toEqual(['cluster-0001', 'cluster-0002', 'cluster-0003', 'cluster-0004']);
+    // Real kubectl, default flags: the fleet with the upstream CRD's printer columns ...
+    const rows = (seen.table ?? '').trim().split('\n');
     expect(rows[0]).toMatch(
       /^NAME\s+HUB ACCEPTED\s+MANAGED CLUSTER URLS\s+JOINED\s+AVAILABLE\s+AGE$/,
     );
-    expect(rows.slice(1).map((r) => r.split(/\s+/)[0])).toEqual(listed);
+    expect(rows.slice(1).map((r) => r.split(/\s+/)[0])).toEqual(seen.listed);
     expect(rows.slice(1).every((r) => /\strue\s+https:\/\/\S+\s+True\s+True\s/.test(r))).toBe(true);
-    const first = generateCluster(3, 1);
-    expect(first.kmm).toBe(true);
-    expect(kernelClaim).toBe(kernelClaimValue(first.nodes));
+    // ... and the kernel claims with custom columns (the README's command): <none> without KMM, and
+    // a mid-upgrade cluster's second kernel on a line of its own (the claim is newline-separated).
+    const claim = (i: number) => kernelClaimValue(expected[i]!.nodes);
+    expect(seen.kernels).toBe(
+      [
+        'NAME           KERNELS',
+        `cluster-0001   ${claim(0)}`,
+        'cluster-0002   <none>',
+        `cluster-0003   ${claim(2)}`,
+        `cluster-0004   ${claim(3)}`,
+        '',
+      ].join('\n'),
+    );
     expect(result.stderr).toContain('TEST AND DEMO hub');
     expect(result.stderr).toContain('SIGTERM received, stopping');
-  }, 60_000);
+  }, 90_000);
 
-  it.each([
-    [
-      ['--port', 'abc', '--clusters', '1', '--kubeconfig', 'k'],
-      '--port must be a whole number from 0 to 65535',
-    ],
-    [
-      ['--port', '0', '--clusters', '-1', '--kubeconfig', 'k'],
-      '--clusters must be a whole number >= 0',
-    ],
-    [['--port', '0', '--clusters', '1'], "required option '--kubeconfig <path>' not specified"],
-    [
-      ['--port', '0', '--clusters', '1', '--kubeconfig', 'k', '--bogus'],
-      "unknown option '--bogus'",
-    ],
-  ])(
-    'rejects bad flags %j with one line naming the flag and exit 2',
-    async (args, message) => {
-      const result = await run(['serve', ...args]);
-      expect(result.code).toBe(2);
-      expect(result.stdout).toBe('');
+  it('serves plain HTTP on the same port (token required) and stops cleanly on SIGINT', async () => {
+    const kubeconfig = join(dir, 'sigint', 'kubeconfig');
+    const statuses: number[] = [];
+    const result = await run(
+      ['serve', '--port', '0', '--clusters', '1', '--kubeconfig', kubeconfig],
+      async ({ url, pid }) => {
+        const token = parse(readFileSync(kubeconfig, 'utf8')).users[0].user.token as string;
+        const http = url.replace('https://', 'http://');
+        const namespaces = `${http}/api/v1/namespaces/cluster-0001`;
+        statuses.push((await fetch(namespaces)).status);
+        statuses.push(
+          (await fetch(namespaces, { headers: { Authorization: `Bearer ${token}` } })).status,
+        );
+        process.kill(pid, 'SIGINT');
+      },
+    );
+    expect(statuses).toEqual([401, 200]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('SIGINT received, stopping');
+  }, 90_000);
+
+  it('stops when npx itself is terminated (npx does not pass SIGTERM on through its shell)', async () => {
+    const kubeconfig = join(dir, 'orphan', 'kubeconfig');
+    const result = await run(
+      ['serve', '--port', '0', '--clusters', '1', '--kubeconfig', kubeconfig],
+      async ({ pid, npx }) => {
+        process.kill(npx, 'SIGTERM');
+        const deadline = Date.now() + 20_000;
+        while (running(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        // A failure here SIGKILLs the CLI (see run()): no server is left behind.
+        if (running(pid)) throw new Error('the CLI kept running after npx was terminated');
+      },
+    );
+    expect(result.stderr).toMatch(/parent process \d+ \(npm\) exited, stopping/);
+    expect(result.stderr).not.toContain('error while stopping');
+  }, 90_000);
+
+  it('exits 1 with one line when it cannot start (port in use, kubeconfig not writable)', async () => {
+    const busy: Server = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = String((busy.address() as { port: number }).port);
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    try {
+      const [inUse, unwritable] = await Promise.all([
+        run(['serve', '--port', port, '--clusters', '0', '--kubeconfig', join(dir, 'k1')]),
+        run(['serve', '--port', '0', '--clusters', '0', '--kubeconfig', join(file, 'k')]),
+      ]);
+      for (const r of [inUse, unwritable]) {
+        expect(r.code).toBe(1);
+        expect(r.stdout).toBe('');
+      }
+      const last = (r: Run) => r.stderr.trim().split('\n').at(-1);
+      expect(last(inUse)).toMatch(/^kmm-hub-sandbox: cannot start: .*EADDRINUSE/);
+      expect(last(unwritable)).toMatch(
+        new RegExp(`^kmm-hub-sandbox: cannot write --kubeconfig ${join(file, 'k')}: `),
+      );
+    } finally {
+      busy.close();
+    }
+  }, 90_000);
+
+  it('rejects bad flags with one line naming the flag and exit 2', async () => {
+    const cases: [string[], string][] = [
+      [
+        ['--port', 'abc', '--clusters', '1', '--kubeconfig', 'k'],
+        '--port must be a whole number from 0 to 65535',
+      ],
+      [
+        ['--port', '0', '--clusters', '-1', '--kubeconfig', 'k'],
+        '--clusters must be a whole number >= 0',
+      ],
+      [['--port', '0', '--clusters', '1'], "required option '--kubeconfig <path>' not specified"],
+      [
+        ['--port', '0', '--clusters', '1', '--kubeconfig', 'k', '--bogus'],
+        "unknown option '--bogus'",
+      ],
+    ];
+    const results = await Promise.all(cases.map(([args]) => run(['serve', ...args])));
+    results.forEach((result, i) => {
+      const [args, message] = cases[i]!;
       const lines = result.stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain(message);
-    },
-    30_000,
-  );
+      expect({ args, code: result.code, stdout: result.stdout, lines }).toEqual({
+        args,
+        code: 2,
+        stdout: '',
+        lines: [expect.stringContaining(message)],
+      });
+    });
+  }, 60_000);
 });
