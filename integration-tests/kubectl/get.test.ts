@@ -183,6 +183,16 @@ describe('kubectl get', () => {
     expect(rows.slice(1).map((r) => r.split(/\s+/)[0])).toEqual(['gpu', 'gpu', 'net', 'net']);
   });
 
+  it('pages lists with --chunk-size (limit and continue)', async () => {
+    const lists = () => env.server.audit.count({ verb: 'list', resource: 'managedclusters' });
+    const before = lists();
+    expect(await env.ok(['get', 'managedclusters', '--chunk-size=1', '-o', 'name'])).toBe(
+      await env.ok(['get', 'managedclusters', '-o', 'name']),
+    );
+    // Three clusters one at a time, then the unpaged list.
+    expect(lists() - before).toBe(4);
+  });
+
   it('reports a missing object as NotFound', async () => {
     const result = await env.kubectl(['get', 'managedcluster', 'nope']);
     expect(result.code).toBe(1);

@@ -28,3 +28,13 @@ interface CrdLike {
 export function crdSchema(crd: CrdLike, version: string): JSONSchemaProps | undefined {
   return crd.spec?.versions?.find((v) => v.name === version)?.schema?.openAPIV3Schema;
 }
+
+/** The schema of `key` inside an object schema: its property, else its `additionalProperties` schema. */
+export function childSchema(
+  schema: JSONSchemaProps | undefined,
+  key: string,
+): JSONSchemaProps | undefined {
+  if (!schema) return undefined;
+  if (schema.properties?.[key]) return schema.properties[key];
+  return typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+}

@@ -209,8 +209,11 @@ export class Api {
         200,
         this.cached('/apis', () => apiGroupList(this.registry)),
       );
-    if (segments[0] === 'api' && segments.length === 2) {
-      const list = apiResourceList(this.registry, '', segments[1] ?? '');
+    // `/api/<version>` (the core group) and `/apis/<group>/<version>`
+    const core = segments[0] === 'api' && segments.length === 2;
+    if (core || (segments[0] === 'apis' && segments.length === 3)) {
+      const [group, version] = core ? ['', segments[1]] : [segments[1], segments[2]];
+      const list = apiResourceList(this.registry, group ?? '', version ?? '');
       return list
         ? this.send(
             res,
@@ -222,16 +225,6 @@ export class Api {
     if (segments[0] === 'apis' && segments.length === 2) {
       const group = apiGroup(this.registry, segments[1] ?? '');
       return group ? this.send(res, 200, JSON.stringify(group)) : notFound();
-    }
-    if (segments[0] === 'apis' && segments.length === 3) {
-      const list = apiResourceList(this.registry, segments[1] ?? '', segments[2] ?? '');
-      return list
-        ? this.send(
-            res,
-            200,
-            this.cached(path, () => list),
-          )
-        : notFound();
     }
     if (path === '/openapi/v3') return this.send(res, 200, JSON.stringify(this.openapi.index()));
     if (segments[0] === 'openapi' && segments[1] === 'v3') {

@@ -1,4 +1,4 @@
-import { cloneJson, type JSONSchemaProps } from '../schema';
+import { childSchema, cloneJson, type JSONSchemaProps } from '../schema';
 import { ApiError } from './errors';
 import type { KubeObject, ManagedFieldsEntry } from './types';
 
@@ -31,15 +31,6 @@ const IGNORED_METADATA = new Set([
   'selfLink',
   'generateName',
 ]);
-
-function childSchema(
-  schema: JSONSchemaProps | undefined,
-  key: string,
-): JSONSchemaProps | undefined {
-  if (!schema) return undefined;
-  if (schema.properties?.[key]) return schema.properties[key];
-  return typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
-}
 
 function listKey(schema: JSONSchemaProps | undefined, item: unknown): string | undefined {
   const keys = schema?.['x-kubernetes-list-map-keys'];
@@ -163,6 +154,28 @@ function sameEntry(e: ManagedFieldsEntry, manager: string, operation: string, su
   );
 }
 
+/** The writer's entry for `operation` (added, owning nothing, if absent), stamped with this write. */
+function ownEntry(list: Owner[], writer: Writer, operation: 'Update' | 'Apply'): Owner {
+  let mine = list.find((o) => sameEntry(o.entry, writer.manager, operation, writer.subresource));
+  if (!mine) {
+    mine = {
+      entry: {
+        manager: writer.manager,
+        operation,
+        apiVersion: writer.apiVersion,
+        time: writer.now,
+        fieldsType: 'FieldsV1',
+        fieldsV1: {},
+        ...(writer.subresource ? { subresource: writer.subresource } : {}),
+      },
+      paths: new Set(),
+    };
+    list.push(mine);
+  }
+  mine.entry = { ...mine.entry, time: writer.now, apiVersion: writer.apiVersion };
+  return mine;
+}
+
 export interface Writer {
   manager: string;
   apiVersion: string;
@@ -189,23 +202,7 @@ export function recordUpdate(
   for (const o of list) {
     for (const p of [...changed, ...removed]) o.paths.delete(p);
   }
-  let mine = list.find((o) => sameEntry(o.entry, writer.manager, 'Update', writer.subresource));
-  if (!mine) {
-    mine = {
-      entry: {
-        manager: writer.manager,
-        operation: 'Update',
-        apiVersion: writer.apiVersion,
-        time: writer.now,
-        fieldsType: 'FieldsV1',
-        fieldsV1: {},
-        ...(writer.subresource ? { subresource: writer.subresource } : {}),
-      },
-      paths: new Set(),
-    };
-    list.push(mine);
-  }
-  mine.entry = { ...mine.entry, time: writer.now, apiVersion: writer.apiVersion };
+  const mine = ownEntry(list, writer, 'Update');
   for (const p of changed) mine.paths.add(p);
   return render(list);
 }
@@ -318,33 +315,19 @@ export function serverSideApply(
       })),
     });
   }
-  let mine = list.find((o) => sameEntry(o.entry, writer.manager, 'Apply', writer.subresource));
+  const previousApply = list.find((o) =>
+    sameEntry(o.entry, writer.manager, 'Apply', writer.subresource),
+  );
   const result = cloneJson(live ?? { metadata: {} }) as KubeObject;
-  if (mine) {
-    for (const path of mine.paths) {
+  if (previousApply) {
+    for (const path of previousApply.paths) {
       if (wanted.has(path)) continue;
-      if (list.some((o) => o !== mine && o.paths.has(path))) continue;
+      if (list.some((o) => o !== previousApply && o.paths.has(path))) continue;
       navigate(result as Record<string, unknown>, JSON.parse(path) as Segment[]);
     }
   }
   const merged = mergeApplied(result, stripIdentity(applied, part), schema) as KubeObject;
-  if (!mine) {
-    mine = {
-      entry: {
-        manager: writer.manager,
-        operation: 'Apply',
-        apiVersion: writer.apiVersion,
-        time: writer.now,
-        fieldsType: 'FieldsV1',
-        fieldsV1: {},
-        ...(writer.subresource ? { subresource: writer.subresource } : {}),
-      },
-      paths: new Set(),
-    };
-    list.push(mine);
-  }
-  mine.entry = { ...mine.entry, time: writer.now, apiVersion: writer.apiVersion };
-  mine.paths = new Set(wanted.keys());
+  ownEntry(list, writer, 'Apply').paths = new Set(wanted.keys());
   const managedFields = render(list);
   merged.metadata = { ...merged.metadata };
   if (managedFields) merged.metadata.managedFields = managedFields;

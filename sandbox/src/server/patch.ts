@@ -1,5 +1,5 @@
 import { applyPatch, type Operation } from 'fast-json-patch';
-import { cloneJson, type JSONSchemaProps } from '../schema';
+import { childSchema, cloneJson, type JSONSchemaProps } from '../schema';
 import { ApiError, badRequest } from './errors';
 
 type Json = unknown;
@@ -32,15 +32,6 @@ export function jsonPatch(target: Json, patch: Json): Json {
     const message = (error as Error).message.split('\n')[0] ?? 'json patch failed';
     throw new ApiError(422, 'Invalid', message);
   }
-}
-
-function childSchema(
-  schema: JSONSchemaProps | undefined,
-  key: string,
-): JSONSchemaProps | undefined {
-  if (!schema) return undefined;
-  if (schema.properties?.[key]) return schema.properties[key];
-  return typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
 }
 
 function stripDirectives(value: Json): Json {

@@ -1,13 +1,9 @@
+import type { ObjectMeta as ModelObjectMeta } from '../../../controller/src/model/types';
 import type { JSONSchemaProps } from '../schema';
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+// The project's model types (the contract shared with the controller and plugin), extended with the
+// metadata only an API server deals with.
+export type { OwnerReference } from '../../../controller/src/model/types';
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -19,20 +15,8 @@ export interface ManagedFieldsEntry {
   subresource?: string;
 }
 
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
+export interface ObjectMeta extends ModelObjectMeta {
   deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
   managedFields?: ManagedFieldsEntry[];
   selfLink?: string;
 }
