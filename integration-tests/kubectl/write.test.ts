@@ -24,6 +24,23 @@ describe('kubectl writes', () => {
     );
   });
 
+  it('create and apply with --dry-run=server answer the defaulted object and store nothing', async () => {
+    const [created, applied] = await Promise.all(
+      ['create', 'apply'].map(async (verb) =>
+        parse(
+          await env.ok([verb, '--dry-run=server', '-o', 'yaml', '-f', '-'], MCM(`dry-${verb}`)),
+        ),
+      ),
+    );
+    for (const object of [created, applied]) {
+      expect(object.spec.moduleSpec.moduleLoader.container.modprobe.dirName).toBe('/opt');
+    }
+    const missing = await env.kubectl(['get', 'managedclustermodule', 'dry-create', 'dry-apply']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('"dry-create" not found');
+    expect(missing.stderr).toContain('"dry-apply" not found');
+  });
+
   it('client-side apply: creates, then patches only on change (merge patch for CRs)', async () => {
     env.server.audit.reset();
     expect(await env.ok(['apply', '-f', '-'], MCM('applied'))).toContain('applied created');
