@@ -16,7 +16,7 @@ import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './model
 import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
 import { PlanInputs } from './reconcile/plan-inputs';
 import { MCMReconciler } from './reconcile/reconciler';
-import { isStatusReport, mcmOfWork, mcmsForClusterChange } from './triggers';
+import { clusterChangeMatters, isStatusReport, mcmOfWork, mcmsForClusterChange } from './triggers';
 
 export interface ControllerOptions {
   config: ControllerConfig;
@@ -192,7 +192,7 @@ export class Controller {
       delete: (m) => add(m.metadata.name),
     });
     const clusterChanged = (old: ManagedCluster | undefined, c: ManagedCluster | undefined) => {
-      this.planInputs.clustersChanged();
+      if (!old || !c || clusterChangeMatters(old, c)) this.planInputs.clustersChanged();
       mcmsForClusterChange(mcms.store.list(), old, c).forEach(add);
     };
     clusters.on({

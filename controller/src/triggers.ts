@@ -28,7 +28,12 @@ export function mcmsForClusterChange(
   return names;
 }
 
-function clusterChangeMatters(a: ManagedCluster, b: ManagedCluster): boolean {
+/**
+ * Whether a ManagedCluster update changes what kmm-hub reads of it: its labels, kernel claim, availability or
+ * deletion (a plan reads only the name, labels and kernel claim). Other status updates (capacity, other
+ * claims) change nothing for kmm-hub.
+ */
+export function clusterChangeMatters(a: ManagedCluster, b: ManagedCluster): boolean {
   return (
     JSON.stringify(a.metadata?.labels ?? {}) !== JSON.stringify(b.metadata?.labels ?? {}) ||
     (kernelVersionsOf(a) ?? []).join('\n') !== (kernelVersionsOf(b) ?? []).join('\n') ||

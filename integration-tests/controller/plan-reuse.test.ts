@@ -1,6 +1,9 @@
 import type { Controller } from '../../controller/src/controller';
-import { MANIFEST_WORK_RESOURCE } from '../../controller/src/kube/resources';
-import type { ManifestWork } from '../../controller/src/model';
+import {
+  MANAGED_CLUSTER_RESOURCE,
+  MANIFEST_WORK_RESOURCE,
+} from '../../controller/src/kube/resources';
+import type { ManagedCluster, ManifestWork } from '../../controller/src/model';
 import { waitFor } from './helpers';
 import {
   condition,
@@ -66,6 +69,35 @@ it('reuses the plan while only the work agent reports, and still reports what it
   hub.sandbox.fleet.setImagePullable('quay.io/acme/drv-r1:*', true);
   await waitForStatus(hub, 'reuse', 'Ready again', isReady);
   expect(await plans('reused')).toBeGreaterThan(reused);
+  expect(await plans('computed')).toBe(computed);
+});
+
+it('keeps the plan through a cluster update that kmm-hub does not read (another claim)', async () => {
+  const cluster = [...(await worksOf(hub, 'reuse')).keys()][0]!;
+  const computed = await plans('computed');
+  const c = (await hub.api.getClusterCustomObject({
+    ...MANAGED_CLUSTER_RESOURCE,
+    name: cluster,
+  })) as ManagedCluster;
+  c.status!.clusterClaims = [
+    ...(c.status!.clusterClaims ?? []),
+    { name: 'qa.example.com', value: 'x' },
+  ];
+  await hub.api.replaceClusterCustomObjectStatus({
+    ...MANAGED_CLUSTER_RESOURCE,
+    name: cluster,
+    body: c,
+  });
+  await waitFor('the informer to see the claim', () =>
+    controller.caches.clusters.store
+      .get(cluster)
+      ?.status?.clusterClaims?.some((x) => x.name === 'qa.example.com'),
+  );
+  // Work status reports after it still reuse the plan.
+  hub.sandbox.fleet.setImagePullable('quay.io/acme/drv-r1:*', false);
+  await waitForStatus(hub, 'reuse', 'Degraded', (m) => condition(m, 'Degraded')?.status === 'True');
+  hub.sandbox.fleet.setImagePullable('quay.io/acme/drv-r1:*', true);
+  await waitForStatus(hub, 'reuse', 'Ready again', isReady);
   expect(await plans('computed')).toBe(computed);
 });
 

@@ -12,7 +12,7 @@ export class PlanInputs {
   private readonly works = new Map<string, number>();
   private readonly images = new Map<string, number>();
 
-  /** Any ManagedCluster added, changed or deleted (they change rarely: their status is not a heartbeat). */
+  /** A ManagedCluster added or deleted, or changed in what a plan reads (labels, kernel claim). */
   clustersChanged(): void {
     this.clusters++;
   }
