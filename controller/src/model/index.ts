@@ -35,7 +35,13 @@ export {
   workMappingsOf,
   type WorkMapping,
 } from './manifestwork';
-export { isWorkOf, manifestWorkDiff, manifestWorkMatches, type OwnedWorkPart } from './workmatch';
+export {
+  isWorkOf,
+  manifestWorkDiff,
+  manifestWorkMatches,
+  updatedManifestWork,
+  type OwnedWorkPart,
+} from './workmatch';
 export {
   mcmCounters,
   moduleFeedback,

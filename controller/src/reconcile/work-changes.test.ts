@@ -1,6 +1,6 @@
-import { MCM_NAME_LABEL, planManagedClusterModule, type ManifestWork } from '../model';
+import { MCM_NAME_LABEL, planManagedClusterModule } from '../model';
 import { K94, K96, cluster, mcm, reported } from './fixtures.test-helpers';
-import { updatedWork, workChanges } from './work-changes';
+import { workChanges } from './work-changes';
 
 describe('workChanges', () => {
   const m = mcm();
@@ -54,28 +54,5 @@ describe('workChanges', () => {
     const changes = workChanges(next, current);
     expect(changes.delete.map((w) => w.metadata.namespace)).toEqual(['c2']);
     expect(changes.create).toEqual([]);
-  });
-});
-
-describe('updatedWork', () => {
-  it('replaces a stale MCM owner reference and keeps other owners', () => {
-    const [desired] = planManagedClusterModule(mcm(), [cluster('c1', [K94])]).manifestWorks as [
-      ManifestWork,
-    ];
-    const current = reported(desired);
-    current.metadata.ownerReferences = [
-      {
-        apiVersion: 'hub.kmm.sigs.x-k8s.io/v1beta1',
-        kind: 'ManagedClusterModule',
-        name: 'drv',
-        uid: 'old-uid',
-        controller: true,
-      },
-      { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', uid: 'cm' },
-    ];
-    expect(updatedWork(current, desired).metadata.ownerReferences?.map((r) => r.uid)).toEqual([
-      'cm',
-      'uid-drv',
-    ]);
   });
 });

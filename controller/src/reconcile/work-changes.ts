@@ -1,7 +1,6 @@
 import {
-  MCM_KIND,
-  MCM_NAME_LABEL,
   manifestWorkDiff,
+  updatedManifestWork,
   type ManifestWork,
   type OwnedWorkPart,
 } from '../model';
@@ -9,7 +8,7 @@ import { objectKey } from '../kube/store';
 
 export interface WorkUpdate {
   current: ManifestWork;
-  /** the current object with kmm-hub's parts replaced by the desired ones (resourceVersion kept) */
+  /** the model's updatedManifestWork: current with kmm-hub's parts from desired (resourceVersion kept) */
   body: ManifestWork;
   parts: OwnedWorkPart[];
 }
@@ -24,7 +23,8 @@ export interface WorkChanges {
 /**
  * Compares desired (the plan's complete set) with current (every ManifestWork carrying the MCM's label): a
  * desired work that does not exist is created; one that exists is updated only when the parts kmm-hub owns
- * differ (the model's manifestWorkDiff, which allows for the API server's defaults); every labelled work not
+ * differ (the model's manifestWorkDiff, which allows for the API server's defaults), with the model's
+ * updatedManifestWork as the body (both define what kmm-hub owns in one place); every labelled work not
  * desired (cluster no longer selected, or a stray name) is deleted. Works being deleted are left alone.
  */
 export function workChanges(
@@ -44,35 +44,10 @@ export function workChanges(
     }
     if (c.metadata.deletionTimestamp) continue;
     const parts = manifestWorkDiff(c, d);
-    if (parts.length > 0) out.update.push({ current: c, body: updatedWork(c, d), parts });
+    if (parts.length > 0) out.update.push({ current: c, body: updatedManifestWork(c, d), parts });
   }
   for (const c of current) {
     if (!wanted.has(objectKey(c)) && !c.metadata.deletionTimestamp) out.delete.push(c);
   }
   return out;
-}
-
-/**
- * The current work with kmm-hub's parts from desired: its label, its controller ownerReference (replacing any
- * reference to an MCM), spec.workload and spec.manifestConfigs. Other labels, annotations, other owners and
- * other spec fields (e.g. deleteOption set by someone else) stay.
- */
-export function updatedWork(current: ManifestWork, desired: ManifestWork): ManifestWork {
-  const owners = (current.metadata.ownerReferences ?? []).filter((r) => r.kind !== MCM_KIND);
-  return {
-    ...current,
-    metadata: {
-      ...current.metadata,
-      labels: {
-        ...current.metadata.labels,
-        [MCM_NAME_LABEL]: desired.metadata.labels?.[MCM_NAME_LABEL] ?? '',
-      },
-      ownerReferences: [...owners, ...(desired.metadata.ownerReferences ?? [])],
-    },
-    spec: {
-      ...current.spec,
-      workload: desired.spec.workload,
-      manifestConfigs: desired.spec.manifestConfigs,
-    },
-  };
 }
