@@ -11,12 +11,13 @@ import { NotLeaderError, WriteGate } from './kube/write-gate';
 import { AlwaysLeader, LeaseLeaderElector, type Leadership } from './leader/leader-elector';
 import type { Logger } from './logging';
 import { createMetrics, type ControllerMetrics } from './metrics';
+import { samePlanInputs } from './model/cluster-inputs';
 import { MCM_NAME_LABEL } from './model/constants';
 import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
 import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
 import { PlanInputs } from './reconcile/plan-inputs';
 import { MCMReconciler } from './reconcile/reconciler';
-import { clusterChangeMatters, isStatusReport, mcmOfWork, mcmsForClusterChange } from './triggers';
+import { isStatusReport, mcmOfWork, mcmsForClusterChange } from './triggers';
 
 export interface ControllerOptions {
   config: ControllerConfig;
@@ -192,7 +193,8 @@ export class Controller {
       delete: (m) => add(m.metadata.name),
     });
     const clusterChanged = (old: ManagedCluster | undefined, c: ManagedCluster | undefined) => {
-      if (!old || !c || clusterChangeMatters(old, c)) this.planInputs.clustersChanged();
+      // plans are kept across updates that change nothing a plan reads (e.g. availability: status only)
+      if (!old || !c || !samePlanInputs(old, c)) this.planInputs.clustersChanged();
       mcmsForClusterChange(mcms.store.list(), old, c).forEach(add);
     };
     clusters.on({

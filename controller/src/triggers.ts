@@ -1,4 +1,4 @@
-import { kernelVersionsOf } from './model/kernels';
+import { samePlanInputs } from './model/cluster-inputs';
 import { selectorMatches } from './model/selection';
 import { CLUSTER_AVAILABLE_CONDITION, MCM_NAME_LABEL } from './model/constants';
 import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
@@ -29,15 +29,13 @@ export function mcmsForClusterChange(
 }
 
 /**
- * Whether a ManagedCluster update changes what kmm-hub reads of it: its labels, kernel claim, availability or
- * deletion (a plan reads only the name, labels and kernel claim). Other status updates (capacity, other
- * claims) change nothing for kmm-hub.
+ * Whether a ManagedCluster update changes what kmm-hub reads of it: what a plan reads (the model's
+ * samePlanInputs: name, labels, kernel claim), or what the status reads besides (availability, deletion).
+ * Other status updates (capacity, other claims) change nothing for kmm-hub.
  */
 export function clusterChangeMatters(a: ManagedCluster, b: ManagedCluster): boolean {
   return (
-    JSON.stringify(a.metadata?.labels ?? {}) !== JSON.stringify(b.metadata?.labels ?? {}) ||
-    (kernelVersionsOf(a) ?? []).join('\n') !== (kernelVersionsOf(b) ?? []).join('\n') ||
-    (kernelVersionsOf(a) === undefined) !== (kernelVersionsOf(b) === undefined) ||
+    !samePlanInputs(a, b) ||
     availability(a) !== availability(b) ||
     (a.metadata?.deletionTimestamp === undefined) !== (b.metadata?.deletionTimestamp === undefined)
   );

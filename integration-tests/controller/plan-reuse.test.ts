@@ -101,6 +101,19 @@ it('keeps the plan through a cluster update that kmm-hub does not read (another 
   expect(await plans('computed')).toBe(computed);
 });
 
+it('reports a cluster going offline and back without planning anew (availability is not a plan input)', async () => {
+  const cluster = [...(await worksOf(hub, 'reuse')).keys()][1]!;
+  const computed = await plans('computed');
+  await hub.sandbox.fleet.setOffline(cluster, true);
+  const m = await waitForStatus(hub, 'reuse', 'the cluster reported offline', (x) =>
+    (condition(x, 'Ready')?.message ?? '').includes('offline'),
+  );
+  expect(condition(m, 'Ready')?.message).toContain(cluster);
+  await hub.sandbox.fleet.setOffline(cluster, false);
+  await waitForStatus(hub, 'reuse', 'Ready again', isReady);
+  expect(await plans('computed')).toBe(computed);
+});
+
 it('plans anew and puts back a ManifestWork someone else changed (its workload, its owner)', async () => {
   const [cluster, work] = [...(await worksOf(hub, 'reuse'))][0]!;
   const computed = await plans('computed');

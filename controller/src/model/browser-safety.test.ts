@@ -32,6 +32,8 @@ describe('the model is browser-safe', () => {
       'KernelMapper',
       'ManifestWorkRenderer',
       'manifestWorkMatches',
+      'updatedManifestWork',
+      'samePlanInputs',
       'workState',
       'mcmCounters',
       'pinImage',

@@ -5,6 +5,7 @@ export * from './constants';
 export type * from './types';
 export { kernelVersionsOf, parseKernelVersionsClaim } from './kernels';
 export { selectClusters, selectorMatches } from './selection';
+export { clusterPlanInputs, samePlanInputs, type ClusterPlanInputs } from './cluster-inputs';
 export { compileRegexp, type CompiledRegexp } from './regexp';
 export {
   TEMPLATE_VARIABLES,

@@ -1,9 +1,9 @@
+import { clusterPlanInputs, type ClusterPlanInputs } from './cluster-inputs';
 import { pinImage } from './image';
-import { kernelVersionsOf } from './kernels';
 import { ManifestWorkRenderer, workMappingsOf, type WorkMapping } from './manifestwork';
 import { KernelMapper, type ResolvedMapping } from './mapping';
 import { compareStrings } from './order';
-import { selectClusters } from './selection';
+import { selectorMatches } from './selection';
 import type {
   ImageState,
   ImageStateInfo,
@@ -129,7 +129,7 @@ export function planManagedClusterModule(
   imageStates?: ImageStateLookup,
   currentWorks?: readonly ManifestWork[],
 ): McmPlan {
-  return render(mcm, coverage(mcm, clusters, imageStates, currentWorks, kernelVersionsOf));
+  return render(mcm, coverage(mcm, clusters, imageStates, currentWorks, clusterPlanInputs));
 }
 
 /**
@@ -142,7 +142,7 @@ export function planCoverage(
   imageStates?: ImageStateLookup,
   currentWorks?: readonly ManifestWork[],
 ): McmCoverage {
-  return coverage(mcm, clusters, imageStates, currentWorks, kernelVersionsOf);
+  return coverage(mcm, clusters, imageStates, currentWorks, clusterPlanInputs);
 }
 
 /** planManagedClusterModule for every MCM, merged and sorted (works by namespace then name). */
@@ -152,14 +152,15 @@ export function plan(
   imageStates?: ImageStateLookup,
   currentWorks?: readonly ManifestWork[],
 ): FleetPlan {
-  const kernels = new Map<ManagedCluster, string[] | undefined>();
-  const kernelsOf = (c: ManagedCluster) => {
-    if (!kernels.has(c)) kernels.set(c, kernelVersionsOf(c));
-    return kernels.get(c);
+  const inputs = new Map<ManagedCluster, ClusterPlanInputs>();
+  const inputsOf = (c: ManagedCluster) => {
+    let i = inputs.get(c);
+    if (!i) inputs.set(c, (i = clusterPlanInputs(c)));
+    return i;
   };
   const out: FleetPlan = { manifestWorks: [], images: [], skipped: [], errors: [], retained: [] };
   for (const mcm of mcms) {
-    const p = render(mcm, coverage(mcm, clusters, imageStates, currentWorks, kernelsOf));
+    const p = render(mcm, coverage(mcm, clusters, imageStates, currentWorks, inputsOf));
     out.manifestWorks.push(...p.manifestWorks);
     out.images.push(...p.images);
     out.skipped.push(...p.skipped);
@@ -205,7 +206,8 @@ function coverage(
   clusters: readonly ManagedCluster[],
   imageStates: ImageStateLookup | undefined,
   currentWorks: readonly ManifestWork[] | undefined,
-  kernelsOf: (c: ManagedCluster) => string[] | undefined,
+  /** the only way clusters are read: what a plan depends on is exactly clusterPlanInputs */
+  inputsOf: (c: ManagedCluster) => ClusterPlanInputs,
 ): McmCoverage {
   const rawName: unknown = (mcm as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
   const name = typeof rawName === 'string' ? rawName : '';
@@ -225,8 +227,11 @@ function coverage(
     return result;
   }
 
-  const selected = uniqueByName(selectClusters(mcm, clusters));
-  result.selectedClusters = selected.map(clusterName);
+  const selector: unknown = mcm.spec.selector;
+  const selected = uniqueByName(
+    clusters.map(inputsOf).filter((c) => selectorMatches(selector, c.labels)),
+  );
+  result.selectedClusters = selected.map((c) => c.name);
   const current = new Map<string, ManifestWork>();
   for (const w of currentWorks ?? []) {
     if (w?.metadata?.name === name && w.metadata.namespace) current.set(w.metadata.namespace, w);
@@ -259,7 +264,7 @@ function coverage(
     });
 
   for (const cluster of selected) {
-    const cname = clusterName(cluster);
+    const cname = cluster.name;
     if (!hasLoader) {
       result.works.push({ cluster: cname, mappings: [] });
       result.eligibleClusters.push(cname);
@@ -272,7 +277,7 @@ function coverage(
       if (work && !writtenCache) writtenCache = workMappingsOf(work);
       return writtenCache;
     };
-    const kernels = kernelsOf(cluster);
+    const kernels = cluster.kernels;
     if (!kernels || kernels.length === 0) {
       const written = writtenMappings();
       const kept =
@@ -391,13 +396,12 @@ function addImage(
     acc.resolved = resolved;
 }
 
-function clusterName(c: ManagedCluster): string {
-  return c.metadata.name as string;
-}
+type NamedInputs = ClusterPlanInputs & { name: string };
 
 /** Named clusters sorted by name, the first of any duplicate name kept. */
-function uniqueByName(clusters: ManagedCluster[]): ManagedCluster[] {
-  const seen = new Map<string, ManagedCluster>();
-  for (const c of clusters) if (!seen.has(clusterName(c))) seen.set(clusterName(c), c);
-  return [...seen.values()].sort((a, b) => compareStrings(clusterName(a), clusterName(b)));
+function uniqueByName(clusters: ClusterPlanInputs[]): NamedInputs[] {
+  const seen = new Map<string, NamedInputs>();
+  for (const c of clusters)
+    if (c.name !== undefined && !seen.has(c.name)) seen.set(c.name, c as NamedInputs);
+  return [...seen.values()].sort((a, b) => compareStrings(a.name, b.name));
 }

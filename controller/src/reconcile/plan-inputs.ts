@@ -12,7 +12,7 @@ export class PlanInputs {
   private readonly works = new Map<string, number>();
   private readonly images = new Map<string, number>();
 
-  /** A ManagedCluster added or deleted, or changed in what a plan reads (labels, kernel claim). */
+  /** A ManagedCluster added or deleted, or changed in what a plan reads (the model's samePlanInputs). */
   clustersChanged(): void {
     this.clusters++;
   }
