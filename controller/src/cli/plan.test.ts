@@ -102,6 +102,50 @@ describe('plan input formats', () => {
     ]);
   });
 
+  it('expands anchors and aliases to the same plan as the file without them', () => {
+    const second = (image: string) =>
+      `\n          - literal: 7.0.0\n            containerImage: ${image}\n`;
+    const withAlias =
+      mcmYaml('a').replace('containerImage: q.io', 'containerImage: &img q.io').trimEnd() +
+      second('*img');
+    const plain = mcmYaml('a').trimEnd() + second('q.io/m:${KERNEL_FULL_VERSION}');
+    const clusters = [clustersJson, file(JSON.stringify(clusterObj('c9', '7.0.0')), 'json')];
+    const a = plan({ mcm: [file(withAlias)], clusters, output: 'json' });
+    const b = plan({ mcm: [file(plain)], clusters, output: 'json' });
+    expect(a.stderr).toBe('');
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(JSON.parse(a.stdout).images.map((i: { image: string }) => i.image)).toContain(
+      'q.io/m:7.0.0',
+    );
+  });
+
+  it('prints YAML that YAML 1.1 readers (kubectl, go-yaml) read as the same strings as the JSON', () => {
+    // Values that YAML 1.1 would read as booleans, octal, floats, null or a merge key if left unquoted.
+    const tricky = [
+      'yes',
+      'on',
+      'off',
+      'y',
+      '012',
+      '1.10',
+      '0x1f',
+      'null',
+      '~',
+      '<<',
+      '2026-01-01',
+    ];
+    const mcm = parse(mcmYaml('a'));
+    mcm.spec.moduleSpec.moduleLoader.container.modprobe.parameters = tricky;
+    mcm.spec.moduleSpec.selector = Object.fromEntries(tricky.map((v, i) => [`k${i}`, v]));
+    const options = { mcm: [file(JSON.stringify(mcm), 'json')], clusters: [clustersJson] };
+    const json = JSON.parse(plan({ ...options, output: 'json' }).stdout);
+    const yaml = plan(options).stdout;
+    expect(json.manifestWorks).toHaveLength(1);
+    expect(parse(yaml)).toEqual(json);
+    expect(parse(yaml, { version: '1.1' })).toEqual(json);
+  });
+
   it('prints an empty plan for empty files', () => {
     const r = plan({ mcm: [file('')], clusters: [file('# nothing\n')] });
     expect(r.code).toBe(0);
@@ -140,6 +184,27 @@ describe('plan bad input: exit 2, one line naming the file and the problem', () 
       'duplicate keys',
       () => ({ mcm: [file('a: 1\na: 2\n')], clusters: [okClusters] }),
       /not valid YAML or JSON: Map keys must be unique/,
+    ],
+    [
+      'an alias bomb',
+      () => ({
+        mcm: [
+          file(
+            ['a: &a [x, x, x, x, x, x, x, x, x, x]']
+              .concat(
+                [1, 2, 3, 4, 5].map(
+                  (i) =>
+                    `a${i}: &a${i} [${Array(10)
+                      .fill(i === 1 ? '*a' : `*a${i - 1}`)
+                      .join(', ')}]`,
+                ),
+              )
+              .join('\n'),
+          ),
+        ],
+        clusters: [okClusters],
+      }),
+      /--mcm .*: not valid input: aliases expand to more than 1000 nodes \(an alias bomb\?\); write the objects out without anchors$/,
     ],
     [
       'a cluster in --mcm',

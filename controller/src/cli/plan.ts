@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 import {
   CLUSTER_API_VERSION,
   MCM_API_VERSION,
@@ -74,7 +74,7 @@ export function runPlan(options: PlanOptions, out: Output = processOutput): numb
     out.stdout(
       options.output === 'json'
         ? `${JSON.stringify(doc, null, 2)}\n`
-        : stringify(doc, { aliasDuplicateObjects: false, lineWidth: 0 }),
+        : dump(doc, { noRefs: true, lineWidth: -1 }),
     );
     return doc.errors.length === 0 ? EXIT_OK : EXIT_PLAN_ERRORS;
   } catch (e) {
