@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { ImageStateAnswer } from '../images/image-states';
 import {
   CLUSTER_AVAILABLE_CONDITION,
@@ -10,6 +9,7 @@ import {
   type ManifestWork,
   type McmPlan,
 } from '../model';
+import { jsonEqual } from '../model/json';
 import {
   decideConditions,
   withTransitionTimes,
@@ -176,10 +176,6 @@ export function statusUnchanged(
   current: ManagedClusterModuleStatus | undefined,
   next: ManagedClusterModuleStatus,
 ): boolean {
-  return isDeepStrictEqual(normalize(current ?? {}), normalize(next));
-}
-
-/** JSON round trip: drops undefined fields so that {a: undefined} equals {}. */
-function normalize(status: ManagedClusterModuleStatus): unknown {
-  return JSON.parse(JSON.stringify(status));
+  // jsonEqual: a field set to undefined (never sent) equals a missing one
+  return jsonEqual(current ?? {}, next);
 }
