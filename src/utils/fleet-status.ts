@@ -9,13 +9,13 @@ import {
   type ImageState,
   type ImageStateLookup,
   type ImageStatus,
+  isWorkOf,
   KernelMapper,
   type KernelResolution,
   kernelVersionsOf,
   type ManagedCluster,
   type ManagedClusterModule,
   type ManifestWork,
-  MCM_NAME_LABEL,
   type McmCoverage,
   type PlanError,
   planCoverage,
@@ -116,7 +116,7 @@ export const indexMcm = (
 ): McmIndex => {
   const name = mcm.metadata.name ?? '';
   const imagesByName = new Map((mcm.status?.images ?? []).map((i) => [i.image, i]));
-  const own = works.filter((w) => w.metadata.labels?.[MCM_NAME_LABEL] === name);
+  const own = works.filter((w) => isWorkOf(w, name));
   const worksByCluster = new Map(own.map((w) => [w.metadata.namespace ?? '', w]));
   const plan = planCoverage(mcm, clusters, reportedImageStates(imagesByName), own);
   const skips = new Map<string, Skipped[]>();
