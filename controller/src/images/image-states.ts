@@ -1,4 +1,4 @@
-import type { ImageState } from '../model/types';
+import type { ImageStateInfo } from '../model/types';
 
 /** One distinct image an MCM needs, as its plan lists it. */
 export interface ImageQuery {
@@ -9,15 +9,8 @@ export interface ImageQuery {
   sign: boolean;
 }
 
-export interface ImageStateAnswer {
-  state: ImageState;
-  /** sha256:... once resolved from the registry; the ManifestWork then pins image@digest */
-  digest?: string;
-  /** short CamelCase cause for status.images[].reason */
-  reason?: string;
-  /** what a person should know or do, for status.images[].message */
-  message?: string;
-}
+/** An image-state source's answer: the model's ImageStateInfo (state, digest, reason, message). */
+export type ImageStateAnswer = ImageStateInfo;
 
 /**
  * Where the reconciler learns whether an image may be sent to spokes, behind one interface so that the

@@ -194,10 +194,17 @@ export interface ManagedClusterModuleSpec {
 export type ImageState =
   'Ready' | 'Waiting' | 'Building' | 'Signing' | 'Missing' | 'Failed' | 'Unknown';
 
-/** What the controller knows about one image: its state and, once resolved, its digest (`sha256:...`). */
+/**
+ * What the controller knows about one image: its state and, once resolved, its digest (`sha256:...`); a plan
+ * reads only these two, the MCM's status.images also the reason and message.
+ */
 export interface ImageStateInfo {
   state: ImageState;
   digest?: string;
+  /** short CamelCase cause, for status.images[].reason */
+  reason?: string;
+  /** what a person should know or do, for status.images[].message */
+  message?: string;
 }
 
 /**
