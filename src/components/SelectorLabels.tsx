@@ -1,5 +1,5 @@
-import { Label, LabelGroup } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
+import { KeyValueLabels } from './KeyValueLabels';
 
 /** An equality label selector as a group of labels; `{}` selects everything and says so. */
 export const SelectorLabels = ({
@@ -11,22 +11,5 @@ export const SelectorLabels = ({
   label: string;
 }) => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
-  const entries = Object.entries(selector ?? {});
-  if (entries.length === 0) {
-    return <span>{t('All')}</span>;
-  }
-  return (
-    <LabelGroup
-      numLabels={3}
-      aria-label={label}
-      collapsedText={t('${remaining} more')}
-      expandedText={t('Show less')}
-    >
-      {entries.map(([key, value]) => (
-        <Label key={key} isCompact color="blue">
-          {key}={value}
-        </Label>
-      ))}
-    </LabelGroup>
-  );
+  return <KeyValueLabels pairs={selector} label={label} empty={t('All')} color="blue" />;
 };

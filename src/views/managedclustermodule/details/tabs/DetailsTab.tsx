@@ -4,8 +4,6 @@ import {
   DescriptionListDescription,
   DescriptionListGroup,
   DescriptionListTerm,
-  Label,
-  LabelGroup,
   PageSection,
   Stack,
   StackItem,
@@ -14,6 +12,7 @@ import {
 import { type ReactNode, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConditionsTable } from '../../../../components/ConditionsTable';
+import { KeyValueLabels } from '../../../../components/KeyValueLabels';
 import { SelectorLabels } from '../../../../components/SelectorLabels';
 import { validateManagedClusterModule } from '../../../../utils/model';
 import { useMcm } from '../McmContext';
@@ -37,7 +36,6 @@ export const DetailsTab = () => {
   const mappings = Array.isArray(container?.kernelMappings) ? container.kernelMappings : [];
   const yes = t('Yes');
   const no = t('No');
-  const labels = Object.entries(mcm.metadata.labels ?? {});
 
   return (
     <PageSection>
@@ -53,21 +51,11 @@ export const DetailsTab = () => {
               <Timestamp timestamp={mcm.metadata.creationTimestamp} />
             </Item>
             <Item term={t('Labels')}>
-              {labels.length ? (
-                <LabelGroup
-                  aria-label={t('Labels')}
-                  collapsedText={t('${remaining} more')}
-                  expandedText={t('Show less')}
-                >
-                  {labels.map(([k, v]) => (
-                    <Label key={k} isCompact>
-                      {k}={v}
-                    </Label>
-                  ))}
-                </LabelGroup>
-              ) : (
-                t('No labels')
-              )}
+              <KeyValueLabels
+                pairs={mcm.metadata.labels}
+                label={t('Labels')}
+                empty={t('No labels')}
+              />
             </Item>
             <Item term={t('Cluster selector')}>
               <SelectorLabels selector={mcm.spec?.selector} label={t('Cluster selector')} />
