@@ -13,7 +13,6 @@ export type { ValidateOptions } from './validate';
 export { applyDefaults, dropNonNullableNulls } from './defaults';
 export { prune, OBJECT_META_FIELDS } from './prune';
 export { normalize } from './normalize';
-export { cloneJson } from './clone';
 export type { PruneResult } from './prune';
 export { describe as describeFieldError } from './field-errors';
 export type { FieldError, FieldErrorReason, JSONSchemaProps, ValidationRule } from './types';

@@ -1,4 +1,4 @@
-import { cloneJson } from './clone';
+import { cloneJson } from '../../../controller/src/model/json';
 import { child, index } from './field-errors';
 import type { JSONSchemaProps } from './types';
 

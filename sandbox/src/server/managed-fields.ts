@@ -1,4 +1,5 @@
-import { childSchema, cloneJson, type JSONSchemaProps } from '../schema';
+import { cloneJson, isPlainObject } from '../../../controller/src/model/json';
+import { childSchema, type JSONSchemaProps } from '../schema';
 import { ApiError } from './errors';
 import type { KubeObject, ManagedFieldsEntry } from './types';
 
@@ -13,9 +14,6 @@ import type { KubeObject, ManagedFieldsEntry } from './types';
 
 type Segment = string;
 type Leaves = Map<string, unknown>;
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Fields never tracked: identity and server-owned metadata (structured-merge-diff strips these too). */
 const IGNORED_METADATA = new Set([
@@ -34,7 +32,8 @@ const IGNORED_METADATA = new Set([
 
 function listKey(schema: JSONSchemaProps | undefined, item: unknown): string | undefined {
   const keys = schema?.['x-kubernetes-list-map-keys'];
-  if (schema?.['x-kubernetes-list-type'] !== 'map' || !keys || !isObject(item)) return undefined;
+  if (schema?.['x-kubernetes-list-type'] !== 'map' || !keys || !isPlainObject(item))
+    return undefined;
   const key: Record<string, unknown> = {};
   for (const k of keys) if (item[k] !== undefined) key[k] = item[k];
   return `k:${JSON.stringify(key)}`;
@@ -66,7 +65,7 @@ function collect(
     out.set(JSON.stringify(path), value);
     return;
   }
-  if (isObject(value) && schema?.['x-kubernetes-map-type'] !== 'atomic') {
+  if (isPlainObject(value) && schema?.['x-kubernetes-map-type'] !== 'atomic') {
     const entries = Object.entries(value);
     if (entries.length === 0 && path.length > 0) out.set(JSON.stringify(path), value);
     for (const [key, item] of entries) {
@@ -86,7 +85,7 @@ export function leaves(
   part: 'main' | 'status',
 ): Leaves {
   const out: Leaves = new Map();
-  if (!isObject(object)) return out;
+  if (!isPlainObject(object)) return out;
   const scoped: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(object)) {
     if ((part === 'status') === (k === 'status')) scoped[k] = v;
@@ -215,14 +214,14 @@ function navigate(object: Record<string, unknown>, segments: Segment[]): void {
     const last = i === segments.length - 1;
     if (segment === '.') return;
     if (segment.startsWith('f:')) {
-      if (!isObject(node)) return;
+      if (!isPlainObject(node)) return;
       const key = segment.slice(2);
       if (last) delete node[key];
       else node = node[key];
     } else if (segment.startsWith('k:') && Array.isArray(node)) {
       const key = JSON.parse(segment.slice(2)) as Record<string, unknown>;
       const at = node.findIndex(
-        (item) => isObject(item) && Object.entries(key).every(([k, v]) => equal(item[k], v)),
+        (item) => isPlainObject(item) && Object.entries(key).every(([k, v]) => equal(item[k], v)),
       );
       if (at < 0) return;
       if (last || segments[i + 1] === '.') {
@@ -265,8 +264,8 @@ export function mergeApplied(
     }
     return cloneJson(applied);
   }
-  if (isObject(applied) && schema?.['x-kubernetes-map-type'] !== 'atomic') {
-    const out: Record<string, unknown> = isObject(live) ? { ...live } : {};
+  if (isPlainObject(applied) && schema?.['x-kubernetes-map-type'] !== 'atomic') {
+    const out: Record<string, unknown> = isPlainObject(live) ? { ...live } : {};
     for (const [key, value] of Object.entries(applied)) {
       out[key] = mergeApplied(out[key], value, childSchema(schema, key));
     }
@@ -338,7 +337,7 @@ export function serverSideApply(
 function stripIdentity(applied: KubeObject, part: 'main' | 'status'): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(applied)) {
-    if (k === 'metadata' && isObject(v)) {
+    if (k === 'metadata' && isPlainObject(v)) {
       const meta: Record<string, unknown> = {};
       for (const [mk, mv] of Object.entries(v)) {
         if (

@@ -1,17 +1,15 @@
 import { applyPatch, type Operation } from 'fast-json-patch';
-import { childSchema, cloneJson, type JSONSchemaProps } from '../schema';
+import { cloneJson, isPlainObject } from '../../../controller/src/model/json';
+import { childSchema, type JSONSchemaProps } from '../schema';
 import { ApiError, badRequest } from './errors';
 
 type Json = unknown;
 type JsonObject = Record<string, unknown>;
 
-const isObject = (v: unknown): v is JsonObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: Json, patch: Json): Json {
-  if (!isObject(patch)) return cloneJson(patch);
-  const out: JsonObject = isObject(target) ? { ...target } : {};
+  if (!isPlainObject(patch)) return cloneJson(patch);
+  const out: JsonObject = isPlainObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
     else out[key] = mergePatch(out[key], value);
@@ -36,7 +34,7 @@ export function jsonPatch(target: Json, patch: Json): Json {
 
 function stripDirectives(value: Json): Json {
   if (Array.isArray(value)) return value.map(stripDirectives);
-  if (!isObject(value)) return value;
+  if (!isPlainObject(value)) return value;
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(value)) {
     if (k.startsWith('$')) continue;
@@ -62,8 +60,8 @@ function mergeList(
   }
   const out = [...original];
   for (const item of patch) {
-    if (!isObject(item)) continue;
-    const at = out.findIndex((o) => isObject(o) && o[mergeKey] === item[mergeKey]);
+    if (!isPlainObject(item)) continue;
+    const at = out.findIndex((o) => isPlainObject(o) && o[mergeKey] === item[mergeKey]);
     if (item.$patch === 'delete') {
       if (at >= 0) out.splice(at, 1);
     } else if (at >= 0) {
@@ -86,10 +84,10 @@ export function strategicMergePatch(
   patch: Json,
   schema: JSONSchemaProps | undefined,
 ): Json {
-  if (!isObject(patch)) return cloneJson(patch);
+  if (!isPlainObject(patch)) return cloneJson(patch);
   if (patch.$patch === 'replace') return stripDirectives(patch);
   if (patch.$patch === 'delete') return undefined;
-  const out: JsonObject = isObject(original) ? { ...original } : {};
+  const out: JsonObject = isPlainObject(original) ? { ...original } : {};
   if (Array.isArray(patch.$retainKeys)) {
     const keep = new Set(patch.$retainKeys as string[]);
     for (const key of Object.keys(out)) if (!keep.has(key)) delete out[key];
@@ -112,7 +110,7 @@ export function strategicMergePatch(
         value,
         propertySchema,
       );
-    } else if (isObject(value)) {
+    } else if (isPlainObject(value)) {
       const merged = strategicMergePatch(out[key], value, propertySchema);
       if (merged === undefined) delete out[key];
       else out[key] = merged;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isPlainObject, jsonEqual } from '../../../controller/src/model/json';
 import { normalize, validate, type FieldError, type JSONSchemaProps } from '../schema';
 import {
   alreadyExists,
@@ -17,7 +18,7 @@ import type { FieldSelector, LabelSelector } from './selectors';
 import { objectKey, type Store } from './store';
 import { prepareForCreate, prepareForUpdate, specChanged, validateKind } from './strategy';
 import { groupVersion, resourceKey, type KubeObject, type ResourceType } from './types';
-import { deepEqual, nowRfc3339 } from './util';
+import { nowRfc3339 } from './util';
 
 /** Paged-list snapshots kept for `continue` tokens. */
 const SNAPSHOTS = 64;
@@ -60,9 +61,6 @@ export interface WriteHooks {
     next: KubeObject | undefined,
   ): void;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The object as seen through `version` (CRDs: conversion None, only apiVersion differs). */
 export function atVersion(type: ResourceType, version: string, object: KubeObject): KubeObject {
@@ -241,7 +239,7 @@ export class Resources {
     applied?: { managedFields: KubeObject['metadata']['managedFields'] },
   ): WriteResult {
     const applyPatch = applied !== undefined;
-    if (!isObject(body)) throw badRequest('the body of the request must be a JSON object');
+    if (!isPlainObject(body)) throw badRequest('the body of the request must be a JSON object');
     if (t.subresource)
       throw new ApiError(
         405,
@@ -252,7 +250,7 @@ export class Resources {
     // The body was decoded for this request alone (the in-process client copies its argument).
     const input = { ...(body as KubeObject) };
     this.checkKind(t, input);
-    const meta: KubeObject['metadata'] = isObject(input.metadata) ? { ...input.metadata } : {};
+    const meta: KubeObject['metadata'] = isPlainObject(input.metadata) ? { ...input.metadata } : {};
     if (t.type.namespaced) {
       if (meta.namespace && t.namespace && meta.namespace !== t.namespace) {
         throw badRequest(
@@ -314,13 +312,13 @@ export class Resources {
   }
 
   update(t: Target, body: unknown, options: WriteOptions): WriteResult {
-    if (!isObject(body)) throw badRequest('the body of the request must be a JSON object');
+    if (!isPlainObject(body)) throw badRequest('the body of the request must be a JSON object');
     const previous = this.find(t);
     if (!previous) throw notFound(t.type.group, t.type.plural, t.name ?? '');
     // The body was decoded for this request alone (the in-process client copies its argument).
     const input = { ...(body as KubeObject) };
     this.checkKind(t, input);
-    const meta = isObject(input.metadata) ? input.metadata : {};
+    const meta = isPlainObject(input.metadata) ? input.metadata : {};
     if (meta.name !== undefined && meta.name !== t.name) {
       throw badRequest(
         `the name of the object (${String(meta.name)}) does not match the name on the URL (${t.name ?? ''})`,
@@ -342,7 +340,7 @@ export class Resources {
     managed?: KubeObject['metadata']['managedFields'],
     applyPatch = false,
   ): WriteResult {
-    const meta = isObject(input.metadata) ? input.metadata : {};
+    const meta = isPlainObject(input.metadata) ? input.metadata : {};
     let candidate: KubeObject = {
       ...input,
       apiVersion: this.storageApiVersion(t.type),
@@ -408,7 +406,7 @@ export class Resources {
         managedFields: o.metadata.managedFields?.map((e) => ({ ...e, time: undefined })),
       },
     });
-    if (deepEqual(comparable(previous), comparable(object))) {
+    if (jsonEqual(comparable(previous), comparable(object))) {
       return { code: 200, object: atVersion(t.type, t.version, previous), warnings };
     }
     if (options.dryRun)
@@ -428,7 +426,7 @@ export class Resources {
     const previous = this.find(t);
     const schema = schemaOf(t.type, t.version);
     if (contentType === PATCH_TYPES.apply) {
-      if (!isObject(body))
+      if (!isPlainObject(body))
         throw badRequest('the body of the request must be a YAML or JSON object');
       this.checkKind(t, body as KubeObject);
       const applied = body as KubeObject;
@@ -467,9 +465,9 @@ export class Resources {
       default:
         throw unsupportedPatch(contentType);
     }
-    if (!isObject(patched)) throw badRequest('the patch did not produce an object');
+    if (!isPlainObject(patched)) throw badRequest('the patch did not produce an object');
     const result = patched as KubeObject;
-    const meta = isObject(result.metadata) ? result.metadata : {};
+    const meta = isPlainObject(result.metadata) ? result.metadata : {};
     if (meta.resourceVersion && meta.resourceVersion !== previous.metadata.resourceVersion) {
       throw conflict(t.type.group, t.type.plural, t.name ?? '', STALE_OBJECT);
     }
@@ -513,7 +511,7 @@ export class Resources {
     if (finalizers.length > 0 || isNamespace) {
       if (
         previous.metadata.deletionTimestamp &&
-        deepEqual(finalizers, previous.metadata.finalizers ?? [])
+        jsonEqual(finalizers, previous.metadata.finalizers ?? [])
       ) {
         return { code: 200, object: atVersion(t.type, t.version, previous), warnings: [] };
       }

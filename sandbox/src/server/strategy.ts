@@ -1,7 +1,8 @@
+import { jsonEqual } from '../../../controller/src/model/json';
 import type { FieldError } from '../schema';
 import * as fe from '../schema/field-errors';
 import type { KubeObject, ResourceType } from './types';
-import { deepEqual, nowRfc3339 } from './util';
+import { nowRfc3339 } from './util';
 
 /*
  * What kube-apiserver's per-kind REST strategies do on create and update, for the kinds served here.
@@ -105,7 +106,7 @@ export function validateKind(
   const errors: FieldError[] = [];
   if ((isCore(type, 'ConfigMap') || isCore(type, 'Secret')) && previous?.immutable === true) {
     for (const field of ['data', 'binaryData', 'immutable']) {
-      if (!deepEqual(previous[field], object[field])) {
+      if (!jsonEqual(previous[field], object[field])) {
         errors.push(fe.forbidden(field, 'field is immutable when `immutable` is set'));
       }
     }
@@ -136,5 +137,5 @@ export function specChanged(previous: KubeObject, next: KubeObject): boolean {
     delete rest.kind;
     return rest;
   };
-  return !deepEqual(strip(previous), strip(next));
+  return !jsonEqual(strip(previous), strip(next));
 }
