@@ -33,6 +33,9 @@ export interface Hub {
   kubeConfig: KubeConfig;
   api: CustomObjectsApi;
   core: CoreV1Api;
+  /** The controllers started against this hub (startController), running or stopped. */
+  controllers: Controller[];
+  /** Stops the controllers still running, then the sandbox. */
   stop(): Promise<void>;
 }
 
@@ -41,12 +44,18 @@ export async function startHub(clusters: number, statusSyncIntervalMs = 30): Pro
   const kubeConfig = kubeConfigFrom(sandbox.kubeconfig);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   await core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
+  const controllers: Controller[] = [];
   return {
     sandbox,
     kubeConfig,
     api: kubeConfig.makeApiClient(CustomObjectsApi),
     core,
-    stop: () => sandbox.stop(),
+    controllers,
+    async stop() {
+      // Controller.stop() does nothing the second time.
+      await Promise.all(controllers.map((c) => c.stop()));
+      await sandbox.stop();
+    },
   };
 }
 
@@ -70,6 +79,7 @@ export function testConfig(
     shutdownTimeoutMs: 5000,
     logLevel: 'silent',
     ...over,
+    // Off unless a test turns it on; timings short enough for a test.
     leaderElection: {
       enabled: false,
       leaseName: 'kmm-hub-controller',
@@ -99,6 +109,7 @@ export async function startController(
     metrics: createMetrics({ processMetrics: false }),
     imageStates,
   });
+  hub.controllers.push(controller);
   await waitFor('caches to sync', () => controller.synced);
   const stop = controller.stop.bind(controller);
   controller.stop = async () => {

@@ -1,4 +1,3 @@
-import type { Controller } from '../../controller/src/controller';
 import type {
   ImageQuery,
   ImageStateAnswer,
@@ -49,17 +48,13 @@ class ScriptedImageStates implements ImageStates {
 }
 
 let hub: Hub;
-let controller: Controller;
 const states = new ScriptedImageStates();
 
 beforeAll(async () => {
   hub = await startHub(20);
-  controller = await startController(hub, {}, undefined, states);
+  await startController(hub, {}, undefined, states);
 });
-afterAll(async () => {
-  await controller?.stop();
-  await hub?.stop();
-});
+afterAll(() => hub?.stop());
 
 it('holds clusters back while their image is not Ready, then pins the digest it learns about', async () => {
   const mcm = driverMcm('pinned', {});

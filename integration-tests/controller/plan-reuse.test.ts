@@ -33,10 +33,7 @@ beforeAll(async () => {
   hub = await startHub(20);
   controller = await startController(hub);
 });
-afterAll(async () => {
-  await controller?.stop();
-  await hub?.stop();
-});
+afterAll(() => hub?.stop());
 
 const plans = async (source: 'computed' | 'reused'): Promise<number> =>
   (await controller.metrics.plans.get()).values.find((v) => v.labels.source === source)?.value ?? 0;

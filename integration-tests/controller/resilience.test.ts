@@ -22,7 +22,6 @@ import {
 jest.setTimeout(90_000);
 
 let hub: Hub;
-const running: Controller[] = [];
 let withKmm: string[];
 
 beforeAll(async () => {
@@ -36,19 +35,8 @@ beforeAll(async () => {
     .map((c) => c.metadata.name!)
     .sort();
 });
-afterAll(async () => {
-  await Promise.all(running.map((c) => c.stop()));
-  await hub?.stop();
-});
+afterAll(() => hub?.stop());
 afterEach(() => hub.sandbox.faults.clear());
-
-/** Leader election on, with timings short enough for a test. */
-const FAST_ELECTION = {
-  enabled: true,
-  leaseDurationMs: 1000,
-  renewDeadlineMs: 600,
-  retryPeriodMs: 100,
-};
 
 const apiWrites = async (c: Controller, verb?: string, resource?: string): Promise<number> =>
   (await c.metrics.apiWrites.get()).values
@@ -58,7 +46,6 @@ const apiWrites = async (c: Controller, verb?: string, resource?: string): Promi
 
 it('converges through an API server restart and a forced 410 Gone mid-rollout, creating each ManifestWork once', async () => {
   const controller = await startController(hub, { writeConcurrency: 2 });
-  running.push(controller);
   // Slow creates so that the restart lands while the rollout is under way.
   hub.sandbox.faults.setLatency(15, { verb: 'create', resource: 'manifestworks' });
   await createMcm(hub, driverMcm('bumpy', {}));
@@ -95,7 +82,6 @@ it('converges through an API server restart and a forced 410 Gone mid-rollout, c
   );
   expect(expired.reduce((sum, v) => sum + v.value, 0)).toBeGreaterThan(0);
   await controller.stop();
-  running.splice(running.indexOf(controller), 1);
   await deleteMcm(hub, 'bumpy');
   await waitFor(
     'clean-up by the API server GC',
@@ -104,11 +90,9 @@ it('converges through an API server restart and a forced 410 Gone mid-rollout, c
 });
 
 it('with two replicas only the leader writes, and the other takes over when it stops', async () => {
-  const a = await startController(hub, { leaderElection: FAST_ELECTION }, 'replica-a');
-  running.push(a);
+  const a = await startController(hub, { leaderElection: { enabled: true } }, 'replica-a');
   await waitFor('a to lead', () => a.leadership.isLeader);
-  const b = await startController(hub, { leaderElection: FAST_ELECTION }, 'replica-b');
-  running.push(b);
+  const b = await startController(hub, { leaderElection: { enabled: true } }, 'replica-b');
 
   await createMcm(hub, driverMcm('twins', { gpu: 'true' }));
   await waitForStatus(hub, 'twins', 'Ready under a', isReady);
@@ -120,7 +104,6 @@ it('with two replicas only the leader writes, and the other takes over when it s
   expect(await readyz.text()).toContain('[+]leader-election standby');
 
   await a.stop();
-  running.splice(running.indexOf(a), 1);
   await waitFor('b to lead', () => b.leadership.isLeader);
   const before = controllerWrites(hub);
   await updateMcm(hub, 'twins', (m) => {
@@ -132,12 +115,10 @@ it('with two replicas only the leader writes, and the other takes over when it s
   expect(controllerWrites(hub)).toBeGreaterThan(before);
   await deleteMcm(hub, 'twins');
   await b.stop();
-  running.splice(running.indexOf(b), 1);
 });
 
 it('a leader cut off from the Lease stops writing at once, and works again once it leads again', async () => {
-  const a = await startController(hub, { leaderElection: FAST_ELECTION }, 'replica-c');
-  running.push(a);
+  const a = await startController(hub, { leaderElection: { enabled: true } }, 'replica-c');
   await waitFor('c to lead', () => a.leadership.isLeader);
   await createMcm(hub, driverMcm('cutoff', { gpu: 'true' }));
   await waitForStatus(hub, 'cutoff', 'Ready under c', isReady);
@@ -174,16 +155,14 @@ it('a leader cut off from the Lease stops writing at once, and works again once 
     expect(JSON.stringify(w.spec)).toContain('drv-v3');
   await deleteMcm(hub, 'cutoff');
   await a.stop();
-  running.splice(running.indexOf(a), 1);
 });
 
 it('stops gracefully mid-rollout: not ready at once, the reconcile in hand finishes, the Lease is released, nothing written after', async () => {
   const c = await startController(
     hub,
-    { writeConcurrency: 2, leaderElection: { ...FAST_ELECTION, leaseName: 'graceful' } },
+    { writeConcurrency: 2, leaderElection: { enabled: true, leaseName: 'graceful' } },
     'replica-stop',
   );
-  running.push(c);
   await waitFor('it to lead', () => c.leadership.isLeader);
   hub.sandbox.faults.setLatency(30, { verb: 'create', resource: 'manifestworks' });
   await createMcm(hub, driverMcm('halted', {}));
@@ -196,7 +175,6 @@ it('stops gracefully mid-rollout: not ready at once, the reconcile in hand finis
   expect(readyz.status).toBe(503);
   expect(await readyz.text()).toContain('[-]leader-election failed: shutting down');
   await stopping;
-  running.splice(running.indexOf(c), 1);
 
   // The reconcile it held wrote every ManifestWork it had planned, and its status, before it stopped.
   const works = await worksOf(hub, 'halted');
@@ -222,7 +200,6 @@ it('stops gracefully mid-rollout: not ready at once, the reconcile in hand finis
 
 it('stops within --shutdown-timeout even when a reconcile hangs on the API server', async () => {
   const c = await startController(hub, { shutdownTimeoutMs: 300 });
-  running.push(c);
   hub.sandbox.faults.setLatency(30_000, { verb: 'create', resource: 'manifestworks' });
   const creates = () => hub.sandbox.audit.count({ verb: 'create', resource: 'manifestworks' });
   const before = creates();
@@ -230,7 +207,6 @@ it('stops within --shutdown-timeout even when a reconcile hangs on the API serve
   await waitFor('creates hanging in the API server', () => creates() > before);
   const started = Date.now();
   await c.stop();
-  running.splice(running.indexOf(c), 1);
   // 300 ms of grace plus closing down, far from the 30 s the hanging creates would take.
   expect(Date.now() - started).toBeLessThan(15_000);
   hub.sandbox.faults.clear();

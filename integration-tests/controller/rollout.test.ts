@@ -37,10 +37,7 @@ beforeAll(async () => {
   controller = await startController(hub, { resyncPeriodMs: 400 });
   fleet = await clusters(hub);
 });
-afterAll(async () => {
-  await controller?.stop();
-  await hub?.stop();
-});
+afterAll(() => hub?.stop());
 
 /** Clusters the selector picks that run KMM (have the kernel claim): the ones that must get a ManifestWork. */
 const expected = (selector: Record<string, string>) =>
