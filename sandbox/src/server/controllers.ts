@@ -1,7 +1,7 @@
 import { crdToType, type Registry } from './registry';
 import type { Resources, Target, WriteHooks } from './resources';
 import { objectKey, type Store } from './store';
-import { resourceKey, type KubeObject, type ResourceType } from './types';
+import { isCoreKind, resourceKey, type KubeObject, type ResourceType } from './types';
 
 const NAMESPACES = '/namespaces';
 
@@ -74,7 +74,7 @@ export class Controllers implements WriteHooks {
       if (finalizers.includes('foregroundDeletion'))
         this.enqueue(`foreground:${uid}`, () => this.foreground(uid));
       if (finalizers.includes('orphan')) this.enqueue(`orphan:${uid}`, () => this.orphan(uid));
-      if (type.builtin && type.group === '' && type.kind === 'Namespace') {
+      if (isCoreKind(type, 'Namespace')) {
         const name = next.metadata.name ?? '';
         this.enqueue(`namespace:${name}`, () => this.namespace(name));
       }

@@ -1,5 +1,5 @@
 import type { Registry } from './registry';
-import { groupVersion } from './types';
+import { groupVersion, hasStatusSubresource, isCoreKind } from './types';
 
 /** `/version`: what `kubectl version` prints; kubectl only warns on skew. */
 export const VERSION_INFO = {
@@ -59,7 +59,7 @@ export function apiResourceList(
       ...(type.shortNames.length ? { shortNames: type.shortNames } : {}),
       ...(type.categories.length ? { categories: type.categories } : {}),
     });
-    if (type.versions.find((v) => v.name === version)?.statusSubresource) {
+    if (hasStatusSubresource(type, version)) {
       resources.push({
         name: `${type.plural}/status`,
         singularName: '',
@@ -68,7 +68,7 @@ export function apiResourceList(
         verbs: ['get', 'patch', 'update'],
       });
     }
-    if (type.builtin && type.group === '' && type.kind === 'Namespace') {
+    if (isCoreKind(type, 'Namespace')) {
       resources.push({
         name: 'namespaces/finalize',
         singularName: '',

@@ -3,7 +3,7 @@ import type { JSONSchemaProps } from '../schema';
 import { OBJECT_META_SCHEMA } from './builtins';
 import type { Registry } from './registry';
 import { VERSION_INFO } from './discovery';
-import type { ResourceType } from './types';
+import { hasStatusSubresource, type ResourceType } from './types';
 
 const OBJECT_META_ID = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
@@ -135,7 +135,7 @@ function paths(type: ResourceType, version: string): Record<string, unknown> {
     out[`${prefix}/${type.plural}`] = {
       get: operation(type, version, 'listForAllNamespaces', 'list'),
     };
-  if (type.versions.find((v) => v.name === version)?.statusSubresource) {
+  if (hasStatusSubresource(type, version)) {
     out[`${collection}/{name}/status`] = {
       get: operation(type, version, 'read', 'get'),
       put: operation(type, version, 'replace', 'put', {

@@ -5,6 +5,7 @@ import { PATCH_TYPES } from './patch';
 import { decodeProtobuf } from './protobuf';
 import type { Registry } from './registry';
 import type { Target } from './resources';
+import { hasStatusSubresource, isCoreKind } from './types';
 
 export type Verb =
   'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -53,9 +54,8 @@ export function parseResourcePath(
   }
   if (subresource !== undefined) {
     const allowed =
-      (subresource === 'status' &&
-        type.versions.find((v) => v.name === version)?.statusSubresource) ||
-      (subresource === 'finalize' && type.kind === 'Namespace' && type.builtin);
+      (subresource === 'status' && hasStatusSubresource(type, version)) ||
+      (subresource === 'finalize' && isCoreKind(type, 'Namespace'));
     if (!allowed)
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
   }

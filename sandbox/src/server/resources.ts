@@ -17,7 +17,7 @@ import type { Registry } from './registry';
 import type { FieldSelector, LabelSelector } from './selectors';
 import { objectKey, type Store } from './store';
 import { prepareForCreate, prepareForUpdate, specChanged, validateKind } from './strategy';
-import { groupVersion, resourceKey, type KubeObject, type ResourceType } from './types';
+import { groupVersion, isCoreKind, resourceKey, type KubeObject, type ResourceType } from './types';
 import { nowRfc3339 } from './util';
 
 /** Paged-list snapshots kept for `continue` tokens. */
@@ -212,7 +212,7 @@ export class Resources {
     }
     object.metadata ??= {};
     const errors: FieldError[] = [];
-    const isNamespace = t.type.builtin && t.type.group === '' && t.type.kind === 'Namespace';
+    const isNamespace = isCoreKind(t.type, 'Namespace');
     errors.push(...validateObjectMeta(object, isNamespace));
     if (schema) errors.push(...validate(schema, object, { skipRootMetadata: true }));
     errors.push(...validateKind(t.type, previous, object));
@@ -501,7 +501,7 @@ export class Resources {
     }
     const dryRun = (options.dryRun ?? []).includes('All');
     const finalizers = [...(previous.metadata.finalizers ?? [])];
-    const isNamespace = t.type.builtin && t.type.group === '' && t.type.kind === 'Namespace';
+    const isNamespace = isCoreKind(t.type, 'Namespace');
     if (options.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) {
       finalizers.push('foregroundDeletion');
     }

@@ -1,7 +1,7 @@
 import { jsonEqual } from '../../../controller/src/model/json';
 import type { FieldError } from '../schema';
 import * as fe from '../schema/field-errors';
-import type { KubeObject, ResourceType } from './types';
+import { isCoreKind, type KubeObject, type ResourceType } from './types';
 import { nowRfc3339 } from './util';
 
 /*
@@ -9,22 +9,18 @@ import { nowRfc3339 } from './util';
  * Pure functions over (previous, candidate); `candidate` is a private copy and may be changed in place.
  */
 
-function isCore(type: ResourceType, kind: string): boolean {
-  return type.builtin && type.group === '' && type.kind === kind;
-}
-
 export function prepareForCreate(type: ResourceType, object: KubeObject): void {
-  if (isCore(type, 'Namespace')) {
+  if (isCoreKind(type, 'Namespace')) {
     object.spec = { finalizers: ['kubernetes'] };
     object.status = { phase: 'Active' };
     return;
   }
-  if (isCore(type, 'Secret')) {
+  if (isCoreKind(type, 'Secret')) {
     mergeStringData(object);
     object.type ??= 'Opaque';
     return;
   }
-  if (isCore(type, 'Pod')) {
+  if (isCoreKind(type, 'Pod')) {
     object.status = { phase: 'Pending', qosClass: 'BestEffort' };
     return;
   }
@@ -89,8 +85,8 @@ export function prepareForUpdate(
     out = { ...candidate, status: previous.status };
     if (previous.status === undefined) delete out.status;
   }
-  if (isCore(type, 'Secret')) mergeStringData(out);
-  if (isCore(type, 'Namespace') && subresource !== 'finalize') {
+  if (isCoreKind(type, 'Secret')) mergeStringData(out);
+  if (isCoreKind(type, 'Namespace') && subresource !== 'finalize') {
     out.spec = previous.spec;
     if (subresource !== 'status') out.status = previous.status;
   }
@@ -104,7 +100,10 @@ export function validateKind(
   object: KubeObject,
 ): FieldError[] {
   const errors: FieldError[] = [];
-  if ((isCore(type, 'ConfigMap') || isCore(type, 'Secret')) && previous?.immutable === true) {
+  if (
+    (isCoreKind(type, 'ConfigMap') || isCoreKind(type, 'Secret')) &&
+    previous?.immutable === true
+  ) {
     for (const field of ['data', 'binaryData', 'immutable']) {
       if (!jsonEqual(previous[field], object[field])) {
         errors.push(fe.forbidden(field, 'field is immutable when `immutable` is set'));

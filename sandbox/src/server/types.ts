@@ -91,6 +91,16 @@ export function resourceKey(type: { group: string; plural: string }): string {
   return `${type.group}/${type.plural}`;
 }
 
+/** Whether `type` is the built-in core/v1 kind `kind` (Namespace, Secret, ...). */
+export function isCoreKind(type: ResourceType, kind: string): boolean {
+  return type.builtin && type.group === '' && type.kind === kind;
+}
+
+/** Whether the served version `version` of `type` has a status subresource. */
+export function hasStatusSubresource(type: ResourceType, version: string): boolean {
+  return type.versions.find((v) => v.name === version)?.statusSubresource ?? false;
+}
+
 export function groupVersion(group: string, version: string): string {
   return group ? `${group}/${version}` : version;
 }
