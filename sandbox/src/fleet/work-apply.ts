@@ -6,26 +6,22 @@
 //   does before it drops the ManifestWork finalizer).
 // Condition types, reasons and messages are OCM's (open-cluster-management-io/ocm pkg/work/spoke).
 
-import type { ManifestConfigOption, ManifestWork } from '../../../controller/src/model/types';
+import type {
+  ManifestCondition,
+  ManifestConfigOption,
+  ManifestWork,
+} from '../../../controller/src/model/types';
 import { setCondition, type FullCondition } from './conditions';
 import { readFeedback, type FeedbackValue } from './feedback';
 import { SpokeApiError, type SpokeApi, type UpdateStrategy } from './spoke-api';
 import type { SpokeKind } from './spoke-catalog';
 
-export interface ResourceMeta {
-  ordinal: number;
-  group?: string;
-  version?: string;
-  kind?: string;
-  resource?: string;
-  name?: string;
-  namespace?: string;
-}
+/** The model's ManifestCondition as the agent writes it: ordinal and conditions always set. */
+export type ResourceMeta = ManifestCondition['resourceMeta'] & { ordinal: number };
 
-export interface ManifestStatus {
+export interface ManifestStatus extends ManifestCondition {
   resourceMeta: ResourceMeta;
   conditions: FullCondition[];
-  statusFeedback?: { values?: FeedbackValue[] };
 }
 
 export interface WorkStatus {
