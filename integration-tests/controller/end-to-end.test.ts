@@ -5,7 +5,12 @@ import { delimiter, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { kubectlPath } from '../../scripts/tools';
-import { MCM_NAME_LABEL, type ManagedCluster, type ManifestWork } from '../../controller/src/model';
+import {
+  kernelVersionsOf,
+  MCM_NAME_LABEL,
+  type ManagedCluster,
+  type ManifestWork,
+} from '../../controller/src/model';
 import { waitFor } from './helpers';
 
 // "Done when", as a user would do it: start the sandbox hub with its CLI, apply an MCM with the real kubectl,
@@ -100,9 +105,7 @@ describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kube
       await kubectl('get', 'managedclusters', '-l', 'gpu=true', '-o', 'json'),
     ).items as ManagedCluster[];
     const expected = clusters
-      .filter((c) =>
-        c.status?.clusterClaims?.some((x) => x.name === 'kernel-versions.kmm.node.kubernetes.io'),
-      )
+      .filter((c) => kernelVersionsOf(c) !== undefined)
       .map((c) => c.metadata.name)
       .sort();
     expect(expected.length).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
 import type { Controller } from '../../controller/src/controller';
+import { kernelVersionsOf } from '../../controller/src/model';
 import { sleep, waitFor } from './helpers';
 import {
   clusters,
@@ -27,11 +28,7 @@ let withKmm: string[];
 beforeAll(async () => {
   hub = await startHub(40);
   withKmm = (await clusters(hub))
-    .filter((c) =>
-      (c.status?.clusterClaims ?? []).some(
-        (x) => x.name === 'kernel-versions.kmm.node.kubernetes.io',
-      ),
-    )
+    .filter((c) => kernelVersionsOf(c) !== undefined)
     .map((c) => c.metadata.name!)
     .sort();
 });

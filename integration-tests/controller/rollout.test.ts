@@ -1,5 +1,5 @@
 import type { Controller } from '../../controller/src/controller';
-import type { ManagedCluster } from '../../controller/src/model';
+import { kernelVersionsOf, type ManagedCluster } from '../../controller/src/model';
 import { sleep, waitFor } from './helpers';
 import {
   clusters,
@@ -29,8 +29,7 @@ jest.setTimeout(60_000);
 let hub: Hub;
 let controller: Controller;
 let fleet: ManagedCluster[];
-const hasClaim = (c: ManagedCluster) =>
-  (c.status?.clusterClaims ?? []).some((x) => x.name === 'kernel-versions.kmm.node.kubernetes.io');
+const hasClaim = (c: ManagedCluster) => kernelVersionsOf(c) !== undefined;
 
 beforeAll(async () => {
   hub = await startHub(30);
