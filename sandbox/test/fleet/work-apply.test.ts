@@ -4,6 +4,7 @@ import { ImagePullRules } from '../../src/fleet/image-pull';
 import { Spoke } from '../../src/fleet/spoke';
 import { loadSpokeCatalog } from '../../src/fleet/spoke-catalog';
 import type { ManifestWork } from '../../../controller/src/model/types';
+import { moduleWork as hubModuleWork } from './helpers';
 
 const catalog = loadSpokeCatalog();
 const K427 = '5.14.0-427.13.1.el9_4.x86_64';
@@ -22,45 +23,13 @@ function spoke(kmm = true, pull = new ImagePullRules()): Spoke {
   return s;
 }
 
-const FEEDBACK = ['availableNumber', 'desiredNumber', 'nodesMatchingSelectorNumber'].map((f) => ({
-  name: `moduleLoader.${f}`,
-  path: `.status.moduleLoader.${f}`,
-}));
-
+/** helpers' kmm-hub style work, as the hub serves it (uid, generation 1), with `extra` spec fields. */
 function moduleWork(mappings: object[], extra: Partial<ManifestWork['spec']> = {}): ManifestWork {
+  const work = hubModuleWork('cluster-0001', 'gpu-driver', mappings);
   return {
-    apiVersion: 'work.open-cluster-management.io/v1',
-    kind: 'ManifestWork',
-    metadata: { name: 'gpu-driver', namespace: 'cluster-0001', uid: 'uid-1', generation: 1 },
-    spec: {
-      workload: {
-        manifests: [
-          {
-            apiVersion: 'kmm.sigs.x-k8s.io/v1beta1',
-            kind: 'Module',
-            metadata: { name: 'gpu-driver', namespace: 'openshift-kmm' },
-            spec: {
-              selector: { 'node-role.kubernetes.io/worker': '' },
-              moduleLoader: {
-                container: { modprobe: { moduleName: 'gpu' }, kernelMappings: mappings },
-              },
-            },
-          } as any,
-        ],
-      },
-      manifestConfigs: [
-        {
-          resourceIdentifier: {
-            group: 'kmm.sigs.x-k8s.io',
-            resource: 'modules',
-            name: 'gpu-driver',
-            namespace: 'openshift-kmm',
-          },
-          feedbackRules: [{ type: 'JSONPaths', jsonPaths: FEEDBACK }],
-        },
-      ],
-      ...extra,
-    },
+    ...work,
+    metadata: { ...work.metadata, uid: 'uid-1', generation: 1 },
+    spec: { ...work.spec, ...extra },
   };
 }
 
