@@ -13,7 +13,7 @@ import { SPOKE_KMM_NAMESPACE, Spoke } from './spoke';
 import type { SpokeObject } from './spoke-api';
 import { loadSpokeCatalog, type SpokeCatalog } from './spoke-catalog';
 import type { ClusterProfile, SpokeNode } from './types';
-import { WORK_FINALIZER, WorkAgent } from './work-agent';
+import { withoutWorkFinalizer, WorkAgent } from './work-agent';
 
 export interface FleetOptions {
   /** how to reach the hub (the sandbox API server): a kubeconfig YAML with a current context */
@@ -215,9 +215,7 @@ export class Fleet {
     this.spokes.delete(cluster);
     this.reported.delete(cluster);
     await mapLimit(this.agent.works(cluster), this.concurrency, (work) =>
-      this.hub.updateWorkFinalizers(cluster, work.metadata.name ?? '', (f) =>
-        f.includes(WORK_FINALIZER) ? f.filter((x) => x !== WORK_FINALIZER) : undefined,
-      ),
+      this.hub.updateWorkFinalizers(cluster, work.metadata.name ?? '', withoutWorkFinalizer),
     );
     await this.hub.deleteManagedCluster(cluster);
     await this.hub.deleteNamespace(cluster);

@@ -19,6 +19,10 @@ import type { Spoke } from './spoke';
 /** The finalizer OCM's work agent puts on every ManifestWork it manages. */
 export const WORK_FINALIZER = 'cluster.open-cluster-management.io/manifest-work-cleanup';
 
+/** For HubClient.updateWorkFinalizers: the finalizers without the agent's (undefined: it is not there). */
+export const withoutWorkFinalizer = (finalizers: string[]): string[] | undefined =>
+  finalizers.includes(WORK_FINALIZER) ? finalizers.filter((f) => f !== WORK_FINALIZER) : undefined;
+
 export interface WorkAgentOptions {
   hub: HubClient;
   /** the spoke whose cluster namespace this is, if any */
@@ -185,9 +189,7 @@ export class WorkAgent {
       if (!finalizers.includes(WORK_FINALIZER)) return;
       spoke.forgetWork(work);
       this.written.delete(work.metadata.uid ?? '');
-      await hub.updateWorkFinalizers(namespace, name, (f) =>
-        f.includes(WORK_FINALIZER) ? f.filter((x) => x !== WORK_FINALIZER) : undefined,
-      );
+      await hub.updateWorkFinalizers(namespace, name, withoutWorkFinalizer);
       return;
     }
     if (!finalizers.includes(WORK_FINALIZER)) {
