@@ -1,17 +1,16 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { kubectlPath } from '../../scripts/tools';
+import { kubectlPath, REPO_ROOT } from '../../scripts/tools';
 import {
   kernelVersionsOf,
   MCM_NAME_LABEL,
   type ManagedCluster,
   type ManifestWork,
 } from '../../controller/src/model';
-import { waitFor } from './helpers';
+import { startBin, waitFor, type Proc } from '../helpers';
 
 // "Done when", as a user would do it: start the sandbox hub with its CLI, apply an MCM with the real kubectl,
 // run the real `kmm-hub-controller run --kubeconfig ...` process, and wait with kubectl until every matching
@@ -19,29 +18,7 @@ import { waitFor } from './helpers';
 
 jest.setTimeout(120_000);
 
-const ROOT = resolve(__dirname, '../..');
-const BIN = join(ROOT, 'node_modules/.bin');
 const run = promisify(execFile);
-
-interface Proc {
-  child: ChildProcess;
-  lines: string[];
-  exited: Promise<number | null>;
-}
-
-function start(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  // The bins run `env node`: the project's Node 24 must come first on PATH (npm run and npx do that too).
-  const child = spawn(command, args, {
-    cwd: ROOT,
-    env: { ...process.env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ''}`, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
-  createInterface({ input: child.stderr! }).on('line', (l) => lines.push(l));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, lines, exited };
-}
 
 describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kubectl', () => {
   let dir: string;
@@ -51,7 +28,7 @@ describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kube
   const kubectl = async (...args: string[]): Promise<string> =>
     (
       await run(kubectlPath(), ['--kubeconfig', kubeconfig, ...args], {
-        cwd: ROOT,
+        cwd: REPO_ROOT,
         env: { ...process.env, KUBECACHEDIR: join(dir, 'cache') },
       })
     ).stdout;
@@ -59,7 +36,7 @@ describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kube
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kmm-hub-e2e-'));
     kubeconfig = join(dir, 'kubeconfig');
-    sandbox = start(join(BIN, 'kmm-hub-sandbox'), [
+    sandbox = startBin('kmm-hub-sandbox', [
       'serve',
       '--port',
       '0',
@@ -90,8 +67,8 @@ describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kube
   it('rolls out an MCM applied with kubectl to every matching cluster, reports Ready=True, and stops on SIGTERM', async () => {
     await kubectl('create', 'namespace', 'kmm-hub');
     await kubectl('apply', '-f', join(__dirname, 'fixtures/acme-nic-driver.yaml'));
-    controller = start(
-      join(BIN, 'kmm-hub-controller'),
+    controller = startBin(
+      'kmm-hub-controller',
       ['run', '--kubeconfig', kubeconfig, '--http-address', '127.0.0.1:0'],
       {
         KMM_HUB_LEADER_ELECTION_RETRY_PERIOD: '500ms',

@@ -1,7 +1,7 @@
 import { startApiServer, type ApiServerHandle } from '../../sandbox/src/server';
 import { EventRecorder, type EventInput } from '../../controller/src/events/event-recorder';
 import { WriteGate } from '../../controller/src/kube/write-gate';
-import { kubeConfigFrom, testLogger, waitFor } from './helpers';
+import { kubeConfigFrom, testLogger, waitFor } from '../helpers';
 
 // Aggregated core/v1 Events in the sandbox API server: repeats bump one Event's count instead of piling up,
 // bursts are coalesced into few writes, and a replica that does not lead writes none.

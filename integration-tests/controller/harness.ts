@@ -17,7 +17,7 @@ import {
   type ManagedClusterModule,
   type ManifestWork,
 } from '../../controller/src/model';
-import { kubeConfigFrom, testLogger, waitFor } from './helpers';
+import { kubeConfigFrom, testLogger, waitFor } from '../helpers';
 
 // A sandbox hub with a small simulated fleet, the controller in-process, and the API calls a scenario makes
 // (as a user would, through the API server).

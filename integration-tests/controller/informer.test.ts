@@ -3,7 +3,7 @@ import { Informer, dropManagedFields } from '../../controller/src/kube/informer'
 import { MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from '../../controller/src/kube/resources';
 import { createMetrics } from '../../controller/src/metrics';
 import { MCM_NAME_LABEL } from '../../controller/src/model';
-import { kubeConfigFrom, testLogger, waitFor } from './helpers';
+import { kubeConfigFrom, testLogger, waitFor } from '../helpers';
 
 // The controller's informer against the sandbox API server and its fault injection: list + watch, resume
 // after dropped connections and restarts, relist on 410 Gone with the missed changes replayed to handlers,

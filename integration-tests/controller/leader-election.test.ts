@@ -1,7 +1,7 @@
 import { startApiServer, type ApiServerHandle } from '../../sandbox/src/server';
 import type { LeaderElectionConfig } from '../../controller/src/config';
 import { LeaseLeaderElector } from '../../controller/src/leader/leader-elector';
-import { kubeConfigFrom, testLogger, waitFor } from './helpers';
+import { kubeConfigFrom, testLogger, waitFor } from '../helpers';
 
 // Leader election on a coordination.k8s.io/v1 Lease in the sandbox API server: one leader at a time, a clean
 // hand-over on stop (the Lease is released), and a leader that cannot renew stops leading before anyone else

@@ -4,7 +4,7 @@ import {
   MANIFEST_WORK_RESOURCE,
 } from '../../controller/src/kube/resources';
 import type { ManagedCluster, ManifestWork } from '../../controller/src/model';
-import { waitFor } from './helpers';
+import { waitFor } from '../helpers';
 import {
   condition,
   createMcm,

@@ -1,6 +1,6 @@
 import type { Controller } from '../../controller/src/controller';
 import { kernelVersionsOf } from '../../controller/src/model';
-import { sleep, waitFor } from './helpers';
+import { sleep, waitFor } from '../helpers';
 import {
   clusters,
   controllerWrites,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiServer, type ApiServerHandle } from '../../sandbox/src/server';
 import { kubectlPath } from '../../scripts/tools';
+import { waitFor } from '../helpers';
 
 export interface KubectlResult {
   code: number;
@@ -77,12 +78,15 @@ export async function startKubectlEnv(): Promise<KubectlEnv> {
       get stdout() {
         return stdout;
       },
-      until: (check, timeoutMs = 20_000) =>
-        eventually(() => check(stdout), timeoutMs).catch(() => {
+      until: async (check, timeoutMs = 20_000) => {
+        try {
+          await waitFor('its output', () => check(stdout), { timeoutMs });
+        } catch {
           throw new Error(
             `kubectl ${args.join(' ')} printed, in ${timeoutMs} ms:\n${stdout}${stderr}`,
           );
-        }),
+        }
+      },
       stop: () => {
         child.kill('SIGTERM');
         return exited;
@@ -90,8 +94,9 @@ export async function startKubectlEnv(): Promise<KubectlEnv> {
     };
   };
   const watches = (resource: string) => server.audit.count({ verb: 'watch', resource });
-  const untilWatches = (resource: string, count: number) =>
-    eventually(() => watches(resource) >= count, 20_000);
+  const untilWatches = async (resource: string, count: number) => {
+    await waitFor(`${count} watches of ${resource}`, () => watches(resource) >= count);
+  };
   const ok = async (args: string[], input?: string) => {
     const result = await kubectl(args, input);
     if (result.code !== 0) {
@@ -112,18 +117,6 @@ export async function startKubectlEnv(): Promise<KubectlEnv> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * Polls `check` until it returns true (for asynchronous controllers such as the garbage collector); the
- * timeout is generous because each check may run kubectl on a loaded machine.
- */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export const MCM = (

@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
-import { eventually, MANAGED_CLUSTER, MCM, startKubectlEnv, type KubectlEnv } from './harness';
+import { waitFor } from '../helpers';
+import { MANAGED_CLUSTER, MCM, startKubectlEnv, type KubectlEnv } from './harness';
 
 jest.setTimeout(60_000);
 
@@ -149,7 +150,10 @@ metadata:
       );
     }
     await env.ok(['delete', 'managedclustermodule', 'bg']);
-    await eventually(async () => !(await exists('configmap', 'dep-bg', '-n', 'gc')));
+    await waitFor(
+      'dep-bg garbage-collected',
+      async () => !(await exists('configmap', 'dep-bg', '-n', 'gc')),
+    );
     await env.ok(['delete', 'managedclustermodule', 'fg', '--cascade=foreground']);
     expect(await exists('configmap', 'dep-fg', '-n', 'gc')).toBe(false);
     expect(await exists('managedclustermodule', 'fg')).toBe(false);
@@ -175,7 +179,10 @@ spec:
 `,
     );
     await env.ok(['delete', 'namespace', 'doomed', '--wait=false']);
-    await eventually(async () => !(await exists('configmap', 'a', '-n', 'doomed')));
+    await waitFor(
+      'configmap a deleted with its namespace',
+      async () => !(await exists('configmap', 'a', '-n', 'doomed')),
+    );
     const ns = parse(await env.ok(['get', 'namespace', 'doomed', '-o', 'yaml']));
     expect(ns.status.phase).toBe('Terminating');
     const blocked = await env.kubectl(['create', 'configmap', 'b', '-n', 'doomed']);
