@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Audit } from './audit';
 import { Controllers } from './controllers';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } from './discovery';
-import { ApiError, badRequest, gone } from './errors';
+import { ApiError, badRequest, gone, methodNotAllowed, noSuchResource } from './errors';
 import { FaultRules } from './faults';
 import { OpenApi } from './openapi';
 import { PATCH_TYPES } from './patch';
@@ -164,18 +164,13 @@ export class Api {
     const method = req.method ?? 'GET';
     const resource = parseResourcePath(this.registry, method, segments, queryFlag(query, 'watch'));
     if (!resource) {
-      if (method !== 'GET')
-        throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method');
+      if (method !== 'GET') throw methodNotAllowed('the server does not allow this method');
       this.audit.record({ verb: 'get' });
       this.sendNonResource(res, path, segments);
       return;
     }
     if (!resource.subresource && !resource.type.verbs.includes(resource.verb)) {
-      throw new ApiError(
-        405,
-        'MethodNotAllowed',
-        'the server does not allow this method on the requested resource',
-      );
+      throw methodNotAllowed();
     }
     const auditKey = {
       verb: resource.verb,
@@ -198,7 +193,7 @@ export class Api {
 
   private sendNonResource(res: ServerResponse, path: string, segments: string[]): void {
     const notFound = () => {
-      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+      throw noSuchResource();
     };
     if (path === '/version') return this.send(res, 200, JSON.stringify(VERSION_INFO));
     if (path === '/api')

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { ApiError, badRequest } from './errors';
+import { ApiError, badRequest, methodNotAllowed, noSuchResource } from './errors';
 import { PATCH_TYPES } from './patch';
 import { decodeProtobuf } from './protobuf';
 import type { Registry } from './registry';
@@ -47,17 +47,16 @@ export function parseResourcePath(
   const [plural = '', name, subresource, ...extra] = rest;
   const type = registry.find(group, version, plural);
   if (!type || extra.length > 0) {
-    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+    throw noSuchResource();
   }
   if (namespace !== undefined && !type.namespaced) {
-    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+    throw noSuchResource();
   }
   if (subresource !== undefined) {
     const allowed =
       (subresource === 'status' && hasStatusSubresource(type, version)) ||
       (subresource === 'finalize' && isCoreKind(type, 'Namespace'));
-    if (!allowed)
-      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+    if (!allowed) throw noSuchResource();
   }
   let verb: Verb;
   switch (method) {
@@ -86,9 +85,7 @@ export function parseResourcePath(
 }
 
 function methodNotSupported(method: string): ApiError {
-  return new ApiError(
-    405,
-    'MethodNotAllowed',
+  return methodNotAllowed(
     `the server does not allow this method on the requested resource (${method})`,
   );
 }

@@ -7,6 +7,7 @@ import {
   badRequest,
   conflict,
   invalid,
+  methodNotAllowed,
   notFound,
   STALE_OBJECT,
 } from './errors';
@@ -240,12 +241,7 @@ export class Resources {
   ): WriteResult {
     const applyPatch = applied !== undefined;
     if (!isPlainObject(body)) throw badRequest('the body of the request must be a JSON object');
-    if (t.subresource)
-      throw new ApiError(
-        405,
-        'MethodNotAllowed',
-        'the server does not allow this method on the requested resource',
-      );
+    if (t.subresource) throw methodNotAllowed();
     const warnings: string[] = [];
     // The body was decoded for this request alone (the in-process client copies its argument).
     const input = { ...(body as KubeObject) };
@@ -459,11 +455,11 @@ export class Resources {
         patched = jsonPatch(current, body);
         break;
       case PATCH_TYPES.strategic:
-        if (!t.type.builtin) throw unsupportedPatch(contentType);
+        if (!t.type.builtin) throw unsupportedPatch();
         patched = strategicMergePatch(current, body, schema);
         break;
       default:
-        throw unsupportedPatch(contentType);
+        throw unsupportedPatch();
     }
     if (!isPlainObject(patched)) throw badRequest('the patch did not produce an object');
     const result = patched as KubeObject;
@@ -569,10 +565,10 @@ export class Resources {
   }
 }
 
-function unsupportedPatch(contentType: string): ApiError {
+function unsupportedPatch(): ApiError {
   return new ApiError(
     415,
     'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml${contentType ? '' : ''}`,
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
   );
 }
