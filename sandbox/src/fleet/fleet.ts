@@ -7,7 +7,7 @@ import { mapLimit } from './concurrency';
 import { generateCluster } from './generate';
 import { HubClient } from './hub-client';
 import { ImagePullRules, type PullRule } from './image-pull';
-import { managedClusterObject, managedClusterStatus } from './managed-cluster';
+import { managedClusterObject, managedClusterStatus, nodeKernels } from './managed-cluster';
 import { PooledKubeConfig } from '../../../controller/src/kube/pooled-kubeconfig';
 import { SPOKE_KMM_NAMESPACE, Spoke } from './spoke';
 import type { SpokeObject } from './spoke-api';
@@ -99,7 +99,7 @@ export class Fleet {
 
   /** Distinct kernels the cluster's nodes run, sorted. */
   kernels(cluster: string): string[] {
-    return [...new Set(this.spoke(cluster).nodes.map((n) => n.kernelVersion))].sort();
+    return nodeKernels(this.spoke(cluster).nodes);
   }
 
   /** The Module a ManifestWork put on the spoke, with the status the spoke KMM reports; undefined if none. */

@@ -6,6 +6,7 @@ import {
   CLUSTER_AVAILABLE_CONDITION,
   KERNEL_VERSIONS_CLAIM,
 } from '../../../controller/src/model/constants';
+import { compareStrings, sortedUnique } from '../../../controller/src/model/order';
 import type { ClusterClaim, ManagedCluster } from '../../../controller/src/model/types';
 import { setCondition, type FullCondition } from './conditions';
 import type { Cloud, ClusterProfile, SpokeNode } from './types';
@@ -57,9 +58,14 @@ export function managedClusterObject(profile: ClusterProfile): ManagedCluster {
   };
 }
 
+/** The distinct kernels the nodes run, sorted. */
+export function nodeKernels(nodes: readonly SpokeNode[]): string[] {
+  return sortedUnique(nodes.map((n) => n.kernelVersion));
+}
+
 /** The claim value the spoke KMM publishes: distinct node kernels, sorted, joined by newlines. */
 export function kernelClaimValue(nodes: readonly SpokeNode[]): string {
-  return [...new Set(nodes.map((n) => n.kernelVersion))].sort().join('\n');
+  return nodeKernels(nodes).join('\n');
 }
 
 /** The ClusterClaims an OpenShift spoke reports, sorted by name as the registration agent syncs them. */
@@ -93,7 +99,7 @@ export function clusterClaims(
     claims.push({ name: 'region.open-cluster-management.io', value: profile.region });
   }
   if (profile.kmm) claims.push({ name: KERNEL_VERSIONS_CLAIM, value: kernelClaimValue(nodes) });
-  return claims.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return claims.sort((a, b) => compareStrings(a.name, b.name));
 }
 
 export type ManagedClusterStatus = NonNullable<ManagedCluster['status']> & {
