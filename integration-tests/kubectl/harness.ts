@@ -17,6 +17,11 @@ export interface KubectlEnv {
   dir: string;
   /** Runs the real kubectl with default flags against the sandbox; `input` goes to stdin. */
   kubectl(args: string[], input?: string): Promise<KubectlResult>;
+  /**
+   * Runs another client of the sandbox (helm) the way kubectl() runs kubectl: HOME is `dir` (so its caches
+   * and configuration stay there), KUBECONFIG is the sandbox's; `timeoutMs` defaults to 30 s.
+   */
+  run(program: string, args: string[], options?: RunOptions): Promise<KubectlResult>;
   /** Like kubectl() but fails the test with kubectl's stderr unless it exits 0. */
   ok(args: string[], input?: string): Promise<string>;
   /** Starts a long-running kubectl (`get -w`) whose output is read while it runs. */
@@ -29,6 +34,12 @@ export interface KubectlEnv {
    */
   untilWatches(resource: string, count: number): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface RunOptions {
+  /** Written to stdin. */
+  input?: string;
+  timeoutMs?: number;
 }
 
 export interface KubectlStream {
@@ -56,15 +67,17 @@ export async function startKubectlEnv(): Promise<KubectlEnv> {
     KUBECONFIG: kubeconfig,
     KUBECACHEDIR: join(dir, 'cache'),
   };
-  const kubectl = (args: string[], input?: string) =>
+  const run = (program: string, args: string[], { input, timeoutMs = 30_000 }: RunOptions = {}) =>
     new Promise<KubectlResult>((resolve) => {
-      const child = execFile(binary, args, { env, timeout: 30_000 }, (error, stdout, stderr) => {
+      const options = { env, timeout: timeoutMs };
+      const child = execFile(program, args, options, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
       });
       if (input !== undefined) child.stdin?.end(input);
       else child.stdin?.end();
     });
+  const kubectl = (args: string[], input?: string) => run(binary, args, { input });
   const stream = (args: string[]): KubectlStream => {
     const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -108,6 +121,7 @@ export async function startKubectlEnv(): Promise<KubectlEnv> {
     server,
     dir,
     kubectl,
+    run,
     ok,
     stream,
     watches,

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { helmPath } from '../../scripts/tools';
@@ -32,31 +31,7 @@ ${MCM('helm-demo')}`,
 });
 afterAll(() => env.stop());
 
-function helm(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      helmPath(),
-      args,
-      {
-        timeout: 60_000,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: env.dir,
-          KUBECONFIG: join(env.dir, 'kubeconfig'),
-          HELM_CACHE_HOME: join(env.dir, 'helm/cache'),
-          HELM_CONFIG_HOME: join(env.dir, 'helm/config'),
-          HELM_DATA_HOME: join(env.dir, 'helm/data'),
-        },
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        }),
-    );
-  });
-}
+const helm = (args: string[]) => env.run(helmPath(), args, { timeoutMs: 60_000 });
 
 describe('real helm 4 against the sandbox', () => {
   it('installs (with --wait), upgrades and uninstalls a chart with built-in and custom resources', async () => {
