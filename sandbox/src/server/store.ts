@@ -29,6 +29,16 @@ export interface ObjectRef {
   key: string;
 }
 
+/** Whether an object passes a list or watch filter (namespace, label and field selectors). */
+export function matchesFilter(filter: ListFilter, object: KubeObject): boolean {
+  if (filter.namespace !== undefined && (object.metadata.namespace ?? '') !== filter.namespace) {
+    return false;
+  }
+  return (
+    matchesLabels(filter.labels, object.metadata.labels) && matchesFields(filter.fields, object)
+  );
+}
+
 export function objectKey(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
@@ -199,16 +209,7 @@ export class Store {
     const out: [string, KubeObject][] = [];
     for (const key of candidates) {
       const object = c.objects.get(key);
-      if (!object) continue;
-      if (
-        filter.namespace !== undefined &&
-        (object.metadata.namespace ?? '') !== filter.namespace
-      ) {
-        continue;
-      }
-      if (!matchesLabels(filter.labels, object.metadata.labels)) continue;
-      if (!matchesFields(filter.fields, object)) continue;
-      out.push([key, object]);
+      if (object && matchesFilter(filter, object)) out.push([key, object]);
     }
     return out;
   }

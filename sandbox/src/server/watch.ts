@@ -1,6 +1,5 @@
 import type { FieldSelector, LabelSelector } from './selectors';
-import { matchesFields, matchesLabels } from './selectors';
-import type { EventType, Store, StoreEvent } from './store';
+import { matchesFilter, type EventType, type Store, type StoreEvent } from './store';
 import type { KubeObject } from './types';
 
 /** Where a watch writes: one HTTP response. */
@@ -52,11 +51,7 @@ export class Watcher {
   }
 
   private matches(object: KubeObject | undefined): boolean {
-    if (!object) return false;
-    const r = this.request;
-    if (r.namespace !== undefined && (object.metadata.namespace ?? '') !== r.namespace)
-      return false;
-    return matchesLabels(r.labels, object.metadata.labels) && matchesFields(r.fields, object);
+    return object !== undefined && matchesFilter(this.request, object);
   }
 
   private send(type: EventType | 'BOOKMARK', event: StoreEvent | undefined, object: KubeObject) {
