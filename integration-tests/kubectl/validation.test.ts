@@ -25,6 +25,10 @@ spec:
         kernelMappings: []
 `;
 
+/** A valid MCM but for one field the schema does not know: `spec.bogus`. */
+const bogus = (name: string) =>
+  MCM(name).replace('  spokeNamespace: kmm', '  spokeNamespace: kmm\n  bogus: 1');
+
 describe('kubectl and schema validation', () => {
   it('rejects schema violations, kubectl printing every offending field (create and apply)', async () => {
     const expected = [
@@ -56,11 +60,7 @@ describe('kubectl and schema validation', () => {
   });
 
   it('rejects unknown fields under strict validation (kubectl default), for CRs and built-ins', async () => {
-    const unknown = MCM('strict').replace(
-      '  spokeNamespace: kmm',
-      '  spokeNamespace: kmm\n  bogus: 1',
-    );
-    const result = await env.kubectl(['apply', '-f', '-'], unknown);
+    const result = await env.kubectl(['apply', '-f', '-'], bogus('strict'));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       'Error from server (BadRequest): error when creating "STDIN": ManagedClusterModule in version "v1beta1" cannot be handled as a ManagedClusterModule: strict decoding error: unknown field "spec.bogus"',
@@ -71,18 +71,16 @@ describe('kubectl and schema validation', () => {
     expect(builtin.code).toBe(1);
     expect(builtin.stderr).toContain('unknown field "datta"');
     expect(builtin.stderr).toContain('unknown field "metadata.colour"');
-    const ssa = await env.kubectl(['apply', '--server-side', '-f', '-'], unknown);
+    const ssa = await env.kubectl(['apply', '--server-side', '-f', '-'], bogus('strict'));
     expect(ssa.code).toBe(1);
     expect(ssa.stderr).toContain('.spec.bogus: field not declared in schema');
   });
 
   it('--validate=warn prints the warning and stores the pruned object; --validate=false prunes silently', async () => {
-    const unknown = (name: string) =>
-      MCM(name).replace('  spokeNamespace: kmm', '  spokeNamespace: kmm\n  bogus: 1');
-    const warned = await env.kubectl(['apply', '--validate=warn', '-f', '-'], unknown('warned'));
+    const warned = await env.kubectl(['apply', '--validate=warn', '-f', '-'], bogus('warned'));
     expect(warned.code).toBe(0);
     expect(warned.stderr).toContain('Warning: unknown field "spec.bogus"');
-    const ignored = await env.kubectl(['apply', '--validate=false', '-f', '-'], unknown('ignored'));
+    const ignored = await env.kubectl(['apply', '--validate=false', '-f', '-'], bogus('ignored'));
     expect(ignored.code).toBe(0);
     expect(ignored.stderr).toBe('');
     for (const name of ['warned', 'ignored']) {
