@@ -107,10 +107,13 @@ export class Spoke {
     if (!record || record.generation !== generation || record.retry) {
       const previous = record?.status ?? hubStatus(work);
       const outcome = applyWork(this.api, work, record?.applied ?? [], previous, now);
-      const retry = outcome.status.resourceStatus.manifests.some((m) =>
-        m.conditions.some((c) => c.type === 'Applied' && c.status === 'False'),
-      );
-      record = { uid, generation, applied: outcome.applied, status: outcome.status, retry };
+      record = {
+        uid,
+        generation,
+        applied: outcome.applied,
+        status: outcome.status,
+        retry: outcome.failed,
+      };
     }
     record.status = syncAvailability(this.api, work, record.status, now);
     this.works.set(key, record);

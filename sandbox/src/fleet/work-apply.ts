@@ -40,6 +40,8 @@ export interface ApplyOutcome {
   status: WorkStatus;
   /** what the work owns on the spoke now */
   applied: AppliedResource[];
+  /** some manifest failed to apply */
+  failed: boolean;
 }
 
 function metaOf(ordinal: number, manifest: unknown): ResourceMeta {
@@ -197,11 +199,11 @@ export function applyWork(
     }
   }
 
+  const failed = manifests.some((m) =>
+    m.conditions.some((c) => c.type === 'Applied' && c.status === 'False'),
+  );
   let conditions = previous?.conditions ?? [];
   if (manifests.length > 0) {
-    const failed = manifests.some((m) =>
-      m.conditions.some((c) => c.type === 'Applied' && c.status === 'False'),
-    );
     conditions = setCondition(
       conditions,
       failed
@@ -222,7 +224,7 @@ export function applyWork(
       now,
     );
   }
-  return { status: { conditions, resourceStatus: { manifests } }, applied };
+  return { status: { conditions, resourceStatus: { manifests } }, applied, failed };
 }
 
 function sameValues(a: FeedbackValue[] | undefined, b: FeedbackValue[]): boolean {
