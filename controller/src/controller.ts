@@ -11,13 +11,19 @@ import { NotLeaderError, WriteGate } from './kube/write-gate';
 import { AlwaysLeader, LeaseLeaderElector, type Leadership } from './leader/leader-elector';
 import type { Logger } from './logging';
 import { createMetrics, type ControllerMetrics } from './metrics';
-import { samePlanInputs } from './model/cluster-inputs';
-import { MCM_NAME_LABEL } from './model/constants';
-import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
+import {
+  MCM_NAME_LABEL,
+  isStatusReport,
+  mcmOfWork,
+  mcmsForClusterChange,
+  samePlanInputs,
+  type ManagedCluster,
+  type ManagedClusterModule,
+  type ManifestWork,
+} from './model';
 import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
 import { PlanInputs } from './reconcile/plan-inputs';
 import { MCMReconciler } from './reconcile/reconciler';
-import { isStatusReport, mcmOfWork, mcmsForClusterChange } from './triggers';
 
 export interface ControllerOptions {
   config: ControllerConfig;

@@ -6,6 +6,13 @@ export type * from './types';
 export { kernelVersionsOf, parseKernelVersionsClaim } from './kernels';
 export { selectClusters, selectorMatches } from './selection';
 export { clusterPlanInputs, samePlanInputs, type ClusterPlanInputs } from './cluster-inputs';
+export {
+  clusterAvailability,
+  clusterChangeMatters,
+  isStatusReport,
+  mcmOfWork,
+  mcmsForClusterChange,
+} from './triggers';
 export { compileRegexp, type CompiledRegexp } from './regexp';
 export {
   TEMPLATE_VARIABLES,

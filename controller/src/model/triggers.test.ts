@@ -1,6 +1,6 @@
-import { KERNEL_VERSIONS_CLAIM, MCM_NAME_LABEL } from './model/constants';
-import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
-import { isStatusReport, mcmOfWork, mcmsForClusterChange } from './triggers';
+import { KERNEL_VERSIONS_CLAIM, MCM_NAME_LABEL } from './constants';
+import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './types';
+import { clusterAvailability, isStatusReport, mcmOfWork, mcmsForClusterChange } from './triggers';
 
 const mcm = (name: string, selector: Record<string, string>): ManagedClusterModule => ({
   apiVersion: 'hub.kmm.sigs.x-k8s.io/v1beta1',
@@ -59,6 +59,14 @@ describe('mcmsForClusterChange', () => {
       metadata: { name: 'c1', labels: { gpu: 'true' }, resourceVersion: '2' },
     };
     expect(mcmsForClusterChange(mcms, a, b)).toEqual([]);
+  });
+});
+
+describe('clusterAvailability', () => {
+  it('is the status of ManagedClusterConditionAvailable, Unknown without it', () => {
+    expect(clusterAvailability(cluster({}))).toBe('True');
+    expect(clusterAvailability(cluster({}, undefined, 'Unknown'))).toBe('Unknown');
+    expect(clusterAvailability({ ...cluster({}), status: {} })).toBe('Unknown');
   });
 });
 

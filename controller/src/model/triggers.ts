@@ -1,9 +1,10 @@
-import { samePlanInputs } from './model/cluster-inputs';
-import { selectorMatches } from './model/selection';
-import { CLUSTER_AVAILABLE_CONDITION, MCM_NAME_LABEL } from './model/constants';
-import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
+import { samePlanInputs } from './cluster-inputs';
+import { selectorMatches } from './selection';
+import { CLUSTER_AVAILABLE_CONDITION, MCM_NAME_LABEL } from './constants';
+import type { Condition, ManagedCluster, ManagedClusterModule, ManifestWork } from './types';
 
-// Which MCMs an informer event concerns. The queue deduplicates, so over-approximating costs one reconcile that
+// What a change to a ManagedCluster or a ManifestWork means to kmm-hub: which MCMs a controller reconciles
+// again when its informers report one. The queue deduplicates, so over-approximating costs one reconcile that
 // writes nothing; missing one would leave a cluster unserved until the next resync.
 
 /**
@@ -36,12 +37,13 @@ export function mcmsForClusterChange(
 export function clusterChangeMatters(a: ManagedCluster, b: ManagedCluster): boolean {
   return (
     !samePlanInputs(a, b) ||
-    availability(a) !== availability(b) ||
+    clusterAvailability(a) !== clusterAvailability(b) ||
     (a.metadata?.deletionTimestamp === undefined) !== (b.metadata?.deletionTimestamp === undefined)
   );
 }
 
-function availability(c: ManagedCluster): string {
+/** The status of the cluster's ManagedClusterConditionAvailable (`Unknown` without one): `True` = online. */
+export function clusterAvailability(c: ManagedCluster): Condition['status'] {
   return (
     c.status?.conditions?.find((x) => x.type === CLUSTER_AVAILABLE_CONDITION)?.status ?? 'Unknown'
   );

@@ -11,6 +11,7 @@ import {
   MCM_API_VERSION,
   MCM_KIND,
   MCM_NAME_LABEL,
+  isWorkOf,
   planManagedClusterModule,
   type ManagedClusterModule,
   type ManagedClusterModuleStatus,
@@ -286,7 +287,7 @@ export class MCMReconciler {
         namespace,
         name,
       })) as ManifestWork;
-      if (existing.metadata?.labels?.[MCM_NAME_LABEL] === name) {
+      if (isWorkOf(existing, name)) {
         this.deps.caches.works.recordWrite(existing);
         return new Error(
           `ManifestWork ${namespace}/${name} exists already (the cache was behind); retrying`,

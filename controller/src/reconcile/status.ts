@@ -1,6 +1,6 @@
 import type { ImageStateAnswer } from '../images/image-states';
 import {
-  CLUSTER_AVAILABLE_CONDITION,
+  clusterAvailability,
   mcmCounters,
   type ImageStatus,
   type ManagedCluster,
@@ -71,9 +71,7 @@ export function statusFacts(
   }
   const offline = plan.selectedClusters.filter((name) => {
     const c = clusterByName(name);
-    return (
-      c?.status?.conditions?.find((x) => x.type === CLUSTER_AVAILABLE_CONDITION)?.status !== 'True'
-    );
+    return !c || clusterAvailability(c) !== 'True';
   });
 
   return {
