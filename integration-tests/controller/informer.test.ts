@@ -43,6 +43,9 @@ const work = (ns: string, name: string, labelled = true, value = 'a') => ({
   },
 });
 
+/** apiVersion and kind of the MCMs the tests read and write directly in the server's store. */
+const MCM_TYPE = ['hub.kmm.sigs.x-k8s.io/v1beta1', 'ManagedClusterModule'] as const;
+
 const mcm = (name: string, gen = 'a') => ({
   apiVersion: 'hub.kmm.sigs.x-k8s.io/v1beta1',
   kind: 'ManagedClusterModule',
@@ -120,15 +123,8 @@ describe('Informer against the sandbox API server', () => {
   afterEach(async () => {
     await Promise.all(informers.splice(0).map((i) => i.stop()));
     server.faults.clear();
-    for (const m of server.objects.list<Cm>(
-      'hub.kmm.sigs.x-k8s.io/v1beta1',
-      'ManagedClusterModule',
-    )) {
-      server.objects.delete(
-        'hub.kmm.sigs.x-k8s.io/v1beta1',
-        'ManagedClusterModule',
-        m.metadata.name,
-      );
+    for (const m of server.objects.list<Cm>(...MCM_TYPE)) {
+      server.objects.delete(...MCM_TYPE, m.metadata.name);
     }
   });
 
@@ -145,9 +141,9 @@ describe('Informer against the sandbox API server', () => {
     expect(server.audit.count({ verb: 'list', resource: 'managedclustermodules' })).toBe(2);
     rec.events.length = 0;
     server.objects.create(mcm('d'));
-    const b = server.objects.get<Cm>('hub.kmm.sigs.x-k8s.io/v1beta1', 'ManagedClusterModule', 'b')!;
+    const b = server.objects.get<Cm>(...MCM_TYPE, 'b')!;
     server.objects.update({ ...b, metadata: { ...b.metadata, labels: { gen: 'b' } } });
-    server.objects.delete('hub.kmm.sigs.x-k8s.io/v1beta1', 'ManagedClusterModule', 'c');
+    server.objects.delete(...MCM_TYPE, 'c');
     await waitFor('three events', () => rec.events.length >= 3);
     expect(rec.events).toEqual(['add d', 'update b a->b', 'delete c']);
   });
@@ -197,13 +193,9 @@ describe('Informer against the sandbox API server', () => {
     // Cut the watch, change things, and forget the history so that resuming is impossible.
     server.faults.restart({ downtimeMs: 300 }).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 50));
-    const c = server.objects.get<Cm>(
-      'hub.kmm.sigs.x-k8s.io/v1beta1',
-      'ManagedClusterModule',
-      'change',
-    )!;
+    const c = server.objects.get<Cm>(...MCM_TYPE, 'change')!;
     server.objects.update({ ...c, metadata: { ...c.metadata, labels: { gen: 'z' } } });
-    server.objects.delete('hub.kmm.sigs.x-k8s.io/v1beta1', 'ManagedClusterModule', 'remove');
+    server.objects.delete(...MCM_TYPE, 'remove');
     server.objects.create(mcm('new'));
     server.faults.compact();
     const lists = server.audit.count({ verb: 'list', resource: 'managedclustermodules' });
@@ -254,11 +246,7 @@ describe('Informer against the sandbox API server', () => {
     await inf.whenSynced();
     server.objects.create(mcm('watched'));
     await waitFor('the watched one', () => inf.store.get('watched'));
-    const served = server.objects.get<Cm>(
-      'hub.kmm.sigs.x-k8s.io/v1beta1',
-      'ManagedClusterModule',
-      'watched',
-    );
+    const served = server.objects.get<Cm>(...MCM_TYPE, 'watched');
     expect(served?.metadata).toHaveProperty('managedFields');
     for (const name of ['listed', 'watched']) {
       expect(inf.store.get(name)?.metadata).not.toHaveProperty('managedFields');
@@ -270,11 +258,7 @@ describe('Informer against the sandbox API server', () => {
     server.objects.create(mcm('a'));
     const { inf } = start();
     await inf.whenSynced();
-    const current = server.objects.get<Cm>(
-      'hub.kmm.sigs.x-k8s.io/v1beta1',
-      'ManagedClusterModule',
-      'a',
-    )!;
+    const current = server.objects.get<Cm>(...MCM_TYPE, 'a')!;
     const newer = server.objects.update({
       ...current,
       metadata: { ...current.metadata, labels: { gen: 'mine' } },
