@@ -10,6 +10,7 @@ import type {
   ManifestCondition,
   ManifestConfigOption,
   ManifestWork,
+  ResourceIdentifier,
 } from '../../../controller/src/model/types';
 import { setCondition, type FullCondition } from './conditions';
 import { readFeedback, type FeedbackValue } from './feedback';
@@ -75,29 +76,31 @@ function sameResource(a: ResourceMeta, b: ResourceMeta): boolean {
   );
 }
 
+/** What names one resource in a resourceIdentifier, an orphaning rule or an applied resource. */
+type Identity = Partial<ResourceIdentifier>;
+
+function sameIdentity(a: Identity, b: Identity): boolean {
+  return (
+    (a.group ?? '') === (b.group ?? '') &&
+    a.resource === b.resource &&
+    a.name === b.name &&
+    (a.namespace ?? '') === (b.namespace ?? '')
+  );
+}
+
+const identityOf = (ref: AppliedResource): Identity => ({
+  group: ref.kind.group,
+  resource: ref.kind.resource,
+  name: ref.name,
+  namespace: ref.namespace,
+});
+
 /** helper.FindManifestConfiguration: the manifestConfig whose resourceIdentifier names this resource. */
 export function manifestConfigFor(
   meta: ResourceMeta,
   configs: readonly ManifestConfigOption[] | undefined,
 ): ManifestConfigOption | undefined {
-  return configs?.find((c) => {
-    const id = c.resourceIdentifier;
-    return (
-      (id.group ?? '') === (meta.group ?? '') &&
-      id.resource === meta.resource &&
-      id.name === meta.name &&
-      (id.namespace ?? '') === (meta.namespace ?? '')
-    );
-  });
-}
-
-function sameRef(a: AppliedResource, b: AppliedResource): boolean {
-  return (
-    a.kind.group === b.kind.group &&
-    a.kind.resource === b.kind.resource &&
-    (a.namespace ?? '') === (b.namespace ?? '') &&
-    a.name === b.name
-  );
+  return configs?.find((c) => sameIdentity(c.resourceIdentifier, meta));
 }
 
 /** Whether deleting the work (or dropping the manifest) deletes this resource. */
@@ -106,7 +109,7 @@ function ownedByWork(work: ManifestWork, ref: AppliedResource): boolean {
     | {
         propagationPolicy?: string;
         selectivelyOrphans?: {
-          orphaningRules?: { group?: string; resource: string; name: string; namespace?: string }[];
+          orphaningRules?: ResourceIdentifier[];
         };
       }
     | undefined;
@@ -114,12 +117,8 @@ function ownedByWork(work: ManifestWork, ref: AppliedResource): boolean {
     case 'Orphan':
       return false;
     case 'SelectivelyOrphan':
-      return !(option.selectivelyOrphans?.orphaningRules ?? []).some(
-        (r) =>
-          (r.group ?? '') === ref.kind.group &&
-          r.resource === ref.kind.resource &&
-          r.name === ref.name &&
-          (r.namespace ?? '') === (ref.namespace ?? ''),
+      return !(option.selectivelyOrphans?.orphaningRules ?? []).some((r) =>
+        sameIdentity(r, identityOf(ref)),
       );
     default:
       return true;
@@ -194,7 +193,10 @@ export function applyWork(
   });
 
   for (const stale of previousApplied) {
-    if (!applied.some((a) => sameRef(a, stale)) && ownedByWork(work, stale)) {
+    if (
+      !applied.some((a) => sameIdentity(identityOf(a), identityOf(stale))) &&
+      ownedByWork(work, stale)
+    ) {
       api.delete(stale.kind, stale.namespace, stale.name);
     }
   }
