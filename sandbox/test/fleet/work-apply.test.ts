@@ -250,6 +250,42 @@ describe('work agent on a simulated spoke', () => {
     ).toBeDefined();
   });
 
+  it('orphans only what a SelectivelyOrphan rule names, on deletion and when a manifest is dropped', () => {
+    const s = spoke();
+    const configMap = (name: string) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, namespace: 'openshift-kmm' },
+      }) as any;
+    const rule = (name: string) => ({ resource: 'configmaps', name, namespace: 'openshift-kmm' });
+    const deleteOption = {
+      propagationPolicy: 'SelectivelyOrphan',
+      selectivelyOrphans: { orphaningRules: [rule('kept'), rule('dropped-kept')] },
+    };
+    const work = moduleWork([{ literal: K427, containerImage: 'reg/gpu:1' }], { deleteOption });
+    work.spec.workload.manifests.push(
+      configMap('kept'),
+      configMap('dropped-kept'),
+      configMap('dropped'),
+    );
+    s.reconcileWork(work, NOW);
+    const cm = (name: string) => s.getObject('v1', 'ConfigMap', 'openshift-kmm', name);
+
+    const next = moduleWork([{ literal: K427, containerImage: 'reg/gpu:1' }], { deleteOption });
+    next.metadata.generation = 2;
+    next.spec.workload.manifests.push(configMap('kept'));
+    s.reconcileWork(next, LATER);
+    expect(cm('dropped')).toBeUndefined();
+    expect(cm('dropped-kept')).toBeDefined();
+
+    s.forgetWork(next);
+    expect(
+      s.getObject('kmm.sigs.x-k8s.io/v1beta1', 'Module', 'openshift-kmm', 'gpu-driver'),
+    ).toBeUndefined();
+    expect(cm('kept')).toBeDefined();
+  });
+
   it('keeps lastTransitionTime while a condition holds and restamps feedback when values move', () => {
     const s = spoke();
     const work = moduleWork([{ literal: K427, containerImage: 'reg/gpu:1' }]);
