@@ -57,7 +57,10 @@ export interface Proc {
   exited: Promise<number | null>;
 }
 
-/** Starts a program of `node_modules/.bin` from the repository root; `env` adds to (or, undefined, removes from) this process's environment. */
+/**
+ * Starts a program of `node_modules/.bin` from the repository root, with this process's environment plus `env`
+ * (an undefined value removes a variable).
+ */
 export function startBin(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   // The bins run `env node`: the project's Node 24 must come first on PATH (npm run and npx do that too).
   const child = spawn(join(BIN, name), args, {
