@@ -75,4 +75,23 @@ export {
   type Skipped,
 } from './plan';
 export { planDocument, type PlanDocument } from './plan-document';
+export {
+  DEGRADED,
+  PROGRESSING,
+  READY,
+  Reasons,
+  decideConditions,
+  skippedExplanation,
+  withTransitionTimes,
+  type ClusterNote,
+  type StatusFacts,
+} from './conditions';
+export {
+  imageStatuses,
+  invalidStatus,
+  rolloutStatus,
+  statusFacts,
+  statusUnchanged,
+} from './status';
+export { count, nameList } from './summary';
 export { compareStrings } from './order';

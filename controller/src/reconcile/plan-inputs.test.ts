@@ -1,4 +1,4 @@
-import { mcm } from './fixtures.test-helpers';
+import { mcm } from '../model/__fixtures__/rollout';
 import { PlanInputs } from './plan-inputs';
 
 describe('PlanInputs', () => {

@@ -8,28 +8,29 @@ import { NotLeaderError, type WriteGate } from '../kube/write-gate';
 import type { Logger } from '../logging';
 import type { ControllerMetrics, ReconcileResult } from '../metrics';
 import {
+  DEGRADED,
   MCM_API_VERSION,
   MCM_KIND,
   MCM_NAME_LABEL,
   isWorkOf,
+  READY,
+  Reasons,
+  count,
+  imageStatuses,
+  invalidStatus,
+  nameList,
   planManagedClusterModule,
+  rolloutStatus,
+  statusFacts,
+  statusUnchanged,
   type ManagedClusterModule,
   type ManagedClusterModuleStatus,
   type ManifestWork,
   type McmPlan,
 } from '../model';
 import type { HandlerResult } from '../queue/work-queue';
-import { DEGRADED, READY, Reasons } from './conditions';
 import type { PlanInputs } from './plan-inputs';
 import { settleAll } from './pool';
-import {
-  imageStatuses,
-  invalidStatus,
-  rolloutStatus,
-  statusFacts,
-  statusUnchanged,
-} from './status';
-import { count, nameList } from './summary';
 import { workChanges, type WorkChanges } from './work-changes';
 import { cachedWorkState } from './work-states';
 
@@ -171,7 +172,13 @@ export class MCMReconciler {
     const name = mcm.metadata.name!;
     const { caches, imageStates } = this.deps;
     const works = this.worksOf(name);
-    const facts = statusFacts(mcm, plan, works, (c) => caches.clusters.store.get(c));
+    const facts = statusFacts(
+      mcm,
+      plan,
+      works,
+      (c) => caches.clusters.store.get(c),
+      cachedWorkState,
+    );
     const images = imageStatuses(
       plan,
       (image) => imageStates.lookup(name, image),

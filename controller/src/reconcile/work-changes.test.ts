@@ -1,5 +1,5 @@
 import { MCM_NAME_LABEL, planManagedClusterModule } from '../model';
-import { K94, K96, cluster, mcm, reported } from './fixtures.test-helpers';
+import { K94, K96, cluster, mcm, reported } from '../model/__fixtures__/rollout';
 import { workChanges } from './work-changes';
 
 describe('workChanges', () => {

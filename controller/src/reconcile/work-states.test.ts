@@ -1,5 +1,5 @@
 import { planManagedClusterModule, workState } from '../model';
-import { K94, cluster, mcm, reported } from './fixtures.test-helpers';
+import { K94, cluster, mcm, reported } from '../model/__fixtures__/rollout';
 import { cachedWorkState } from './work-states';
 
 describe('cachedWorkState', () => {

@@ -1,4 +1,4 @@
-import type { Condition } from '../model/types';
+import type { Condition } from './types';
 import { count, nameList } from './summary';
 
 /** A cluster named in a condition message, with what is special about it. */

@@ -1,11 +1,8 @@
-import {
-  KERNEL_VERSIONS_CLAIM,
-  type ManagedCluster,
-  type ManagedClusterModule,
-  type ManifestWork,
-} from '../model';
+import { KERNEL_VERSIONS_CLAIM } from '../constants';
+import type { ManagedCluster, ManagedClusterModule, ManifestWork } from '../types';
 
-// Small, realistic inputs for the reconcile unit tests (the scenario suite uses the simulated fleet).
+// Small, realistic inputs for the status and ManifestWork-write tests, model and controller alike (the
+// scenario suite uses the simulated fleet): clusters with their availability, works as the agent reports them.
 
 export const K94 = '5.14.0-427.13.1.el9_4.x86_64';
 export const K96 = '5.14.0-570.12.1.el9_6.x86_64';

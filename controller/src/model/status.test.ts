@@ -1,6 +1,5 @@
-import { InterimImageStates } from '../images/image-states';
-import { mcmCounters, planManagedClusterModule, type ManagedCluster } from '../model';
-import { K94, K96, K_OLD, cluster, mcm, reported } from './fixtures.test-helpers';
+import { K94, K96, K_OLD, cluster, mcm, reported } from './__fixtures__/rollout';
+import { planManagedClusterModule } from './plan';
 import {
   imageStatuses,
   invalidStatus,
@@ -8,6 +7,8 @@ import {
   statusFacts,
   statusUnchanged,
 } from './status';
+import type { ImageStateInfo, ManagedCluster } from './types';
+import { mcmCounters } from './workstatus';
 
 const byName = (clusters: ManagedCluster[]) => (n: string) =>
   clusters.find((c) => c.metadata.name === n);
@@ -71,17 +72,24 @@ describe('statusFacts and rolloutStatus', () => {
       },
       { regexp: '^5\\.14', containerImage: 'quay.io/acme/drv:el94' },
     ];
-    const states = new InterimImageStates();
-    const lookup = (mcmName: string, image: string) => states.lookup(mcmName, image);
-    let p = planManagedClusterModule(withBuild, clusters, lookup);
-    states.track('drv', p.images);
-    p = planManagedClusterModule(withBuild, clusters, lookup);
+    // as the controller's interim image states answer: an image to build on the hub waits
+    const answers: Record<string, ImageStateInfo> = {
+      'quay.io/acme/drv:el94': { state: 'Ready' },
+      'quay.io/acme/drv:el96': {
+        state: 'Waiting',
+        reason: 'BuildNotSupportedYet',
+        message: 'needs a build on the hub',
+      },
+    };
+    const lookup = (mcmName: string, image: string) =>
+      mcmName === 'drv' ? answers[image] : undefined;
+    const p = planManagedClusterModule(withBuild, clusters, lookup);
     const facts = statusFacts(withBuild, p, [], byName(clusters));
     expect(facts.waitingForImages).toEqual([
       { cluster: 'c2', detail: 'quay.io/acme/drv:el96 (Waiting)' },
       { cluster: 'c3', detail: 'quay.io/acme/drv:el96 (Waiting)' },
     ]);
-    const images = imageStatuses(p, (i) => states.lookup('drv', i), undefined, 'T');
+    const images = imageStatuses(p, (i) => lookup('drv', i), undefined, 'T');
     expect(images).toEqual([
       {
         image: 'quay.io/acme/drv:el94',
@@ -100,9 +108,9 @@ describe('statusFacts and rolloutStatus', () => {
         clusters: 2,
       }),
     ]);
-    expect(
-      imageStatuses(p, (i) => states.lookup('drv', i), images, 'T2')[0]!.lastTransitionTime,
-    ).toBe('T');
+    expect(imageStatuses(p, (i) => lookup('drv', i), images, 'T2')[0]!.lastTransitionTime).toBe(
+      'T',
+    );
   });
 });
 

@@ -1,22 +1,23 @@
-import type { ImageStateAnswer } from '../images/image-states';
-import {
-  clusterAvailability,
-  mcmCounters,
-  type ImageStatus,
-  type ManagedCluster,
-  type ManagedClusterModule,
-  type ManagedClusterModuleStatus,
-  type ManifestWork,
-  type McmPlan,
-} from '../model';
-import { jsonEqual } from '../model/json';
 import {
   decideConditions,
   withTransitionTimes,
   type ClusterNote,
   type StatusFacts,
 } from './conditions';
-import { cachedWorkState } from './work-states';
+import { jsonEqual } from './json';
+import type { McmPlan } from './plan';
+import { clusterAvailability } from './triggers';
+import type {
+  ImageStateInfo,
+  ImageStatus,
+  ManagedCluster,
+  ManagedClusterModule,
+  ManagedClusterModuleStatus,
+  ManifestWork,
+} from './types';
+import { mcmCounters, workState, type WorkState } from './workstatus';
+
+// The status kmm-hub writes on an MCM: counters, conditions and images, from its plan and its ManifestWorks.
 
 /** What the plan and the ManifestWorks say about the MCM's rollout, for its conditions. */
 export function statusFacts(
@@ -24,6 +25,8 @@ export function statusFacts(
   plan: McmPlan,
   works: readonly ManifestWork[],
   clusterByName: (name: string) => ManagedCluster | undefined,
+  /** workState, or a cache of it (the controller reads thousands of unchanged works each time) */
+  stateOf: (work: ManifestWork) => WorkState = workState,
 ): StatusFacts {
   const counters = mcmCounters(plan, works);
   const eligible = new Set(plan.eligibleClusters);
@@ -41,7 +44,7 @@ export function statusFacts(
       if (desiredWorks.has(cluster)) pending.push(cluster);
       continue;
     }
-    const s = cachedWorkState(work);
+    const s = stateOf(work);
     if (s.degraded) degraded.push({ cluster, detail: s.degradedReasons.join('; ') });
     else if (!s.appliedCurrent || s.available !== 'True') pending.push(cluster);
   }
@@ -95,7 +98,7 @@ export function statusFacts(
 /** status.images: one entry per distinct image, with its state and why; transition times kept when unchanged. */
 export function imageStatuses(
   plan: McmPlan,
-  answer: (image: string) => ImageStateAnswer | undefined,
+  answer: (image: string) => ImageStateInfo | undefined,
   previous: readonly ImageStatus[] | undefined,
   now: string,
 ): ImageStatus[] {
