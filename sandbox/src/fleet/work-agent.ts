@@ -11,6 +11,8 @@ import {
   type ObjectCache,
 } from '@kubernetes/client-node';
 import type { ManifestWork } from '../../../controller/src/model/types';
+import { PerKeyBackoff } from '../../../controller/src/queue/backoff';
+import { WorkQueue, type Processor } from '../../../controller/src/queue/work-queue';
 import { timestamp } from './conditions';
 import { DEFAULT_STATUS_SYNC_INTERVAL_MS } from './defaults';
 import type { HubClient } from './hub-client';
@@ -33,19 +35,22 @@ export interface WorkAgentOptions {
   log?: (line: string) => void;
 }
 
+/** A failed pass over a work is tried again after this long, however often it failed. */
+const RETRY_MS = 200;
+
 const keyOf = (work: KubernetesObject): string =>
   `${work.metadata?.namespace}/${work.metadata?.name}`;
 
 export class WorkAgent {
   // client-node's object types are looser than the model's; the cache hands out ManifestWorks.
   private readonly informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
-  private readonly pending = new Set<string>();
-  private readonly running = new Set<string>();
+  /** `namespace/name` of works to look at: each queued once, and handled by one worker at a time */
+  private readonly queue: WorkQueue;
+  private processor: Processor | undefined;
   /** the last object seen for works deleted from the hub, until the spoke is cleaned up */
   private readonly gone = new Map<string, ManifestWork>();
   /** the status JSON last written, by ManifestWork uid */
   private readonly written = new Map<string, string>();
-  private active = 0;
   private timer: NodeJS.Timeout | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -57,17 +62,25 @@ export class WorkAgent {
     this.interval = options.statusSyncIntervalMs ?? DEFAULT_STATUS_SYNC_INTERVAL_MS;
     this.concurrency = options.concurrency ?? 16;
     this.log = options.log ?? (() => undefined);
+    this.queue = new WorkQueue({
+      backoff: new PerKeyBackoff(RETRY_MS, RETRY_MS),
+      onError: (key, err) => {
+        if (!this.stopped) {
+          this.log(`work agent: ${key}: ${(err as Error)?.message ?? err}; will retry`);
+        }
+      },
+    });
     const { hub } = options;
     this.informer = makeInformer<KubernetesObject>(
       hub.kubeConfig,
       hub.manifestWorksPath,
       () => hub.listManifestWorks() as never,
     );
-    this.informer.on('add', (w) => this.enqueue(keyOf(w)));
-    this.informer.on('update', (w) => this.enqueue(keyOf(w)));
+    this.informer.on('add', (w) => this.queue.add(keyOf(w)));
+    this.informer.on('update', (w) => this.queue.add(keyOf(w)));
     this.informer.on('delete', (w) => {
       this.gone.set(keyOf(w), w as ManifestWork);
-      this.enqueue(keyOf(w));
+      this.queue.add(keyOf(w));
     });
     this.informer.on('error', (err) => {
       if (this.stopped) return;
@@ -78,6 +91,7 @@ export class WorkAgent {
 
   /** Lists and starts watching ManifestWorks, and starts the status-sync loop. */
   async start(): Promise<void> {
+    this.processor = this.queue.process((key) => this.process(key), this.concurrency);
     await this.informer.start();
     this.schedule();
   }
@@ -86,7 +100,9 @@ export class WorkAgent {
     this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.restartTimer);
-    this.pending.clear();
+    this.queue.close();
+    // Not awaited: passes in hand finish on their own (their requests may still be retrying).
+    void this.processor?.stop();
     await this.informer.stop();
   }
 
@@ -107,9 +123,9 @@ export class WorkAgent {
    * while their cluster was offline, whose spoke resources still need removing.
    */
   resync(namespace?: string): void {
-    for (const work of this.informer.list(namespace)) this.enqueue(keyOf(work));
+    for (const work of this.informer.list(namespace)) this.queue.add(keyOf(work));
     for (const key of this.gone.keys()) {
-      if (namespace === undefined || key.startsWith(`${namespace}/`)) this.enqueue(key);
+      if (namespace === undefined || key.startsWith(`${namespace}/`)) this.queue.add(key);
     }
   }
 
@@ -123,39 +139,6 @@ export class WorkAgent {
     if (this.stopped) return;
     this.timer = setInterval(() => this.resync(), this.interval);
     this.timer.unref();
-  }
-
-  private enqueue(key: string): void {
-    if (this.stopped) return;
-    this.pending.add(key);
-    this.drain();
-  }
-
-  private drain(): void {
-    while (this.active < this.concurrency) {
-      let key: string | undefined;
-      for (const k of this.pending) {
-        if (!this.running.has(k)) {
-          key = k;
-          break;
-        }
-      }
-      if (key === undefined) return;
-      this.pending.delete(key);
-      this.running.add(key);
-      this.active++;
-      void this.process(key)
-        .catch((err: unknown) => {
-          if (this.stopped) return;
-          this.log(`work agent: ${key}: ${(err as Error)?.message ?? err}; will retry`);
-          setTimeout(() => this.enqueue(key), 200).unref();
-        })
-        .finally(() => {
-          this.running.delete(key);
-          this.active--;
-          this.drain();
-        });
-    }
   }
 
   private async process(key: string): Promise<void> {
