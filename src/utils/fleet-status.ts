@@ -3,9 +3,8 @@
 // selected and eligible, what is skipped and why, given the image states the controller reported), its kernel
 // mapping (each kernel's image), and its reading of a ManifestWork's state. This module only joins those
 // answers with what the API reports (status.images, the ManifestWork actually written) for display.
-import { findCondition, lastTransition } from './conditions';
+import { lastTransition } from './conditions';
 import {
-  CLUSTER_AVAILABLE_CONDITION,
   type ImageState,
   type ImageStateLookup,
   type ImageStatus,
@@ -167,9 +166,6 @@ const kernelState = (
   // The image is ready (or not reported yet) but the written ManifestWork does not carry the kernel yet.
   return 'pending';
 };
-
-export const isClusterAvailable = (cluster: ManagedCluster): 'True' | 'False' | 'Unknown' =>
-  findCondition(cluster.status?.conditions, CLUSTER_AVAILABLE_CONDITION)?.status ?? 'Unknown';
 
 export const selects = (index: McmIndex, cluster: ManagedCluster): boolean =>
   index.selected.has(cluster.metadata.name ?? '');

@@ -19,7 +19,7 @@ import {
   type ManagedClusterModule,
   type KubeObject,
   type ManifestWork,
-  MCM_NAME_LABEL,
+  mcmOfWork,
 } from '../../utils/model';
 
 export type MatrixCluster = {
@@ -69,7 +69,7 @@ export const buildKernelMatrix = (
 ): KernelMatrix => {
   const worksByMcm = new Map<string, ManifestWork[]>();
   for (const work of works) {
-    const key = work.metadata.labels?.[MCM_NAME_LABEL];
+    const key = mcmOfWork(work);
     if (!key) continue;
     const list = worksByMcm.get(key) ?? [];
     list.push(work);

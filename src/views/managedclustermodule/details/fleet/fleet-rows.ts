@@ -4,10 +4,10 @@ import {
   type ClusterModuleStatus,
   clusterModuleStatus,
   indexMcm,
-  isClusterAvailable,
   selects,
 } from '../../../../utils/fleet-status';
 import {
+  clusterAvailability,
   compareStrings,
   type ManagedCluster,
   type ManagedClusterModule,
@@ -41,7 +41,7 @@ export const buildFleetRows = (
     .filter((cluster) => selects(index, cluster))
     .map((cluster) => {
       const status = clusterModuleStatus(index, cluster);
-      const available = isClusterAvailable(cluster);
+      const available = clusterAvailability(cluster);
       return {
         ...status,
         available,
