@@ -50,6 +50,7 @@ export {
   updatedManifestWork,
   type OwnedWorkPart,
 } from './workmatch';
+export { workChanges, type WorkChanges, type WorkUpdate } from './work-changes';
 export {
   mcmCounters,
   moduleFeedback,

@@ -23,15 +23,16 @@ import {
   rolloutStatus,
   statusFacts,
   statusUnchanged,
+  workChanges,
   type ManagedClusterModule,
   type ManagedClusterModuleStatus,
   type ManifestWork,
   type McmPlan,
+  type WorkChanges,
 } from '../model';
 import type { HandlerResult } from '../queue/work-queue';
 import type { PlanInputs } from './plan-inputs';
 import { settleAll } from './pool';
-import { workChanges, type WorkChanges } from './work-changes';
 import { cachedWorkState } from './work-states';
 
 export interface ReconcilerDeps {

@@ -1,10 +1,5 @@
-import {
-  manifestWorkDiff,
-  updatedManifestWork,
-  type ManifestWork,
-  type OwnedWorkPart,
-} from '../model';
-import { objectKey } from '../kube/store';
+import type { ManifestWork } from './types';
+import { manifestWorkDiff, updatedManifestWork, type OwnedWorkPart } from './workmatch';
 
 export interface WorkUpdate {
   current: ManifestWork;
@@ -31,11 +26,11 @@ export function workChanges(
   desired: readonly ManifestWork[],
   current: readonly ManifestWork[],
 ): WorkChanges {
-  const currentByKey = new Map(current.map((w) => [objectKey(w), w]));
+  const currentByKey = new Map(current.map((w) => [workKey(w), w]));
   const out: WorkChanges = { create: [], update: [], delete: [] };
   const wanted = new Set<string>();
   for (const d of desired) {
-    const key = objectKey(d);
+    const key = workKey(d);
     wanted.add(key);
     const c = currentByKey.get(key);
     if (!c) {
@@ -47,7 +42,11 @@ export function workChanges(
     if (parts.length > 0) out.update.push({ current: c, body: updatedManifestWork(c, d), parts });
   }
   for (const c of current) {
-    if (!wanted.has(objectKey(c)) && !c.metadata.deletionTimestamp) out.delete.push(c);
+    if (!wanted.has(workKey(c)) && !c.metadata.deletionTimestamp) out.delete.push(c);
   }
   return out;
+}
+
+function workKey(work: ManifestWork): string {
+  return `${work.metadata.namespace ?? ''}/${work.metadata.name ?? ''}`;
 }

@@ -1,5 +1,6 @@
-import { MCM_NAME_LABEL, planManagedClusterModule } from '../model';
-import { K94, K96, cluster, mcm, reported } from '../model/__fixtures__/rollout';
+import { K94, K96, cluster, mcm, reported } from './__fixtures__/rollout';
+import { MCM_NAME_LABEL } from './constants';
+import { planManagedClusterModule } from './plan';
 import { workChanges } from './work-changes';
 
 describe('workChanges', () => {
