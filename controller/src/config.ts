@@ -1,5 +1,6 @@
 // The controller's configuration and the parsers that turn flag/env strings into it. Every parser throws an
 // error that names what it expected, so a bad flag or environment variable is reported with its fix.
+import { dnsLabelProblem, dnsSubdomainProblem } from './model/names';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export const LOG_LEVELS: readonly LogLevel[] = [
@@ -103,25 +104,17 @@ export function parseLogLevel(value: string): LogLevel {
   return v;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN =
-  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
+/** A DNS label (the model's rule for names): a namespace. */
 export function parseNamespace(value: string): string {
-  if (!DNS_LABEL.test(value)) {
-    throw new Error(
-      `"${value}" is not a namespace name: use lower-case letters, digits and '-', at most 63 characters`,
-    );
-  }
+  const problem = dnsLabelProblem(value);
+  if (problem) throw new Error(`"${value}" is not a namespace name: it ${problem}`);
   return value;
 }
 
+/** A DNS subdomain (the model's rule for names): e.g. the Lease's name. */
 export function parseObjectName(value: string): string {
-  if (!DNS_SUBDOMAIN.test(value)) {
-    throw new Error(
-      `"${value}" is not an object name: use lower-case letters, digits, '-' and '.', at most 253 characters`,
-    );
-  }
+  const problem = dnsSubdomainProblem(value);
+  if (problem) throw new Error(`"${value}" is not an object name: it ${problem}`);
   return value;
 }
 
