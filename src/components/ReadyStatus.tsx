@@ -6,7 +6,7 @@ import {
 } from '@openshift-console/dynamic-plugin-sdk';
 import { useTranslation } from 'react-i18next';
 import { findCondition } from '../utils/conditions';
-import type { ManagedClusterModule } from '../utils/model';
+import { DEGRADED, type ManagedClusterModule, PROGRESSING, READY } from '../utils/model';
 
 /**
  * The MCM's readiness as the console's status components show it (Ready, else Degraded before Progressing),
@@ -15,9 +15,9 @@ import type { ManagedClusterModule } from '../utils/model';
 export const ReadyStatus = ({ mcm }: { mcm: ManagedClusterModule }) => {
   const { t } = useTranslation('plugin__kmm-hub-console-plugin');
   const conditions = mcm.status?.conditions;
-  const ready = findCondition(conditions, 'Ready');
-  const progressing = findCondition(conditions, 'Progressing');
-  const degraded = findCondition(conditions, 'Degraded');
+  const ready = findCondition(conditions, READY);
+  const progressing = findCondition(conditions, PROGRESSING);
+  const degraded = findCondition(conditions, DEGRADED);
   if (!ready) {
     return <InfoStatus title={t('Not reported yet')} />;
   }

@@ -1,6 +1,6 @@
 // Sorting of the MCM list: one key function per sortable column, ties broken by name.
 import { findCondition } from '../../../utils/conditions';
-import type { ManagedClusterModule } from '../../../utils/model';
+import { type ManagedClusterModule, READY } from '../../../utils/model';
 
 export type SortColumn =
   'name' | 'spokeNamespace' | 'selected' | 'applied' | 'degraded' | 'ready' | 'age';
@@ -20,7 +20,7 @@ const key = (mcm: ManagedClusterModule, column: SortColumn): string | number => 
     case 'degraded':
       return mcm.status?.numberDegraded ?? 0;
     case 'ready':
-      return READY_ORDER[findCondition(mcm.status?.conditions, 'Ready')?.status ?? 'absent'] ?? 2;
+      return READY_ORDER[findCondition(mcm.status?.conditions, READY)?.status ?? 'absent'] ?? 2;
     case 'age':
       // Oldest first when ascending, as `kubectl get --sort-by=.metadata.creationTimestamp`.
       return mcm.metadata.creationTimestamp ?? '';
