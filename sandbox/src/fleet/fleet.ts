@@ -175,15 +175,7 @@ export class Fleet {
     spoke.offline = offline;
     if (offline) {
       // Only the hub's lease controller writes now: the condition changes, the reported claims stay.
-      const status = managedClusterStatus(
-        spoke.profile,
-        spoke.nodes,
-        false,
-        this.reported.get(cluster),
-        timestamp(),
-      );
-      this.reported.set(cluster, status.conditions);
-      await this.hub.patchManagedClusterStatus(cluster, { conditions: status.conditions });
+      await this.report(spoke, true);
     } else {
       await this.report(spoke);
       this.agent.resync(cluster);
@@ -243,8 +235,11 @@ export class Fleet {
     return spoke;
   }
 
-  /** The registration agent's full status report: conditions, version, capacity, claims. */
-  private async report(spoke: Spoke): Promise<void> {
+  /**
+   * The registration agent's full status report (conditions, version, capacity, claims), or with
+   * `conditionsOnly` what the hub's lease controller writes for an unreachable cluster.
+   */
+  private async report(spoke: Spoke, conditionsOnly = false): Promise<void> {
     const status = managedClusterStatus(
       spoke.profile,
       spoke.nodes,
@@ -253,6 +248,9 @@ export class Fleet {
       timestamp(),
     );
     this.reported.set(spoke.name, status.conditions);
-    await this.hub.patchManagedClusterStatus(spoke.name, status);
+    await this.hub.patchManagedClusterStatus(
+      spoke.name,
+      conditionsOnly ? { conditions: status.conditions } : status,
+    );
   }
 }
