@@ -95,4 +95,11 @@ export {
   statusUnchanged,
 } from './status';
 export { count, nameList } from './summary';
+export {
+  statusEvents,
+  writeEvents,
+  type McmEvent,
+  type WorkWriteVerb,
+  type WriteOutcome,
+} from './events';
 export { compareStrings } from './order';

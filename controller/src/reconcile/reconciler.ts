@@ -8,27 +8,26 @@ import { NotLeaderError, type WriteGate } from '../kube/write-gate';
 import type { Logger } from '../logging';
 import type { ControllerMetrics, ReconcileResult } from '../metrics';
 import {
-  DEGRADED,
   MCM_API_VERSION,
   MCM_KIND,
   MCM_NAME_LABEL,
   isWorkOf,
-  READY,
-  Reasons,
-  count,
   imageStatuses,
   invalidStatus,
-  nameList,
   planManagedClusterModule,
   rolloutStatus,
+  statusEvents,
   statusFacts,
   statusUnchanged,
   workChanges,
+  writeEvents,
   type ManagedClusterModule,
   type ManagedClusterModuleStatus,
   type ManifestWork,
   type McmPlan,
   type WorkChanges,
+  type WorkWriteVerb,
+  type WriteOutcome,
 } from '../model';
 import type { HandlerResult } from '../queue/work-queue';
 import type { PlanInputs } from './plan-inputs';
@@ -48,13 +47,6 @@ export interface ReconcilerDeps {
   /** API writes in flight at once within one reconcile */
   writeConcurrency: number;
   now?: () => Date;
-}
-
-type Verb = 'create' | 'update' | 'delete';
-
-interface WriteOutcome {
-  done: Record<Verb, string[]>;
-  failed: { verb: Verb; cluster: string; message: string }[];
 }
 
 /** One reconcile failed in part; the queue retries it with backoff. */
@@ -199,7 +191,7 @@ export class MCMReconciler {
     const { group, version, plural } = MANIFEST_WORK_RESOURCE;
     const { gate, caches } = this.deps;
     const works = caches.works;
-    type Op = { verb: Verb; work: ManifestWork; run: () => Promise<void> };
+    type Op = { verb: WorkWriteVerb; work: ManifestWork; run: () => Promise<void> };
     const ops: Op[] = [
       ...changes.create.map((work): Op => ({
         verb: 'create',
@@ -329,77 +321,14 @@ export class MCMReconciler {
     )) as ManagedClusterModule;
     this.deps.caches.mcms.recordWrite(updated);
     this.lastWritten.set(name, { sent: status, stored: updated.status ?? {} });
-    this.recordConditionEvents(mcm, status);
+    const regarding = this.regarding(mcm);
+    for (const e of statusEvents(mcm.status, status)) this.deps.events.record({ regarding, ...e });
   }
 
-  /** One Event per kind of write per reconcile, naming a few clusters and counting the rest. */
+  /** The model's Events for what the writes did (`why` explains a cleanup). */
   private recordWriteEvents(mcm: ManagedClusterModule, outcome: WriteOutcome, why: string): void {
     const regarding = this.regarding(mcm);
-    const suffix = why ? ` (${why})` : '';
-    const { create, update, delete: deleted } = outcome.done;
-    const written: [clusters: string[], reason: string, action: string, what: string][] = [
-      [create, 'ManifestWorksCreated', 'Create', 'Created ManifestWorks for'],
-      [update, 'ManifestWorksUpdated', 'Update', 'Updated the ManifestWorks of'],
-      [deleted, 'ManifestWorksDeleted', 'Delete', 'Deleted the ManifestWorks of'],
-    ];
-    for (const [clusters, reason, action, what] of written) {
-      if (clusters.length === 0) continue;
-      const whose = action === 'Delete' && !why ? ' no longer selected or eligible' : '';
-      const message = `${what} ${count(clusters.length, 'cluster')}${whose}: ${nameList(clusters)}${suffix}`;
-      this.deps.events.record({ regarding, type: 'Normal', reason, action, message });
-    }
-    if (outcome.failed.length > 0) {
-      const first = outcome.failed.slice(0, 3).map((f) => `${f.verb} ${f.cluster}: ${f.message}`);
-      const more = outcome.failed.length > 3 ? ` and ${outcome.failed.length - 3} more` : '';
-      this.deps.events.record({
-        regarding,
-        type: 'Warning',
-        reason: 'ManifestWorkWriteFailed',
-        action: 'Write',
-        message:
-          `Could not write the ManifestWorks of ${count(outcome.failed.length, 'cluster')} ` +
-          `(retrying with backoff): ${first.join('; ')}${more}`,
-      });
-    }
-  }
-
-  /** Events for condition transitions: invalid spec (Warning) and rollout completion. */
-  private recordConditionEvents(
-    mcm: ManagedClusterModule,
-    status: ManagedClusterModuleStatus,
-  ): void {
-    const find = (s: ManagedClusterModuleStatus | undefined, type: string) =>
-      s?.conditions?.find((c) => c.type === type);
-    const regarding = this.regarding(mcm);
-    const degraded = find(status, DEGRADED);
-    const before = find(mcm.status, DEGRADED);
-    if (
-      degraded?.reason === Reasons.InvalidSpec &&
-      (before?.reason !== Reasons.InvalidSpec || before.message !== degraded.message)
-    ) {
-      this.deps.events.record({
-        regarding,
-        type: 'Warning',
-        reason: 'InvalidSpec',
-        action: 'Validate',
-        message: degraded.message ?? '',
-      });
-    }
-    const ready = find(status, READY);
-    const readyBefore = find(mcm.status, READY);
-    if (
-      ready?.status === 'True' &&
-      (readyBefore?.status !== 'True' ||
-        readyBefore.observedGeneration !== ready.observedGeneration)
-    ) {
-      this.deps.events.record({
-        regarding,
-        type: 'Normal',
-        reason: 'RolloutComplete',
-        action: 'Rollout',
-        message: `Generation ${status.observedGeneration} rolled out: ${ready.message}`,
-      });
-    }
+    for (const e of writeEvents(outcome, why)) this.deps.events.record({ regarding, ...e });
   }
 
   private updateGauges(name: string, plan: McmPlan, works: readonly ManifestWork[]): void {

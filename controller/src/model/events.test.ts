@@ -1,0 +1,111 @@
+import { statusEvents, writeEvents, type WriteOutcome } from './events';
+import type { Condition, ManagedClusterModuleStatus } from './types';
+
+const outcome = (
+  over: Partial<WriteOutcome['done']> = {},
+  failed: WriteOutcome['failed'] = [],
+) => ({
+  done: { create: [], update: [], delete: [], ...over },
+  failed,
+});
+
+describe('writeEvents', () => {
+  it('is one Normal Event per kind of write, naming five clusters and counting the rest', () => {
+    const clusters = Array.from({ length: 7 }, (_, i) => `c${i + 1}`);
+    expect(writeEvents(outcome({ create: clusters, update: ['c9'] }), '')).toEqual([
+      {
+        type: 'Normal',
+        reason: 'ManifestWorksCreated',
+        action: 'Create',
+        message: 'Created ManifestWorks for 7 clusters: c1, c2, c3, c4, c5 and 2 more',
+      },
+      {
+        type: 'Normal',
+        reason: 'ManifestWorksUpdated',
+        action: 'Update',
+        message: 'Updated the ManifestWorks of 1 cluster: c9',
+      },
+    ]);
+    expect(writeEvents(outcome(), '')).toEqual([]);
+  });
+
+  it('says why works were deleted: no longer selected, or the reason given', () => {
+    expect(writeEvents(outcome({ delete: ['c1'] }), '')[0]!.message).toBe(
+      'Deleted the ManifestWorks of 1 cluster no longer selected or eligible: c1',
+    );
+    expect(
+      writeEvents(
+        outcome({ delete: ['c1', 'c2'] }),
+        'the ManagedClusterModule is being deleted',
+      )[0]!.message,
+    ).toBe(
+      'Deleted the ManifestWorks of 2 clusters: c1, c2 (the ManagedClusterModule is being deleted)',
+    );
+  });
+
+  it('adds one Warning for the failed writes, with the first three errors', () => {
+    const failed = ['c1', 'c2', 'c3', 'c4'].map((cluster) => ({
+      verb: 'create' as const,
+      cluster,
+      message: 'forbidden',
+    }));
+    expect(writeEvents(outcome({}, failed), '')).toEqual([
+      {
+        type: 'Warning',
+        reason: 'ManifestWorkWriteFailed',
+        action: 'Write',
+        message:
+          'Could not write the ManifestWorks of 4 clusters (retrying with backoff): create c1: forbidden; ' +
+          'create c2: forbidden; create c3: forbidden and 1 more',
+      },
+    ]);
+  });
+});
+
+describe('statusEvents', () => {
+  const status = (generation: number, ...conditions: Condition[]): ManagedClusterModuleStatus => ({
+    observedGeneration: generation,
+    conditions,
+  });
+  const invalid = (message: string): Condition => ({
+    type: 'Degraded',
+    status: 'True',
+    reason: 'InvalidSpec',
+    message,
+  });
+  const ready = (generation: number): Condition => ({
+    type: 'Ready',
+    status: 'True',
+    reason: 'RolloutComplete',
+    message: 'all applied',
+    observedGeneration: generation,
+  });
+
+  it('warns when the spec becomes invalid or its problems change, not when they stay', () => {
+    expect(statusEvents(undefined, status(1, invalid('spec.selector: bad')))).toEqual([
+      { type: 'Warning', reason: 'InvalidSpec', action: 'Validate', message: 'spec.selector: bad' },
+    ]);
+    expect(
+      statusEvents(status(1, invalid('spec.selector: bad')), status(2, invalid('spec.x: bad'))),
+    ).toHaveLength(1);
+    expect(
+      statusEvents(
+        status(1, invalid('spec.selector: bad')),
+        status(1, invalid('spec.selector: bad')),
+      ),
+    ).toEqual([]);
+  });
+
+  it('records a rollout completion once per generation', () => {
+    expect(statusEvents(status(1), status(1, ready(1)))).toEqual([
+      {
+        type: 'Normal',
+        reason: 'RolloutComplete',
+        action: 'Rollout',
+        message: 'Generation 1 rolled out: all applied',
+      },
+    ]);
+    expect(statusEvents(status(1, ready(1)), status(1, ready(1)))).toEqual([]);
+    expect(statusEvents(status(1, ready(1)), status(2, ready(2)))).toHaveLength(1);
+  });
+});
