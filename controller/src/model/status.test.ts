@@ -7,8 +7,8 @@ import {
   statusFacts,
   statusUnchanged,
 } from './status';
-import type { ImageStateInfo, ManagedCluster } from './types';
-import { mcmCounters } from './workstatus';
+import type { ImageStateInfo, ManagedCluster, ManifestWork } from './types';
+import { mcmCounters, workState, type WorkState } from './workstatus';
 
 const byName = (clusters: ManagedCluster[]) => (n: string) =>
   clusters.find((c) => c.metadata.name === n);
@@ -60,6 +60,18 @@ describe('statusFacts and rolloutStatus', () => {
       status: 'True',
       reason: 'ManifestWorksDegraded',
     });
+  });
+
+  it('reads every work state through stateOf, the counters included (the controller passes its cache)', () => {
+    const works = plan.manifestWorks.map((w) => reported(w)); // nothing reported: nothing applied
+    const read: string[] = [];
+    const appliedEverywhere = (w: ManifestWork): WorkState => {
+      read.push(w.metadata.namespace ?? '');
+      return { ...workState(w), applied: 'True', available: 'True', appliedCurrent: true };
+    };
+    const facts = statusFacts(m, plan, works, byName(clusters), appliedEverywhere);
+    expect(facts).toMatchObject({ desired: 4, applied: 4, pending: [] });
+    expect(new Set(read)).toEqual(new Set(['c1', 'c2', 'c3', 'c6']));
   });
 
   it('reports clusters waiting for an image that needs a build, with the image and its state', () => {

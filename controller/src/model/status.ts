@@ -28,7 +28,7 @@ export function statusFacts(
   /** workState, or a cache of it (the controller reads thousands of unchanged works each time) */
   stateOf: (work: ManifestWork) => WorkState = workState,
 ): StatusFacts {
-  const counters = mcmCounters(plan, works);
+  const counters = mcmCounters(plan, works, stateOf);
   const eligible = new Set(plan.eligibleClusters);
   const desiredWorks = new Set(plan.manifestWorks.map((w) => w.metadata.namespace));
   const workByCluster = new Map<string, ManifestWork>();

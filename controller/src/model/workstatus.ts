@@ -117,15 +117,20 @@ export interface McmCounters {
 /**
  * The MCM status counters: desired = selected clusters that are eligible (they get a ManifestWork, or wait
  * for an image of a kernel that has a mapping); applied and degraded count the MCM's ManifestWorks in those
- * clusters' namespaces (works of unselected clusters are garbage about to go) by workState.
+ * clusters' namespaces (works of unselected clusters are garbage about to go) by workState (or `stateOf`, a
+ * cache of it).
  */
-export function mcmCounters(plan: McmCoverage, works: readonly ManifestWork[]): McmCounters {
+export function mcmCounters(
+  plan: McmCoverage,
+  works: readonly ManifestWork[],
+  stateOf: (work: ManifestWork) => WorkState = workState,
+): McmCounters {
   const eligible = new Set(plan.eligibleClusters);
   let numberApplied = 0;
   let numberDegraded = 0;
   for (const w of works) {
     if (w.metadata?.name !== plan.mcm || !eligible.has(w.metadata.namespace ?? '')) continue;
-    const s = workState(w);
+    const s = stateOf(w);
     if (s.appliedCurrent) numberApplied++;
     if (s.degraded) numberDegraded++;
   }
