@@ -165,6 +165,7 @@ export class MCMReconciler {
     const name = mcm.metadata.name!;
     const { caches, imageStates } = this.deps;
     const works = this.worksOf(name);
+    const now = this.timestamp(); // one instant for every transition this status records
     const facts = statusFacts(
       mcm,
       plan,
@@ -176,9 +177,9 @@ export class MCMReconciler {
       plan,
       (image) => imageStates.lookup(name, image),
       mcm.status?.images,
-      this.timestamp(),
+      now,
     );
-    const status = rolloutStatus(mcm, facts, images, this.timestamp());
+    const status = rolloutStatus(mcm, facts, images, now);
     this.updateGauges(name, plan, works);
     await this.writeStatus(mcm, status);
   }
