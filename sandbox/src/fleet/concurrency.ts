@@ -2,6 +2,8 @@
 // quickly without opening thousands of sockets, and injected faults (5xx, dropped connections) must not
 // leave the fleet half-built, just as OCM's agents retry until they get through.
 
+import { setTimeout as delay } from 'node:timers/promises';
+
 /** Runs `fn` over `items` with at most `limit` calls in flight; resolves with results in input order. */
 export async function mapLimit<T, R>(
   items: readonly T[],
@@ -32,16 +34,25 @@ export function isTransient(err: unknown): boolean {
   return status === undefined || status === 429 || status >= 500;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Retries `fn` on transient errors with doubling delays (base 50 ms); rethrows anything else. */
-export async function withRetry<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
+/**
+ * Retries `fn` on transient errors with doubling delays (base 50 ms); rethrows anything else, and the last
+ * error at once when `stopping` aborts (a stopped fleet must not keep calling a hub that is going away).
+ */
+export async function withRetry<T>(
+  fn: () => Promise<T>,
+  stopping?: AbortSignal,
+  attempts = 8,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
       if (attempt >= attempts || !isTransient(err)) throw err;
-      await sleep(Math.min(50 * 2 ** (attempt - 1), 2000));
+      try {
+        await delay(Math.min(50 * 2 ** (attempt - 1), 2000), undefined, { signal: stopping });
+      } catch {
+        throw err;
+      }
     }
   }
 }

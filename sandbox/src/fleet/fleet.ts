@@ -76,6 +76,7 @@ export class Fleet {
 
   async stop(): Promise<void> {
     await this.agent.stop();
+    this.hub.stop();
     await this.kubeConfig.close();
   }
 

@@ -34,10 +34,21 @@ export class HubClient {
     this.mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   }
 
+  private readonly stopping = new AbortController();
+
+  /** Ends the retries in flight: calls already waiting to try again fail with their last error. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  private retry<T>(fn: () => Promise<T>): Promise<T> {
+    return withRetry(fn, this.stopping.signal);
+  }
+
   /** Creates the cluster namespace; an existing one is fine (a restarted fleet over kept data). */
   async createClusterNamespace(name: string): Promise<void> {
     await ignoreConflict(() =>
-      withRetry(() =>
+      this.retry(() =>
         this.core.createNamespace({
           body: { metadata: { name, labels: { [CLUSTER_NAMESPACE_LABEL]: name } } },
         }),
@@ -47,13 +58,13 @@ export class HubClient {
 
   async createManagedCluster(cluster: ManagedCluster): Promise<void> {
     await ignoreConflict(() =>
-      withRetry(() => this.custom.createClusterCustomObject({ ...CLUSTER, body: cluster })),
+      this.retry(() => this.custom.createClusterCustomObject({ ...CLUSTER, body: cluster })),
     );
   }
 
   /** A JSON merge patch of the status subresource, as the registration agent reports. */
   async patchManagedClusterStatus(name: string, status: object): Promise<void> {
-    await withRetry(() =>
+    await this.retry(() =>
       this.custom.patchClusterCustomObjectStatus(
         { ...CLUSTER, name, body: { status } },
         this.mergePatch,
@@ -66,7 +77,7 @@ export class HubClient {
     name: string,
     labels: Record<string, string | null>,
   ): Promise<void> {
-    await withRetry(() =>
+    await this.retry(() =>
       this.custom.patchClusterCustomObject(
         { ...CLUSTER, name, body: { metadata: { labels } } },
         this.mergePatch,
@@ -76,19 +87,19 @@ export class HubClient {
 
   async deleteManagedCluster(name: string): Promise<void> {
     await ignoreNotFound(() =>
-      withRetry(() => this.custom.deleteClusterCustomObject({ ...CLUSTER, name })),
+      this.retry(() => this.custom.deleteClusterCustomObject({ ...CLUSTER, name })),
     );
   }
 
   async deleteNamespace(name: string): Promise<void> {
-    await ignoreNotFound(() => withRetry(() => this.core.deleteNamespace({ name })));
+    await ignoreNotFound(() => this.retry(() => this.core.deleteNamespace({ name })));
   }
 
   async listManifestWorks(): Promise<{
     items: ManifestWork[];
     metadata?: { resourceVersion?: string };
   }> {
-    return (await withRetry(() =>
+    return (await this.retry(() =>
       this.custom.listCustomObjectForAllNamespaces({
         group: WORK.group,
         version: WORK.version,
@@ -101,7 +112,7 @@ export class HubClient {
   readonly manifestWorksPath = `/apis/${WORK.group}/${WORK.version}/${WORK.plural}`;
 
   async patchWorkStatus(namespace: string, name: string, status: object): Promise<void> {
-    await withRetry(() =>
+    await this.retry(() =>
       this.custom.patchNamespacedCustomObjectStatus(
         { ...WORK, namespace, name, body: { status } },
         this.mergePatch,
@@ -121,7 +132,7 @@ export class HubClient {
     for (;;) {
       let work: ManifestWork;
       try {
-        work = (await withRetry(() =>
+        work = (await this.retry(() =>
           this.custom.getNamespacedCustomObject({ ...WORK, namespace, name }),
         )) as ManifestWork;
       } catch (err) {
@@ -132,7 +143,7 @@ export class HubClient {
       if (next === undefined) return true;
       work.metadata.finalizers = next;
       try {
-        await withRetry(() =>
+        await this.retry(() =>
           this.custom.replaceNamespacedCustomObject({ ...WORK, namespace, name, body: work }),
         );
         return true;

@@ -101,7 +101,7 @@ export class WorkAgent {
     clearInterval(this.timer);
     clearTimeout(this.restartTimer);
     this.queue.close();
-    // Not awaited: passes in hand finish on their own (their requests may still be retrying).
+    // Not awaited: passes in hand finish on their own (Fleet.stop then ends their retries).
     void this.processor?.stop();
     await this.informer.stop();
   }
