@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Audit } from './audit';
 import { Controllers } from './controllers';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } from './discovery';
@@ -181,7 +182,17 @@ export class Api {
     };
     this.audit.record(auditKey);
     const latency = this.faults.latencyFor(auditKey);
-    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+    if (latency > 0) {
+      // A client that goes away (or a server that stops) ends the wait: the request is abandoned, as
+      // kube-apiserver cancels a request whose connection closed.
+      const clientLeft = new AbortController();
+      res.once('close', () => clientLeft.abort());
+      try {
+        await delay(latency, undefined, { signal: clientLeft.signal });
+      } catch {
+        return;
+      }
+    }
     const failure = this.faults.failureFor(auditKey);
     if (failure) throw failure;
     const body =

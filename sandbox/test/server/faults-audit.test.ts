@@ -1,6 +1,12 @@
 import type { ApiException } from '@kubernetes/client-node';
 import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { startApiServer, type ApiServerHandle } from '../../src/server';
+
+const run = promisify(execFile);
+const HELD_REQUEST_FIXTURE = join(__dirname, 'held-request.fixture.ts');
 
 jest.setTimeout(30_000);
 
@@ -69,6 +75,16 @@ describe('fault injection', () => {
     server.faults.setLatency(0, { verb: 'get' });
     server.faults.setLatency(1000, { verb: 'list' });
     expect((await race()).finished).toEqual(['get', 'list']);
+  });
+
+  it('abandons a request held by latency when its client goes away: nothing keeps the process alive', async () => {
+    const started = Date.now();
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', HELD_REQUEST_FIXTURE], {
+      timeout: 20_000,
+    });
+    expect(stdout.trim()).toBe('aborted');
+    // The latency was 30 s: a request still held would have kept the process running until then.
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('restart drops every watch and connection but keeps the data; clients reconnect', async () => {
