@@ -4,6 +4,17 @@ import react from 'eslint-plugin-react';
 import reactHooks from 'eslint-plugin-react-hooks';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import { readFileSync } from 'node:fs';
+import noCrossWorkspaceImport from './eslint-rules/no-cross-workspace-import.mjs';
+
+const root = import.meta.dirname;
+const { workspaces } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+// Product code never depends on the sandbox (a test and demo hub), and the plugin, which runs in a browser,
+// reaches the controller only through its pure model.
+const sandboxPackages = {
+  group: ['kmm-hub-sandbox', 'kmm-hub-sandbox/*'],
+  message: 'product code must not depend on the sandbox: it is a test and demo hub',
+};
 
 export default tseslint.config(
   { ignores: ['**/node_modules/', '**/dist/', 'reports/', 'coverage/', '.tools/'] },
@@ -17,6 +28,31 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
+      'kmm-hub/no-cross-workspace-import': ['error', { root, workspaces }],
+    },
+    plugins: { 'kmm-hub': { rules: { 'no-cross-workspace-import': noCrossWorkspaceImport } } },
+  },
+  {
+    files: ['controller/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [sandboxPackages] }] },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            sandboxPackages,
+            {
+              regex: '^kmm-hub-controller(?!/model$)',
+              message:
+                'the plugin runs in a browser: use only kmm-hub-controller/model, the pure model',
+            },
+          ],
+        },
+      ],
     },
   },
   {

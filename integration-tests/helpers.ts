@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
-import type { Logger } from '../controller/src/logging';
+import type { Logger } from 'kmm-hub-controller';
 import { REPO_ROOT } from '../scripts/tools';
 
 /** A logger for tests: silent unless KMM_TEST_LOG=debug (or another level) is set. */

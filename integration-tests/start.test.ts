@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { PooledKubeConfig } from '../controller/src/kube/pooled-kubeconfig';
-import type { ManagedClusterModule } from '../controller/src/model';
+import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
+import type { ManagedClusterModule } from 'kmm-hub-controller/model';
 import { startBin, waitFor } from './helpers';
 
 // `npm start` without KUBECONFIG, as the README promises: a sandbox hub with a simulated fleet, the demo MCMs

@@ -12,7 +12,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CoreV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { PooledKubeConfig } from '../controller/src/kube/pooled-kubeconfig';
+import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
 
 const ROOT = resolve(__dirname, '..');
 const BIN = join(ROOT, 'node_modules/.bin');

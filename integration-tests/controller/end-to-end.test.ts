@@ -9,7 +9,7 @@ import {
   MCM_NAME_LABEL,
   type ManagedCluster,
   type ManifestWork,
-} from '../../controller/src/model';
+} from 'kmm-hub-controller/model';
 import { startBin, waitFor, type Proc } from '../helpers';
 
 // "Done when", as a user would do it: start the sandbox hub with its CLI, apply an MCM with the real kubectl,

@@ -1,6 +1,5 @@
-import { startApiServer, type ApiServerHandle } from '../../sandbox/src/server';
-import { EventRecorder, type EventInput } from '../../controller/src/events/event-recorder';
-import { WriteGate } from '../../controller/src/kube/write-gate';
+import { startApiServer, type ApiServerHandle } from 'kmm-hub-sandbox';
+import { EventRecorder, type EventInput, WriteGate } from 'kmm-hub-controller';
 import { kubeConfigFrom, testLogger, waitFor } from '../helpers';
 
 // Aggregated core/v1 Events in the sandbox API server: repeats bump one Event's count instead of piling up,

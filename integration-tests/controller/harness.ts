@@ -1,22 +1,23 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { startSandbox, type Sandbox } from '../../sandbox/src';
-import type { ControllerConfig, LeaderElectionConfig } from '../../controller/src/config';
-import { Controller } from '../../controller/src/controller';
-import type { ImageStates } from '../../controller/src/images/image-states';
-import { PooledKubeConfig } from '../../controller/src/kube/pooled-kubeconfig';
+import { startSandbox, type Sandbox } from 'kmm-hub-sandbox';
 import {
+  Controller,
   MANAGED_CLUSTER_RESOURCE,
   MANIFEST_WORK_RESOURCE,
   MCM_RESOURCE,
-} from '../../controller/src/kube/resources';
-import { createMetrics } from '../../controller/src/metrics';
+  createMetrics,
+  type ControllerConfig,
+  type ImageStates,
+  type LeaderElectionConfig,
+} from 'kmm-hub-controller';
+import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
 import {
   MCM_NAME_LABEL,
   type Condition,
   type ManagedCluster,
   type ManagedClusterModule,
   type ManifestWork,
-} from '../../controller/src/model';
+} from 'kmm-hub-controller/model';
 import { kubeConfigFrom, testLogger, waitFor } from '../helpers';
 
 // A sandbox hub with a small simulated fleet, the controller in-process, and the API calls a scenario makes

@@ -1,8 +1,4 @@
-import type {
-  ImageQuery,
-  ImageStateAnswer,
-  ImageStates,
-} from '../../controller/src/images/image-states';
+import type { ImageQuery, ImageStateAnswer, ImageStates } from 'kmm-hub-controller';
 import {
   condition,
   createMcm,

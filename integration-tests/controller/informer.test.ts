@@ -1,8 +1,12 @@
-import { startApiServer, type ApiServerHandle } from '../../sandbox/src/server';
-import { Informer, dropManagedFields } from '../../controller/src/kube/informer';
-import { MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from '../../controller/src/kube/resources';
-import { createMetrics } from '../../controller/src/metrics';
-import { MCM_NAME_LABEL } from '../../controller/src/model';
+import { startApiServer, type ApiServerHandle } from 'kmm-hub-sandbox';
+import {
+  Informer,
+  dropManagedFields,
+  MANIFEST_WORK_RESOURCE,
+  MCM_RESOURCE,
+  createMetrics,
+} from 'kmm-hub-controller';
+import { MCM_NAME_LABEL } from 'kmm-hub-controller/model';
 import { kubeConfigFrom, testLogger, waitFor } from '../helpers';
 
 // The controller's informer against the sandbox API server and its fault injection: list + watch, resume

@@ -1,6 +1,6 @@
-import { startApiServer, type ApiServerHandle } from '../../sandbox/src/server';
-import type { LeaderElectionConfig } from '../../controller/src/config';
-import { LeaseLeaderElector } from '../../controller/src/leader/leader-elector';
+import { startApiServer, type ApiServerHandle } from 'kmm-hub-sandbox';
+import type { LeaderElectionConfig } from 'kmm-hub-controller';
+import { LeaseLeaderElector } from 'kmm-hub-controller';
 import { kubeConfigFrom, testLogger, waitFor } from '../helpers';
 
 // Leader election on a coordination.k8s.io/v1 Lease in the sandbox API server: one leader at a time, a clean

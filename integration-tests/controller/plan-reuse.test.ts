@@ -1,9 +1,6 @@
-import type { Controller } from '../../controller/src/controller';
-import {
-  MANAGED_CLUSTER_RESOURCE,
-  MANIFEST_WORK_RESOURCE,
-} from '../../controller/src/kube/resources';
-import type { ManagedCluster, ManifestWork } from '../../controller/src/model';
+import type { Controller } from 'kmm-hub-controller';
+import { MANAGED_CLUSTER_RESOURCE, MANIFEST_WORK_RESOURCE } from 'kmm-hub-controller';
+import type { ManagedCluster, ManifestWork } from 'kmm-hub-controller/model';
 import { waitFor } from '../helpers';
 import {
   condition,

@@ -1,6 +1,6 @@
 import { CustomObjectsApi, HttpMethod, RequestContext } from '@kubernetes/client-node';
-import { startApiServer, type ApiServerHandle } from '../../sandbox/src/server';
-import { PooledKubeConfig } from '../../controller/src/kube/pooled-kubeconfig';
+import { startApiServer, type ApiServerHandle } from 'kmm-hub-sandbox';
+import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
 
 // The controller's KubeConfig shares one TLS connection pool across requests (client-node 2.0.1 alone makes a
 // new agent, hence a new TLS handshake, per request), and still authenticates every request.

@@ -1,5 +1,5 @@
-import type { Controller } from '../../controller/src/controller';
-import { kernelVersionsOf } from '../../controller/src/model';
+import type { Controller } from 'kmm-hub-controller';
+import { kernelVersionsOf } from 'kmm-hub-controller/model';
 import { sleep, waitFor } from '../helpers';
 import {
   clusters,

@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApiServer, type ApiServerHandle } from '../../sandbox/src/server';
+import { startApiServer, type ApiServerHandle } from 'kmm-hub-sandbox';
 import { kubectlPath } from '../../scripts/tools';
 import { waitFor } from '../helpers';
 

@@ -12,9 +12,8 @@
  *   npm run -w kmm-hub-sandbox bench:fleet -- [--clusters 3500] [--seed 1]
  */
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { mapLimit } from '../src/fleet/concurrency';
+import { mapLimit, PooledKubeConfig } from 'kmm-hub-controller/runtime';
 import { Fleet } from '../src/fleet';
-import { PooledKubeConfig } from '../../controller/src/kube/pooled-kubeconfig';
 import { makeRequestApiClient } from '../src/fleet/request-transport';
 import { loadSpokeCatalog } from '../src/fleet/spoke-catalog';
 import { startApiServer, type KubeObject } from '../src/server';

@@ -5,6 +5,22 @@ import { Fleet } from './fleet';
 import { startApiServer } from './server';
 
 export * from './fleet';
+export {
+  startApiServer,
+  defaultCrdFiles,
+  InProcessClient,
+  REPO_ROOT,
+  type ApiServerHandle,
+  type ApiServerOptions,
+  type Audit,
+  type AuditEntry,
+  type AuditKey,
+  type FailRule,
+  type Faults,
+  type KubeObject,
+  type ObjectMeta,
+  type RequestFilter,
+} from './server';
 
 export interface SandboxOptions {
   /** TCP port on 127.0.0.1; 0 (the default) picks a free one */

@@ -4,6 +4,7 @@ import type { ControllerMetrics } from '../metrics';
 import type { KubeObject } from '../model/types';
 import { apiFailure, isGone } from './api-errors';
 import { collectionPath, type ResourceRef } from './resources';
+import { exponentialDelay } from '../queue/backoff';
 import { Store, objectKey } from './store';
 
 export interface InformerHandlers<T> {
@@ -314,7 +315,7 @@ export class Informer<T extends KubeObject> {
   private nextBackoff(): number {
     const min = this.options.minBackoffMs ?? 200;
     const max = this.options.maxBackoffMs ?? 30_000;
-    const delay = Math.min(min * 2 ** this.failures, max);
+    const delay = exponentialDelay(min, max, this.failures);
     this.failures++;
     // Jitter so that many informers reconnecting after one restart do not arrive together.
     return Math.round(delay * (0.8 + Math.random() * 0.4));

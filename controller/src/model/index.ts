@@ -102,4 +102,5 @@ export {
   type WorkWriteVerb,
   type WriteOutcome,
 } from './events';
-export { compareStrings } from './order';
+export { compareStrings, sortedUnique } from './order';
+export { cloneJson, isPlainObject, jsonEqual } from './json';

@@ -18,8 +18,7 @@ export class PerKeyBackoff {
   next(key: string): number {
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
-    // 2^n overflows to Infinity long after the cap is reached; Math.min keeps the result finite.
-    return Math.min(this.baseMs * 2 ** n, this.maxMs);
+    return exponentialDelay(this.baseMs, this.maxMs, n);
   }
 
   failuresOf(key: string): number {
@@ -29,4 +28,10 @@ export class PerKeyBackoff {
   forget(key: string): void {
     this.failures.delete(key);
   }
+}
+
+/** base * 2^failures, capped at max: the one backoff formula of the controller, the informers and retries. */
+export function exponentialDelay(baseMs: number, maxMs: number, failures: number): number {
+  // 2^n overflows to Infinity long after the cap is reached; Math.min keeps the result finite.
+  return Math.min(baseMs * 2 ** failures, maxMs);
 }

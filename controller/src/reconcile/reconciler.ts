@@ -31,7 +31,7 @@ import {
 } from '../model';
 import type { HandlerResult } from '../queue/work-queue';
 import type { PlanInputs } from './plan-inputs';
-import { settleAll } from './pool';
+import { settleAll } from '../runtime/concurrency';
 import { cachedWorkState } from './work-states';
 
 export interface ReconcilerDeps {

@@ -1,7 +1,7 @@
 // metav1.Condition bookkeeping as apimachinery's meta.SetStatusCondition does it: a condition keeps its
 // lastTransitionTime unless its status changes, so repeated syncs do not churn the hub.
 
-import type { Condition } from '../../../controller/src/model/types';
+import type { Condition } from 'kmm-hub-controller/model';
 
 /** A condition as the Go agents serialize it: `message` is never omitted (the OCM CRDs require it). */
 export interface FullCondition extends Condition {

@@ -3,7 +3,7 @@
 // anything else is an error (the agent's RawFeedbackJsonString gate, off by default, is not simulated).
 
 import { JSONPath } from 'jsonpath-plus';
-import type { FieldValue, ManifestConfigOption } from '../../../controller/src/model/types';
+import type { FieldValue, ManifestConfigOption } from 'kmm-hub-controller/model';
 import type { ConditionInput } from './conditions';
 
 export interface FeedbackValue {

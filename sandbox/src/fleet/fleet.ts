@@ -3,12 +3,11 @@
 // actions tests and demos use to change the fleet while it runs.
 
 import { timestamp, type FullCondition } from './conditions';
-import { mapLimit } from './concurrency';
+import { mapLimit, PooledKubeConfig } from 'kmm-hub-controller/runtime';
 import { generateCluster } from './generate';
 import { HubClient } from './hub-client';
 import { ImagePullRules, type PullRule } from './image-pull';
 import { managedClusterObject, managedClusterStatus, nodeKernels } from './managed-cluster';
-import { PooledKubeConfig } from '../../../controller/src/kube/pooled-kubeconfig';
 import { SPOKE_KMM_NAMESPACE, Spoke } from './spoke';
 import type { SpokeObject } from './spoke-api';
 import { loadSpokeCatalog, type SpokeCatalog } from './spoke-catalog';

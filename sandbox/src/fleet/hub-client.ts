@@ -9,8 +9,8 @@ import {
   setHeaderOptions,
   type KubeConfig,
 } from '@kubernetes/client-node';
-import type { ManagedCluster, ManifestWork } from '../../../controller/src/model/types';
-import { httpStatus, withRetry } from './concurrency';
+import type { ManagedCluster, ManifestWork } from 'kmm-hub-controller/model';
+import { isConflict, isNotFound, withRetry } from 'kmm-hub-controller/runtime';
 import { makeRequestApiClient } from './request-transport';
 
 const CLUSTER = {
@@ -136,7 +136,7 @@ export class HubClient {
           this.custom.getNamespacedCustomObject({ ...WORK, namespace, name }),
         )) as ManifestWork;
       } catch (err) {
-        if (httpStatus(err) === 404) return false;
+        if (isNotFound(err)) return false;
         throw err;
       }
       const next = change(work.metadata.finalizers ?? []);
@@ -148,8 +148,8 @@ export class HubClient {
         );
         return true;
       } catch (err) {
-        if (httpStatus(err) === 404) return false;
-        if (httpStatus(err) !== 409) throw err;
+        if (isNotFound(err)) return false;
+        if (!isConflict(err)) throw err;
       }
     }
   }
@@ -159,7 +159,7 @@ async function ignoreConflict(fn: () => Promise<unknown>): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    if (httpStatus(err) !== 409) throw err;
+    if (!isConflict(err)) throw err;
   }
 }
 
@@ -167,6 +167,6 @@ async function ignoreNotFound(fn: () => Promise<unknown>): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    if (httpStatus(err) !== 404) throw err;
+    if (!isNotFound(err)) throw err;
   }
 }

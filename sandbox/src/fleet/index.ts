@@ -8,4 +8,3 @@ export type { SpokeObject } from './spoke-api';
 export type { ClusterProfile, SpokeNode, Cloud, Taint } from './types';
 export { DEFAULT_STATUS_SYNC_INTERVAL_MS } from './defaults';
 export { WORK_FINALIZER } from './work-agent';
-export { PooledKubeConfig } from '../../../controller/src/kube/pooled-kubeconfig';

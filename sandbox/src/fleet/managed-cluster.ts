@@ -5,9 +5,10 @@ import {
   CLUSTER_API_VERSION,
   CLUSTER_AVAILABLE_CONDITION,
   KERNEL_VERSIONS_CLAIM,
-} from '../../../controller/src/model/constants';
-import { compareStrings, sortedUnique } from '../../../controller/src/model/order';
-import type { ClusterClaim, ManagedCluster } from '../../../controller/src/model/types';
+  compareStrings,
+  sortedUnique,
+} from 'kmm-hub-controller/model';
+import type { ClusterClaim, ManagedCluster } from 'kmm-hub-controller/model';
 import { setCondition, type FullCondition } from './conditions';
 import type { Cloud, ClusterProfile, SpokeNode } from './types';
 

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { describeFieldError, normalize, validate } from '../schema';
-import type { ModuleSpec } from '../../../controller/src/model/types';
+import type { ModuleSpec } from 'kmm-hub-controller/model';
 import type { SpokeKind } from './spoke-catalog';
 import { moduleAdmissionError } from './spoke-webhook';
 

@@ -8,7 +8,7 @@ import type {
   ModuleLoaderContainerSpec,
   ModuleSpec,
   Toleration,
-} from '../../../controller/src/model/types';
+} from 'kmm-hub-controller/model';
 import type { SpokeNode, Taint } from './types';
 
 /** One of status.moduleLoader / devicePlugin / dra; zero counts are omitted, as KMM's Go types do. */

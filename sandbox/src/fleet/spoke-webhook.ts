@@ -3,7 +3,7 @@
 // simulated: the DRA Kubernetes-version gate and the update-only "version cannot be added or removed" rule.
 
 import { RE2JS } from 're2js';
-import type { ModuleSpec, Toleration } from '../../../controller/src/model/types';
+import type { ModuleSpec, Toleration } from 'kmm-hub-controller/model';
 
 // Upstream internal/webhook/module.go: maxCombinedLength = 40 (the name and namespace go into 63-character
 // node label names), and device-plugin host paths only under /dev, /sys, /var and /opt. (The project's

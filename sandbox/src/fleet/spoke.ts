@@ -1,7 +1,7 @@
 // One simulated spoke cluster: its nodes, its API server contents, what each ManifestWork applied there, and
 // whether it is reachable. It has no I/O of its own; the fleet and the work agent drive it.
 
-import type { ManifestWork } from '../../../controller/src/model/types';
+import type { ManifestWork } from 'kmm-hub-controller/model';
 import type { ImagePullRules } from './image-pull';
 import { SpokeApi, type SpokeObject } from './spoke-api';
 import type { SpokeCatalog } from './spoke-catalog';

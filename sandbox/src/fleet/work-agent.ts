@@ -10,9 +10,8 @@ import {
   type KubernetesObject,
   type ObjectCache,
 } from '@kubernetes/client-node';
-import type { ManifestWork } from '../../../controller/src/model/types';
-import { PerKeyBackoff } from '../../../controller/src/queue/backoff';
-import { WorkQueue, type Processor } from '../../../controller/src/queue/work-queue';
+import type { ManifestWork } from 'kmm-hub-controller/model';
+import { PerKeyBackoff, WorkQueue, type Processor } from 'kmm-hub-controller/runtime';
 import { timestamp } from './conditions';
 import { DEFAULT_STATUS_SYNC_INTERVAL_MS } from './defaults';
 import type { HubClient } from './hub-client';

@@ -11,7 +11,7 @@ import type {
   ManifestConfigOption,
   ManifestWork,
   ResourceIdentifier,
-} from '../../../controller/src/model/types';
+} from 'kmm-hub-controller/model';
 import { setCondition, type FullCondition } from './conditions';
 import { readFeedback, type FeedbackValue } from './feedback';
 import { SpokeApiError, type SpokeApi, type UpdateStrategy } from './spoke-api';

@@ -1,4 +1,4 @@
-import { cloneJson } from '../../../controller/src/model/json';
+import { cloneJson } from 'kmm-hub-controller/model';
 import type { JSONSchemaProps } from './types';
 
 function defaultValue(schema: JSONSchemaProps | undefined, value: unknown): unknown {

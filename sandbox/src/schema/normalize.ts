@@ -1,4 +1,4 @@
-import { cloneJson } from '../../../controller/src/model/json';
+import { cloneJson } from 'kmm-hub-controller/model';
 import { child, index } from './field-errors';
 import { OBJECT_META_FIELDS } from './prune';
 import type { JSONSchemaProps } from './types';

@@ -1,4 +1,4 @@
-import { cloneJson, isPlainObject } from '../../../controller/src/model/json';
+import { cloneJson, isPlainObject } from 'kmm-hub-controller/model';
 import { childSchema, type JSONSchemaProps } from '../schema';
 import { ApiError } from './errors';
 import type { KubeObject, ManagedFieldsEntry } from './types';

@@ -1,5 +1,5 @@
 import { applyPatch, type Operation } from 'fast-json-patch';
-import { cloneJson, isPlainObject } from '../../../controller/src/model/json';
+import { cloneJson, isPlainObject } from 'kmm-hub-controller/model';
 import { childSchema, type JSONSchemaProps } from '../schema';
 import { ApiError, badRequest } from './errors';
 

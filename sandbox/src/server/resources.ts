@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isPlainObject, jsonEqual } from '../../../controller/src/model/json';
+import { isPlainObject, jsonEqual } from 'kmm-hub-controller/model';
 import { normalize, validate, type FieldError, type JSONSchemaProps } from '../schema';
 import {
   alreadyExists,

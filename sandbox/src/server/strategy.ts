@@ -1,4 +1,4 @@
-import { jsonEqual } from '../../../controller/src/model/json';
+import { jsonEqual } from 'kmm-hub-controller/model';
 import type { FieldError } from '../schema';
 import * as fe from '../schema/field-errors';
 import { isCoreKind, type KubeObject, type ResourceType } from './types';

@@ -1,9 +1,9 @@
-import type { ObjectMeta as ModelObjectMeta } from '../../../controller/src/model/types';
+import type { ObjectMeta as ModelObjectMeta } from 'kmm-hub-controller/model';
 import type { JSONSchemaProps } from '../schema';
 
 // The project's model types (the contract shared with the controller and plugin), extended with the
 // metadata only an API server deals with.
-export type { OwnerReference } from '../../../controller/src/model/types';
+export type { OwnerReference } from 'kmm-hub-controller/model';
 
 export interface ManagedFieldsEntry {
   manager: string;

@@ -1,5 +1,5 @@
 import { readFeedback } from '../../src/fleet/feedback';
-import type { ManifestConfigOption } from '../../../controller/src/model/types';
+import type { ManifestConfigOption } from 'kmm-hub-controller/model';
 
 const config = (paths: [string, string][]): ManifestConfigOption => ({
   resourceIdentifier: {

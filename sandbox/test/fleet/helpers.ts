@@ -1,7 +1,7 @@
 // Shared by the fleet's integration tests: a hub client from the sandbox kubeconfig and polling helpers.
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { PooledKubeConfig } from '../../../controller/src/kube/pooled-kubeconfig';
-import type { ManagedCluster, ManifestWork } from '../../../controller/src/model/types';
+import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
+import type { ManagedCluster, ManifestWork } from 'kmm-hub-controller/model';
 
 export function clients(kubeconfig: string) {
   const kc = PooledKubeConfig.fromString(kubeconfig);

@@ -1,8 +1,7 @@
 // The fleet's client-node transport (undici request() instead of fetch()) must behave like client-node's own:
 // typed results, ApiExceptions carrying the HTTP status and Status body, network errors without a status.
 import { ApiException, CoreV1Api } from '@kubernetes/client-node';
-import { PooledKubeConfig } from '../../../controller/src/kube/pooled-kubeconfig';
-import { httpStatus, isTransient } from '../../src/fleet/concurrency';
+import { PooledKubeConfig, apiFailure, isTransient } from 'kmm-hub-controller/runtime';
 import { makeRequestApiClient } from '../../src/fleet/request-transport';
 import { startApiServer, type ApiServerHandle } from '../../src/server';
 
@@ -40,7 +39,7 @@ describe('makeRequestApiClient', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ApiException);
-    expect(httpStatus(err)).toBe(404);
+    expect(apiFailure(err).code).toBe(404);
     expect(isTransient(err)).toBe(false);
     // As with client-node's fetch transport, the body is the Status text.
     expect(JSON.parse((err as ApiException<string>).body)).toMatchObject({
@@ -58,7 +57,8 @@ describe('makeRequestApiClient', () => {
     );
     await restarted;
     expect(err).toBeInstanceOf(Error);
-    expect(httpStatus(err)).toBeUndefined();
+    // no HTTP answer at all
+    expect(apiFailure(err).code).toBe(0);
     expect(isTransient(err)).toBe(true);
     expect((await core.readNamespace({ name: 'default' })).metadata?.name).toBe('default');
   });

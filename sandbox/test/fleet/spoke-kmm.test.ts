@@ -1,7 +1,7 @@
 import { ImagePullRules } from '../../src/fleet/image-pull';
 import { imageForKernel, moduleStatus, targetedNodes } from '../../src/fleet/spoke-kmm';
 import type { SpokeNode } from '../../src/fleet/types';
-import type { ModuleSpec } from '../../../controller/src/model/types';
+import type { ModuleSpec } from 'kmm-hub-controller/model';
 
 const K427 = '5.14.0-427.13.1.el9_4.x86_64';
 const K570 = '5.14.0-570.12.1.el9_6.x86_64';

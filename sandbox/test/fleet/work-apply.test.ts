@@ -3,7 +3,7 @@ import { generateCluster } from '../../src/fleet/generate';
 import { ImagePullRules } from '../../src/fleet/image-pull';
 import { Spoke } from '../../src/fleet/spoke';
 import { loadSpokeCatalog } from '../../src/fleet/spoke-catalog';
-import type { ManifestWork } from '../../../controller/src/model/types';
+import type { ManifestWork } from 'kmm-hub-controller/model';
 import { moduleWork as hubModuleWork } from './helpers';
 
 const catalog = loadSpokeCatalog();

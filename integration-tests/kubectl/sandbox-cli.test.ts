@@ -5,11 +5,23 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { kubectlPath } from '../../../scripts/tools';
-import { generateCluster, kernelClaimValue } from '../../src/fleet';
-import { clients, KERNEL_CLAIM } from './helpers';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { MANAGED_CLUSTER_RESOURCE } from 'kmm-hub-controller';
+import {
+  KERNEL_VERSIONS_CLAIM as KERNEL_CLAIM,
+  type ManagedCluster,
+} from 'kmm-hub-controller/model';
+import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
+import { generateCluster, kernelClaimValue } from 'kmm-hub-sandbox';
+import { kubectlPath } from '../../scripts/tools';
 
-const REPO = join(__dirname, '../../..');
+const listClusters = async (kubeconfig: string): Promise<ManagedCluster[]> => {
+  const api = PooledKubeConfig.fromString(kubeconfig).makeApiClient(CustomObjectsApi);
+  const list = await api.listClusterCustomObject(MANAGED_CLUSTER_RESOURCE);
+  return (list as { items: ManagedCluster[] }).items;
+};
+
+const REPO = join(__dirname, '../..');
 
 interface Run {
   code: number | null;
@@ -124,7 +136,7 @@ describe('npx kmm-hub-sandbox serve', () => {
       async ({ pid }) => {
         // The kubeconfig exists by the time `ready` is printed.
         seen.config = readFileSync(kubeconfig, 'utf8');
-        const clusters = await clients(seen.config).listClusters();
+        const clusters = await listClusters(seen.config);
         seen.listed = clusters.map((c) => c.metadata.name ?? '').sort();
         [seen.table, seen.kernels] = await Promise.all([
           kubectl(dir, kubeconfig, ['get', 'managedclusters']),

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { normalize, validate } from '../../sandbox/src/schema';
-import { validateManagedClusterModule, type KubeObject } from '../src/model';
+import { normalize, validate } from 'kmm-hub-sandbox/schema';
+import { validateManagedClusterModule, type KubeObject } from 'kmm-hub-controller/model';
 import { managedClusterSchema, mcmSchema as chartMcmSchema, ROOT } from './crd-schemas';
 
 // The examples the README points people to are objects an API server accepts as written: no field the CRD

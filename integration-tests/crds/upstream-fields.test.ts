@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { normalize, validate, type JSONSchemaProps } from '../../sandbox/src/schema';
+import { normalize, validate, type JSONSchemaProps } from 'kmm-hub-sandbox/schema';
 import {
   KERNEL_VERSIONS_CLAIM,
   moduleOf,
@@ -11,7 +11,7 @@ import {
   type ManagedClusterModule,
   type ManifestWork,
   type ModuleSpec,
-} from '../src/model';
+} from 'kmm-hub-controller/model';
 import {
   manifestWorkSchema,
   mcmSchema as chartMcmSchema,

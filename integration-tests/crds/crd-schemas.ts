@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { crdSchema, type JSONSchemaProps } from '../../sandbox/src/schema';
+import { crdSchema, type JSONSchemaProps } from 'kmm-hub-sandbox/schema';
 
 // The openAPIV3Schema of the CRDs the tests check objects against, read once per test file (parsing these
 // YAML files is most of such a test's time).

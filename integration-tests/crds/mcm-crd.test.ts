@@ -234,7 +234,7 @@ function compareTypes(typesFile: string, oldProgram?: ts.Program) {
 }
 
 describe('the TypeScript types agree with the CRD', () => {
-  const typesFile = join(__dirname, '../src/model/types.ts');
+  const typesFile = join(__dirname, '../../controller/src/model/types.ts');
   const real = compareTypes(typesFile);
 
   it('has every field of spec and status, with the same types, enums and required-ness', () => {

@@ -21,20 +21,15 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { startSandbox } from '../../sandbox/src';
-import { PooledKubeConfig } from '../src/kube/pooled-kubeconfig';
-import {
-  MANAGED_CLUSTER_RESOURCE,
-  MANIFEST_WORK_RESOURCE,
-  MCM_RESOURCE,
-} from '../src/kube/resources';
+import { startSandbox } from 'kmm-hub-sandbox';
+import { MANAGED_CLUSTER_RESOURCE, MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from 'kmm-hub-controller';
 import {
   planManagedClusterModule,
   type ManagedCluster,
   type ManagedClusterModule,
   type ManifestWork,
-} from '../src/model';
-import { settleAll } from '../src/reconcile/pool';
+} from 'kmm-hub-controller/model';
+import { PooledKubeConfig, settleAll } from 'kmm-hub-controller/runtime';
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'node_modules/.bin');

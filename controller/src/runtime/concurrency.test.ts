@@ -1,4 +1,5 @@
-import { mapLimit, withRetry } from '../../src/fleet/concurrency';
+import { mapLimit } from './concurrency';
+import { withRetry } from './retry';
 
 const unreachable = () =>
   Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
