@@ -7,12 +7,11 @@ import userEvent from '@testing-library/user-event';
 import { Spinner } from '@patternfly/react-core';
 import i18next from 'i18next';
 import type { ReactElement } from 'react';
-import { useTranslation } from 'react-i18next';
 import en from '../locales/en/plugin__kmm-hub-console-plugin.json';
 import { clusters, devicePlugin, EL96, gpuDriver, works } from './__fixtures__/fleet';
 import { fakeCluster } from './test-utils/fake-cluster';
 import { renderAt } from './test-utils/render';
-import { I18N_NAMESPACE } from './utils/i18n';
+import { I18N_NAMESPACE, usePluginTranslation } from './utils/i18n';
 import { MANIFEST_WORK_GVK, MCM_GVK, mcmDetailsPath, mcmListPath } from './utils/k8s';
 import type { ManagedClusterModule } from './utils/model';
 import KernelMatrixPage from './views/kernel-matrix/KernelMatrixPage';
@@ -232,7 +231,7 @@ describe('every string is translated and every interactive element is named', ()
   it('detects an English string, an unnamed button and English PatternFly defaults', () => {
     fakeCluster.set([gpuDriver]);
     const Probe = () => {
-      const { t } = useTranslation(I18N_NAMESPACE);
+      const { t } = usePluginTranslation();
       return (
         <div>
           <p>

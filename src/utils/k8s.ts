@@ -26,8 +26,6 @@ export const mcmListPath = (): string => `/k8s/cluster/${referenceFor(MCM_GVK)}`
 export const mcmDetailsPath = (name: string): string =>
   `${mcmListPath()}/${encodeURIComponent(name)}`;
 
-export const KERNEL_MATRIX_PATH = '/kmm-hub/kernel-matrix';
-
 /** Access review attributes for a verb on one MCM (or on the collection when name is omitted). */
 export const mcmAccess = (verb: 'create' | 'update' | 'patch' | 'delete', name?: string) => ({
   group: MCM_GROUP,

@@ -10,7 +10,7 @@ import {
 } from '@patternfly/react-core';
 import { InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useDeferredValue, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../utils/i18n';
 import { CellStateIcon, cellStateText } from '../../components/CellStateIcon';
 import { TranslatedPagination } from '../../components/TranslatedPagination';
 import { LoadError } from '../../components/LoadError';
@@ -24,7 +24,7 @@ import { Loading } from '../../components/Loading';
 import { usePagination } from '../../components/usePagination';
 
 const KernelMatrixPage = () => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const { matrix, loaded, loadError } = useKernelMatrix();
   const [mcm, setMcm] = useState<string | undefined>(undefined);
   const [label, setLabel] = useState('');

@@ -13,7 +13,7 @@ import {
   Title,
 } from '@patternfly/react-core';
 import { useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../utils/i18n';
 import { Link, useParams } from 'react-router';
 import { ActionsMenu } from '../../../components/ActionsMenu';
 import { LoadError } from '../../../components/LoadError';
@@ -29,7 +29,7 @@ import { YAMLTab } from './tabs/YAMLTab';
 import { Loading } from '../../../components/Loading';
 
 const Header = ({ mcm }: { mcm: ManagedClusterModule }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const [actions] = useManagedClusterModuleActions(mcm);
   return (
     <PageSection>
@@ -56,7 +56,7 @@ const Header = ({ mcm }: { mcm: ManagedClusterModule }) => {
 
 /** Console passes `name` to resource details pages; the route parameter is the fallback. */
 const ManagedClusterModuleDetailsPage = ({ name: nameProp }: { name?: string }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const params = useParams();
   const name = nameProp ?? params.name ?? '';
   const [mcm, loaded, loadError] = useK8sWatchResource<ManagedClusterModule>({

@@ -8,7 +8,7 @@ import {
 } from '@openshift-console/dynamic-plugin-sdk';
 
 import { useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../utils/i18n';
 import { LoadError } from '../../../components/LoadError';
 import { MCM_GVK } from '../../../utils/k8s';
 import type { ManagedClusterModule } from '../../../utils/model';
@@ -18,7 +18,7 @@ import { type SortColumn, sortMCMs } from './sort';
 import { Loading } from '../../../components/Loading';
 
 const ManagedClusterModuleListPage = () => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const [mcms, loaded, loadError] = useK8sWatchResource<ManagedClusterModule[]>({
     groupVersionKind: MCM_GVK,
     isList: true,

@@ -7,13 +7,13 @@ import {
   EmptyStateFooter,
 } from '@patternfly/react-core';
 import { CubesIcon } from '@patternfly/react-icons';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../utils/i18n';
 import { useNavigate } from 'react-router';
 import { mcmAccess, mcmListPath } from '../../../utils/k8s';
 
 /** The empty list explains what an MCM is, so the first visitor knows what creating one does. */
 export const NoManagedClusterModules = () => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const navigate = useNavigate();
   const [canCreate] = useAccessReview(mcmAccess('create'));
   return (

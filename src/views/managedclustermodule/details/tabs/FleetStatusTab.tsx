@@ -9,7 +9,7 @@ import {
 } from '@patternfly/react-core';
 import { Table, Tbody, Th, Thead, Tr } from '@patternfly/react-table';
 import { useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../../utils/i18n';
 import { TranslatedPagination } from '../../../../components/TranslatedPagination';
 import { LoadError } from '../../../../components/LoadError';
 import { Loading } from '../../../../components/Loading';
@@ -21,7 +21,7 @@ import { useFleetStatus } from '../fleet/useFleetStatus';
 import { useMcm } from '../McmContext';
 
 export const FleetStatusTab = () => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const mcm = useMcm();
   const { rows, loaded, loadError } = useFleetStatus(mcm);
   const [problemsOnly, setProblemsOnly] = useState(false);
