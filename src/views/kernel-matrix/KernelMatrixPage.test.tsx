@@ -1,5 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { StrictMode } from 'react';
+import { stamp } from '../../__fixtures__/builders';
 import {
   clusters,
   devicePlugin,
@@ -148,6 +150,29 @@ describe('kernel matrix page', () => {
     // the fleet shrinks under the open page 2: the last page that exists is shown, not an empty one
     act(() => fakeCluster.set([gpuDriver, ...clusters, ...works]));
     expect(clusterNames()).toEqual(clusters.map((c) => c.metadata.name));
+  });
+
+  it('follows a ManifestWork change under StrictMode', () => {
+    const objects = [gpuDriver, ...clusters, ...works].map(stamp);
+    fakeCluster.set(objects);
+    renderAt(
+      <StrictMode>
+        <KernelMatrixPage />
+      </StrictMode>,
+    );
+    expect(screen.getByLabelText(`cluster-e on ${EL94}: Failed`)).toBeInTheDocument();
+    // the gpu-driver work on cluster-e becomes applied and available, loaded on every node
+    act(() =>
+      fakeCluster.set(
+        objects.map((o) =>
+          o.kind === 'ManifestWork' && o.metadata.namespace === 'cluster-e'
+            ? stamp({ ...o, status: works[0]?.status })
+            : o,
+        ),
+      ),
+    );
+    expect(screen.getByLabelText(`cluster-e on ${EL94}: Loaded`)).toBeInTheDocument();
+    expect(screen.getByLabelText(`cluster-a on ${EL94}: Loaded`)).toBeInTheDocument();
   });
 
   it('shows a load error', () => {
