@@ -1,7 +1,8 @@
 // Every page, in every state the tests can put it in, rendered with a pseudo-locale in which each catalog
 // entry reads ⟦...⟧: any word on screen (text, aria-label, title, placeholder, aria-valuetext, tooltips) that is
 // neither inside ⟦⟧ nor part of the API objects shown is an English string that bypassed t() — including
-// PatternFly's built-in defaults. And every interactive element has an accessible name.
+// PatternFly's built-in defaults. And every interactive element has an accessible name, and every page a
+// translated browser tab title.
 import { act, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Spinner } from '@patternfly/react-core';
@@ -114,9 +115,20 @@ const unnamed = (): string[] => [
     .map((el) => `focusable: ${el.outerHTML.slice(0, 120)}`),
 ];
 
+/** The page's browser tab title, when it is missing or has English outside the catalog. */
+const titleProblems = (): string[] => {
+  const title = document.title;
+  if (!title.includes('⟦')) return [`document title "${title}" is missing or untranslated`];
+  const data = shownData();
+  return untranslatedWords(title)
+    .filter((word) => !data.some((d) => d.includes(word)))
+    .map((word) => `document title: "${word}" in "${title}"`);
+};
+
 const expectTranslatedAndNamed = () => {
   expect(englishOnPage()).toEqual([]);
   expect(unnamed()).toEqual([]);
+  expect(titleProblems()).toEqual([]);
 };
 
 const invalid: ManagedClusterModule = {

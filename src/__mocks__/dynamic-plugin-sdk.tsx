@@ -2,7 +2,7 @@
 // the console's internals and redux store. Every export is typed as the real one, so a test cannot use an
 // API differently from the console. Watches are served from the fake cluster a test fills with fixtures.
 import type * as Real from '@openshift-console/dynamic-plugin-sdk';
-import { useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { Link, NavLink, Route, Routes } from 'react-router';
 import { fakeCluster, watch } from '../test-utils/fake-cluster';
 
@@ -90,6 +90,21 @@ export const ListPageHeader: SDK['ListPageHeader'] = ({ title, helpText, childre
     {children}
   </header>
 );
+
+/**
+ * As the console's (react-helmet): the document's title while mounted, the previous one back after. The console
+ * appends its product name ("· Red Hat OpenShift"); the mock sets the plugin's part only.
+ */
+export const DocumentTitle: SDK['DocumentTitle'] = ({ children }) => {
+  useEffect(() => {
+    const previous = document.title;
+    document.title = children;
+    return () => {
+      document.title = previous;
+    };
+  }, [children]);
+  return null;
+};
 
 export const ListPageBody: SDK['ListPageBody'] = ({ children }) => <div>{children}</div>;
 

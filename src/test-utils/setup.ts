@@ -20,6 +20,8 @@ void i18next.use(initReactI18next).init({
 });
 
 beforeEach(() => {
+  // suites that need no DOM run in node (`@jest-environment node`)
+  if (typeof document !== 'undefined') document.title = '';
   fakeCluster.reset();
   sdkMock.reset();
 });

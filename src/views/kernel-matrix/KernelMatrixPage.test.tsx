@@ -175,6 +175,12 @@ describe('kernel matrix page', () => {
     expect(screen.getByLabelText(`cluster-a on ${EL94}: Loaded`)).toBeInTheDocument();
   });
 
+  it('names the browser tab', () => {
+    fakeCluster.holdWatch(MANIFEST_WORK_GVK);
+    renderAt(<KernelMatrixPage />);
+    expect(document.title).toBe('Kernel matrix');
+  });
+
   it('shows a load error', () => {
     fakeCluster.failWatch(MANIFEST_WORK_GVK, new Error('manifestworks is forbidden'));
     renderAt(<KernelMatrixPage />);

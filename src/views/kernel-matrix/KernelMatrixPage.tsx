@@ -1,4 +1,4 @@
-import { ListPageHeader } from '@openshift-console/dynamic-plugin-sdk';
+import { DocumentTitle, ListPageHeader } from '@openshift-console/dynamic-plugin-sdk';
 import { PageSection } from '@patternfly/react-core';
 import { LoadError } from '../../components/LoadError';
 import { Loading } from '../../components/Loading';
@@ -32,6 +32,7 @@ const KernelMatrixPage = () => {
 
   return (
     <>
+      <DocumentTitle>{t('Kernel matrix')}</DocumentTitle>
       <ListPageHeader
         title={t('Kernel matrix')}
         helpText={t(

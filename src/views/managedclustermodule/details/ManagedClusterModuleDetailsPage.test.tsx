@@ -164,6 +164,15 @@ describe('ManagedClusterModule details page', () => {
     ]);
   });
 
+  it("names the browser tab after the MCM, also while loading and when it can't be loaded", () => {
+    const { unmount } = open('fleet-status');
+    expect(document.title).toBe('gpu-driver · ManagedClusterModule details');
+    unmount();
+    expect(document.title).toBe('');
+    open('', 'missing');
+    expect(document.title).toBe('missing · ManagedClusterModule details');
+  });
+
   it('says so when the MCM does not exist', () => {
     open('', 'missing');
     expect(screen.getByText('Could not load ManagedClusterModule missing')).toBeInTheDocument();

@@ -1,4 +1,5 @@
 import {
+  DocumentTitle,
   HorizontalNav,
   type NavPage,
   ResourceIcon,
@@ -73,21 +74,31 @@ const ManagedClusterModuleDetailsPage = ({ name: nameProp }: { name?: string }) 
     [t],
   );
 
-  if (loadError) {
+  const body = () => {
+    if (loadError) {
+      return (
+        <PageSection>
+          <LoadError what={t('ManagedClusterModule {{name}}', { name })} error={loadError} />
+        </PageSection>
+      );
+    }
+    if (!loaded || !mcm) {
+      return <Loading label={t('Loading ManagedClusterModule')} />;
+    }
     return (
-      <PageSection>
-        <LoadError what={t('ManagedClusterModule {{name}}', { name })} error={loadError} />
-      </PageSection>
+      <McmContext.Provider value={mcm}>
+        <Header mcm={mcm} />
+        <HorizontalNav resource={mcm} pages={pages} />
+      </McmContext.Provider>
     );
-  }
-  if (!loaded || !mcm) {
-    return <Loading label={t('Loading ManagedClusterModule')} />;
-  }
+  };
+
   return (
-    <McmContext.Provider value={mcm}>
-      <Header mcm={mcm} />
-      <HorizontalNav resource={mcm} pages={pages} />
-    </McmContext.Provider>
+    <>
+      {/* from the route's name, so that the tab is named while loading and after an error too */}
+      <DocumentTitle>{t('{{name}} · ManagedClusterModule details', { name })}</DocumentTitle>
+      {body()}
+    </>
   );
 };
 

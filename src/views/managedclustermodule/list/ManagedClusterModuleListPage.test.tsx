@@ -26,6 +26,7 @@ describe('ManagedClusterModule list page', () => {
     fakeCluster.set([gpuDriver, devicePlugin]);
     renderAt(<ManagedClusterModuleListPage />);
     expect(screen.getByRole('heading', { name: 'ManagedClusterModules' })).toBeInTheDocument();
+    expect(document.title).toBe('ManagedClusterModules');
     const row = rowOf('gpu-driver');
     const cells = within(row).getAllByRole('cell');
     expect(cells.map((c) => c.textContent)).toEqual([

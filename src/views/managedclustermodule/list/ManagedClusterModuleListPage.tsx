@@ -1,4 +1,5 @@
 import {
+  DocumentTitle,
   ListPageBody,
   ListPageCreate,
   ListPageFilter,
@@ -49,6 +50,7 @@ const ManagedClusterModuleListPage = () => {
 
   return (
     <>
+      <DocumentTitle>{t('ManagedClusterModules')}</DocumentTitle>
       <ListPageHeader
         title={t('ManagedClusterModules')}
         helpText={t(
