@@ -177,6 +177,10 @@ const cases: Case[] = [
     },
   ),
   c('the empty list', page(<ManagedClusterModuleListPage />)),
+  c('the list with a filter that matches nothing', () => {
+    fleet();
+    renderAt(<ManagedClusterModuleListPage />, { url: '/list?name=nothing', path: '/list' });
+  }),
   c('the list while loading', () => {
     fakeCluster.holdWatch(MCM_GVK);
     renderAt(<ManagedClusterModuleListPage />);
@@ -233,6 +237,19 @@ const cases: Case[] = [
     },
   ),
   c('the kernel matrix without MCMs', page(<KernelMatrixPage />)),
+  c(
+    'the kernel matrix with filters that match nothing',
+    () => {
+      fleet();
+      renderAt(<KernelMatrixPage />);
+    },
+    async () => {
+      await userEvent
+        .setup()
+        .type(screen.getByRole('textbox', { name: '⟦Filter by cluster label⟧' }), 'nothing');
+      await screen.findByRole('button', { name: '⟦Clear all filters⟧' });
+    },
+  ),
   c('the kernel matrix with a load error', () => {
     fakeCluster.failWatch(MANIFEST_WORK_GVK, new Error('forbidden'));
     renderAt(<KernelMatrixPage />);

@@ -3,7 +3,7 @@
 // API differently from the console. Watches are served from the fake cluster a test fills with fixtures.
 import type * as Real from '@openshift-console/dynamic-plugin-sdk';
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { Link, NavLink, Route, Routes } from 'react-router';
+import { Link, NavLink, Route, Routes, useSearchParams } from 'react-router';
 import { fakeCluster, watch } from '../test-utils/fake-cluster';
 
 type SDK = typeof Real;
@@ -122,20 +122,52 @@ export const ListPageCreate: SDK['ListPageCreate'] = ({
     </Link>
   );
 
-export const ListPageFilter: SDK['ListPageFilter'] = ({ onFilterChange }) => (
-  <div>
-    <input
-      aria-label="Filter by name"
-      onChange={(e) => onFilterChange('name', { selected: [e.target.value] })}
-    />
-    <input
-      aria-label="Filter by label"
-      onChange={(e) =>
-        onFilterChange('labels', { all: e.target.value ? e.target.value.split(',') : [] })
-      }
-    />
-  </div>
-);
+/**
+ * As the console's: what was typed lives in its own state and in the `name` and `labels` query arguments; when it
+ * mounts, it starts from (and applies) what the URL says.
+ */
+export const ListPageFilter: SDK['ListPageFilter'] = ({ onFilterChange }) => {
+  const [params, setParams] = useSearchParams();
+  const [initial] = useState(() => ({
+    name: params.get('name') ?? '',
+    labels: params.get('labels') ?? '',
+  }));
+  const labelsOf = (text: string) => (text ? text.split(',') : []);
+  useEffect(() => {
+    onFilterChange('name', { selected: [initial.name] });
+    onFilterChange('labels', { all: labelsOf(initial.labels) });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on mount, as the console's
+  }, []);
+  const keep = (argument: string, value: string) =>
+    setParams(
+      (p) => {
+        if (value) p.set(argument, value);
+        else p.delete(argument);
+        return p;
+      },
+      { replace: true },
+    );
+  return (
+    <div>
+      <input
+        aria-label="Filter by name"
+        defaultValue={initial.name}
+        onChange={(e) => {
+          keep('name', e.target.value);
+          onFilterChange('name', { selected: [e.target.value] });
+        }}
+      />
+      <input
+        aria-label="Filter by label"
+        defaultValue={initial.labels}
+        onChange={(e) => {
+          keep('labels', e.target.value);
+          onFilterChange('labels', { all: labelsOf(e.target.value) });
+        }}
+      />
+    </div>
+  );
+};
 
 /** The console's name filter (substring) and label filter (every key=value present). */
 export const useListPageFilter: SDK['useListPageFilter'] = <D,>(data: D[]) => {

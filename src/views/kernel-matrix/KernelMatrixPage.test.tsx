@@ -136,6 +136,27 @@ describe('kernel matrix page', () => {
     expect(clusterNames()).toEqual(['cluster-e']);
   });
 
+  it('offers to clear every filter when they match no cluster', async () => {
+    fakeCluster.set([gpuDriver, ...clusters, ...works]);
+    renderAt(<KernelMatrixPage />);
+    const user = userEvent.setup();
+    const mcm = screen.getByRole('combobox', { name: 'ManagedClusterModule' });
+    const state = screen.getByRole('combobox', { name: 'Filter by state' });
+    const label = screen.getByRole('textbox', { name: 'Filter by cluster label' });
+    await user.selectOptions(mcm, 'gpu-driver');
+    await user.selectOptions(state, 'failed');
+    await user.type(label, 'region=us');
+    // the only failed cluster is in the EU
+    expect(await screen.findByRole('heading', { name: 'No results found' })).toBeInTheDocument();
+    expect(screen.getByText('No cluster matches the filters.')).toBeInTheDocument();
+    expect(screen.queryByRole('grid', { name: 'Kernel matrix' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Clear all filters' }));
+    await waitFor(() => expect(clusterNames()).toEqual(clusters.map((c) => c.metadata.name)));
+    expect(mcm).toHaveValue('');
+    expect(state).toHaveValue('');
+    expect(label).toHaveValue('');
+  });
+
   it('renders one page of a 3,500-cluster fleet and pages through it', async () => {
     const fleet = largeFleet(3500);
     fakeCluster.set([gpuDriver, ...fleet.clusters, ...fleet.works]);

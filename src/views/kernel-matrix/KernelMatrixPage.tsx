@@ -2,6 +2,7 @@ import { DocumentTitle, ListPageHeader } from '@openshift-console/dynamic-plugin
 import { PageSection } from '@patternfly/react-core';
 import { LoadError } from '../../components/LoadError';
 import { Loading } from '../../components/Loading';
+import { NoResults } from '../../components/NoResults';
 import { usePluginTranslation } from '../../utils/i18n';
 import { KernelMatrixTable } from './KernelMatrixTable';
 import { KernelMatrixToolbar } from './KernelMatrixToolbar';
@@ -20,7 +21,14 @@ const KernelMatrixPage = () => {
     if (matrix.mcms.length === 0) {
       return <p>{t('No ManagedClusterModule exists yet, so no kernel module is rolled out.')}</p>;
     }
-    if (view.rows.length === 0) return <p>{t('No cluster matches the filters.')}</p>;
+    if (view.rows.length === 0) {
+      return (
+        <NoResults
+          message={t('No cluster matches the filters.')}
+          onClearFilters={filters.clearAll}
+        />
+      );
+    }
     return (
       <KernelMatrixTable
         kernels={view.kernels}

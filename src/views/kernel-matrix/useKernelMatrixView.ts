@@ -13,6 +13,8 @@ export type KernelMatrixFilters = {
   setMcm: (mcm: string | undefined) => void;
   setLabel: (label: string) => void;
   setState: (state: CellState | undefined) => void;
+  /** back to every MCM, any label and any state */
+  clearAll: () => void;
 };
 
 /** The page's choices (MCM, cluster label, state), the view they select, and its page of rows. */
@@ -46,6 +48,12 @@ export const useKernelMatrixView = (matrix: KernelMatrix | undefined) => {
     },
     setState: (value) => {
       setState(value);
+      resetPage();
+    },
+    clearAll: () => {
+      setMcm(undefined);
+      setLabel('');
+      setState(undefined);
       resetPage();
     },
   };

@@ -173,6 +173,20 @@ describe('ManagedClusterModule details page', () => {
     expect(document.title).toBe('missing · ManagedClusterModule details');
   });
 
+  it('offers to clear the fleet filters when they match no cluster', async () => {
+    open('fleet-status');
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('switch', { name: 'Problem clusters only' }));
+    // the only cluster on EL96 is not a problem cluster
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Filter by kernel' }), EL96);
+    expect(screen.getByRole('heading', { name: 'No results found' })).toBeInTheDocument();
+    expect(screen.getByText('No cluster matches the filters.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Clear all filters' }));
+    expect(fleetRows()).toHaveLength(5);
+    expect(screen.getByRole('switch', { name: 'Problem clusters only' })).not.toBeChecked();
+    expect(screen.getByRole('combobox', { name: 'Filter by kernel' })).toHaveValue('');
+  });
+
   it('says so when the MCM does not exist', () => {
     open('', 'missing');
     expect(screen.getByText('Could not load ManagedClusterModule missing')).toBeInTheDocument();

@@ -64,6 +64,21 @@ describe('ManagedClusterModule list page', () => {
     expect(screen.getByText('No ManagedClusterModule matches the filter.')).toBeInTheDocument();
   });
 
+  it('starts from the filters in the URL and clears them all from the no-results state', async () => {
+    fakeCluster.set([gpuDriver, devicePlugin]);
+    renderAt(<ManagedClusterModuleListPage />, { url: '/list?name=gpu', path: '/list' });
+    expect(screen.getByLabelText('Filter by name')).toHaveValue('gpu');
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Filter by label'), 'team=nobody');
+    expect(screen.getByRole('heading', { name: 'No results found' })).toBeInTheDocument();
+    expect(screen.queryByRole('grid')).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Clear all filters' }));
+    expect(rowNames()).toEqual(['gpu-device-plugin', 'gpu-driver']);
+    // the filter bar starts again from a URL without the cleared filters
+    expect(screen.getByLabelText('Filter by name')).toHaveValue('');
+    expect(screen.getByLabelText('Filter by label')).toHaveValue('');
+  });
+
   it('sorts by a column, both ways', async () => {
     fakeCluster.set([gpuDriver, devicePlugin]);
     renderAt(<ManagedClusterModuleListPage />);

@@ -61,9 +61,6 @@ export const ManagedClusterModuleTable = ({
   };
   const isSortable = (id: string): id is SortColumn => id !== 'selector' && id !== 'images';
 
-  if (mcms.length === 0) {
-    return <p>{t('No ManagedClusterModule matches the filter.')}</p>;
-  }
   return (
     <Table aria-label={t('ManagedClusterModules')} variant="compact">
       <Thead>
