@@ -10,6 +10,8 @@ import i18next from 'i18next';
 import type { ReactElement } from 'react';
 import en from '../locales/en/plugin__kmm-hub-console-plugin.json';
 import { clusters, devicePlugin, EL96, gpuDriver, works } from './__fixtures__/fleet';
+import { fleetManagementPerspective } from './__fixtures__/perspectives';
+import { sdkMock } from './__mocks__/dynamic-plugin-sdk';
 import { fakeCluster } from './test-utils/fake-cluster';
 import { renderAt } from './test-utils/render';
 import { I18N_NAMESPACE, usePluginTranslation } from './utils/i18n';
@@ -237,6 +239,12 @@ const cases: Case[] = [
     },
   ),
   c('the kernel matrix without MCMs', page(<KernelMatrixPage />)),
+  c("the kernel matrix and the fleet status tab with ACM's cluster pages", () => {
+    sdkMock.extensions = [fleetManagementPerspective];
+    fleet();
+    renderAt(<KernelMatrixPage />);
+    details('gpu-driver', 'fleet-status');
+  }),
   c(
     'the kernel matrix with filters that match nothing',
     () => {

@@ -7,6 +7,8 @@ import { Link, NavLink, Route, Routes, useSearchParams } from 'react-router';
 import { fakeCluster, watch } from '../test-utils/fake-cluster';
 
 type SDK = typeof Real;
+// The SDK exports no Extension type of its own; its type guards take one.
+type Extension = Parameters<SDK['isPerspective']>[0];
 
 const useClusterState = () => useSyncExternalStore(fakeCluster.subscribe, fakeCluster.snapshot);
 
@@ -35,17 +37,34 @@ export const useK8sWatchResources: SDK['useK8sWatchResources'] = <R extends Real
   }, [s, key]);
 };
 
-/** Per-test switches for access reviews and the modal launchers. */
+/** Per-test switches for access reviews, the modal launchers and the other plugins' extensions. */
 export const sdkMock = {
   denied: new Set<string>(),
   launchedLabelsModal: [] as string[],
   launchedDeleteModal: [] as string[],
+  /** extensions of the console and its other plugins, resolved, as useResolvedExtensions serves them */
+  extensions: [] as Real.ResolvedExtension[],
   reset(): void {
     this.denied.clear();
     this.launchedLabelsModal = [];
     this.launchedDeleteModal = [];
+    this.extensions = [];
   },
 };
+
+/** As the console's, once resolution is complete: the extensions any of the type guards accepts. */
+export const useResolvedExtensions: SDK['useResolvedExtensions'] = <E extends Extension>(
+  ...typeGuards: ((e: Extension) => e is E)[]
+) => [
+  sdkMock.extensions.filter((e) =>
+    typeGuards.some((guard) => guard(e)),
+  ) as Real.ResolvedExtension<E>[],
+  true,
+  [],
+];
+
+export const isPerspective: SDK['isPerspective'] = (e: Extension): e is Real.Perspective =>
+  e.type === 'console.perspective';
 
 export const useAccessReview: SDK['useAccessReview'] = (attributes) => [
   !sdkMock.denied.has(attributes.verb ?? ''),

@@ -12,6 +12,8 @@ import {
   works,
 } from '../../__fixtures__/fleet';
 import { largeFleet } from '../../__fixtures__/large-fleet';
+import { developerPerspective, fleetManagementPerspective } from '../../__fixtures__/perspectives';
+import { sdkMock } from '../../__mocks__/dynamic-plugin-sdk';
 import { fakeCluster } from '../../test-utils/fake-cluster';
 import { renderAt } from '../../test-utils/render';
 import { MANIFEST_WORK_GVK } from '../../utils/k8s';
@@ -194,6 +196,23 @@ describe('kernel matrix page', () => {
     );
     expect(screen.getByLabelText(`cluster-e on ${EL94}: Loaded`)).toBeInTheDocument();
     expect(screen.getByLabelText(`cluster-a on ${EL94}: Loaded`)).toBeInTheDocument();
+  });
+
+  it("links clusters to ACM's cluster page when ACM's console plugin is there", () => {
+    fakeCluster.set([gpuDriver, ...clusters, ...works]);
+    sdkMock.extensions = [developerPerspective];
+    const { unmount } = renderAt(<KernelMatrixPage />);
+    expect(grid().getByRole('link', { name: 'cluster-a' })).toHaveAttribute(
+      'href',
+      '/k8s/cluster/cluster.open-cluster-management.io~v1~ManagedCluster/cluster-a',
+    );
+    unmount();
+    sdkMock.extensions = [developerPerspective, fleetManagementPerspective];
+    renderAt(<KernelMatrixPage />);
+    expect(grid().getByRole('link', { name: 'cluster-a' })).toHaveAttribute(
+      'href',
+      '/multicloud/infrastructure/clusters/details/cluster-a/cluster-a/overview',
+    );
   });
 
   it('names the browser tab', () => {

@@ -1,8 +1,8 @@
-import { ResourceLink } from '@openshift-console/dynamic-plugin-sdk';
 import { InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { CellStateIcon, cellStateText } from '../../components/CellStateIcon';
+import { ManagedClusterLink } from '../../components/ManagedClusterLink';
 import { usePluginTranslation } from '../../utils/i18n';
-import { MANAGED_CLUSTER_GVK } from '../../utils/k8s';
+import { useAcmClusterPages } from '../../utils/useAcmClusterPages';
 import type { KernelSummary, MatrixRow } from './kernel-matrix';
 import { MatrixCellView, NotSelectedCell } from './MatrixCellView';
 
@@ -48,12 +48,21 @@ const KernelMatrixHead = ({
 };
 
 /** One cluster: a cell per kernel in view, or one cell saying why the cluster has none. */
-const KernelMatrixRow = ({ row, kernels }: { row: MatrixRow; kernels: readonly string[] }) => {
+const KernelMatrixRow = ({
+  row,
+  kernels,
+  acm,
+}: {
+  row: MatrixRow;
+  kernels: readonly string[];
+  /** link the cluster to ACM's page of it */
+  acm: boolean;
+}) => {
   const { t } = usePluginTranslation();
   return (
     <Tr>
       <Th isStickyColumn hasRightBorder scope="row" modifier="nowrap">
-        <ResourceLink groupVersionKind={MANAGED_CLUSTER_GVK} name={row.cluster} />
+        <ManagedClusterLink name={row.cluster} acm={acm} />
       </Th>
       {row.noClaim ? (
         <Td colSpan={kernels.length}>
@@ -94,13 +103,14 @@ export const KernelMatrixTable = ({
   rows: readonly MatrixRow[];
 }) => {
   const { t } = usePluginTranslation();
+  const acm = useAcmClusterPages();
   return (
     <InnerScrollContainer>
       <Table aria-label={t('Kernel matrix')} variant="compact" isStickyHeader gridBreakPoint="">
         <KernelMatrixHead kernels={kernels} summary={summary} />
         <Tbody>
           {rows.map((row) => (
-            <KernelMatrixRow key={row.cluster} row={row} kernels={kernels} />
+            <KernelMatrixRow key={row.cluster} row={row} kernels={kernels} acm={acm} />
           ))}
         </Tbody>
       </Table>

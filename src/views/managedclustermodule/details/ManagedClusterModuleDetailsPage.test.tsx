@@ -1,6 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { clusters, EL94, EL96, gpuDriver, works } from '../../../__fixtures__/fleet';
+import { fleetManagementPerspective } from '../../../__fixtures__/perspectives';
+import { sdkMock } from '../../../__mocks__/dynamic-plugin-sdk';
 import { fakeCluster } from '../../../test-utils/fake-cluster';
 import { renderAt } from '../../../test-utils/render';
 import type { ManagedClusterModule } from '../../../utils/model';
@@ -171,6 +173,23 @@ describe('ManagedClusterModule details page', () => {
     expect(document.title).toBe('');
     open('', 'missing');
     expect(document.title).toBe('missing · ManagedClusterModule details');
+  });
+
+  it("links the fleet's clusters to ACM's cluster page when ACM's console plugin is there", () => {
+    const { unmount } = open('fleet-status');
+    const linkOf = (name: string) =>
+      within(screen.getByRole('grid', { name: 'Fleet status' })).getByRole('link', { name });
+    expect(linkOf('cluster-b')).toHaveAttribute(
+      'href',
+      '/k8s/cluster/cluster.open-cluster-management.io~v1~ManagedCluster/cluster-b',
+    );
+    unmount();
+    sdkMock.extensions = [fleetManagementPerspective];
+    open('fleet-status');
+    expect(linkOf('cluster-b')).toHaveAttribute(
+      'href',
+      '/multicloud/infrastructure/clusters/details/cluster-b/cluster-b/overview',
+    );
   });
 
   it('offers to clear the fleet filters when they match no cluster', async () => {

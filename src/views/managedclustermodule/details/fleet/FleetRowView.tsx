@@ -1,12 +1,12 @@
-import { ResourceLink, Timestamp } from '@openshift-console/dynamic-plugin-sdk';
+import { Timestamp } from '@openshift-console/dynamic-plugin-sdk';
 import { Label, List, ListItem } from '@patternfly/react-core';
 import { Td, Tr } from '@patternfly/react-table';
 import { type PluginT, usePluginTranslation } from '../../../../utils/i18n';
 import { CellStateIcon, cellStateText } from '../../../../components/CellStateIcon';
 import { ImageStateLabel } from '../../../../components/ImageStateLabel';
+import { ManagedClusterLink } from '../../../../components/ManagedClusterLink';
 import { ResolutionProblem } from '../../../../components/ResolutionProblem';
 import type { KernelStatus } from '../../../../utils/fleet-status';
-import { MANAGED_CLUSTER_GVK } from '../../../../utils/k8s';
 import type { SkipCode } from '../../../../utils/model';
 import type { FleetRow } from './fleet-rows';
 
@@ -47,13 +47,20 @@ const KernelLine = ({ k }: { k: KernelStatus }) => {
   );
 };
 
-export const FleetRowView = ({ row }: { row: FleetRow }) => {
+export const FleetRowView = ({
+  row,
+  acm,
+}: {
+  row: FleetRow;
+  /** link the cluster to ACM's page of it */
+  acm: boolean;
+}) => {
   const { t } = usePluginTranslation();
   const loaded = row.work?.feedback.moduleLoader ?? row.work?.feedback.devicePlugin;
   return (
     <Tr>
       <Td dataLabel={t('Cluster')} modifier="nowrap">
-        <ResourceLink groupVersionKind={MANAGED_CLUSTER_GVK} name={row.cluster} />
+        <ManagedClusterLink name={row.cluster} acm={acm} />
       </Td>
       <Td dataLabel={t('Availability')}>
         {row.available === 'True'

@@ -9,6 +9,7 @@ import {
 } from '@patternfly/react-core';
 import { Table, Tbody, Th, Thead, Tr } from '@patternfly/react-table';
 import { usePluginTranslation } from '../../../../utils/i18n';
+import { useAcmClusterPages } from '../../../../utils/useAcmClusterPages';
 import { TranslatedPagination } from '../../../../components/TranslatedPagination';
 import { LoadError } from '../../../../components/LoadError';
 import { Loading } from '../../../../components/Loading';
@@ -25,6 +26,7 @@ export const FleetStatusTab = () => {
   const { rows, loaded, loadError } = useFleetStatus(mcm);
   const fleet = useFleetStatusFilters(rows);
   const { pagination } = fleet;
+  const acm = useAcmClusterPages();
 
   if (loadError) {
     return (
@@ -84,7 +86,7 @@ export const FleetStatusTab = () => {
           </Thead>
           <Tbody>
             {pagination.pageOf(fleet.filtered).map((row) => (
-              <FleetRowView key={row.cluster} row={row} />
+              <FleetRowView key={row.cluster} row={row} acm={acm} />
             ))}
           </Tbody>
         </Table>
