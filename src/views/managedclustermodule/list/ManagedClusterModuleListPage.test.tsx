@@ -101,6 +101,11 @@ describe('ManagedClusterModule list page', () => {
       screen.getByRole('heading', { name: 'No ManagedClusterModules yet' }),
     ).toBeInTheDocument();
     expect(screen.getByText(/describes an out-of-tree kernel module/)).toBeInTheDocument();
+    // hub builds and signing are not there yet: the empty state must not promise them
+    expect(screen.queryByText(/builds and signs/)).not.toBeInTheDocument();
+    expect(screen.getByText(/signing images on the hub is not implemented yet/)).toHaveTextContent(
+      'waits (BuildNotSupportedYet, SignNotSupportedYet)',
+    );
     await userEvent
       .setup()
       .click(screen.getByRole('button', { name: 'Create ManagedClusterModule' }));
