@@ -71,6 +71,27 @@ export default tseslint.config(
     },
   },
   {
+    // Console loads the plugin's catalog under its own namespace only: a useTranslation() that named another
+    // namespace, or none, would show raw keys in the console while every test still passed.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/utils/i18n.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'react-i18next',
+              importNames: ['useTranslation', 'Trans', 'withTranslation'],
+              message:
+                'Use usePluginTranslation() from src/utils/i18n (bound to the plugin namespace).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

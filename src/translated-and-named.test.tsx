@@ -1,18 +1,20 @@
 // Every page, in every state the tests can put it in, rendered with a pseudo-locale in which each catalog
 // entry reads ⟦...⟧: any word on screen (text, aria-label, title, placeholder, aria-valuetext, tooltips) that is
 // neither inside ⟦⟧ nor part of the API objects shown is an English string that bypassed t() — including
-// PatternFly's built-in defaults. And every interactive element has an accessible name.
+// PatternFly's built-in defaults. And every interactive element has an accessible name, and every page a
+// translated browser tab title.
 import { act, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Spinner } from '@patternfly/react-core';
 import i18next from 'i18next';
 import type { ReactElement } from 'react';
-import { useTranslation } from 'react-i18next';
 import en from '../locales/en/plugin__kmm-hub-console-plugin.json';
 import { clusters, devicePlugin, EL96, gpuDriver, works } from './__fixtures__/fleet';
+import { fleetManagementPerspective } from './__fixtures__/perspectives';
+import { sdkMock } from './__mocks__/dynamic-plugin-sdk';
 import { fakeCluster } from './test-utils/fake-cluster';
 import { renderAt } from './test-utils/render';
-import { I18N_NAMESPACE } from './utils/i18n';
+import { I18N_NAMESPACE, usePluginTranslation } from './utils/i18n';
 import { MANIFEST_WORK_GVK, MCM_GVK, mcmDetailsPath, mcmListPath } from './utils/k8s';
 import type { ManagedClusterModule } from './utils/model';
 import KernelMatrixPage from './views/kernel-matrix/KernelMatrixPage';
@@ -115,9 +117,20 @@ const unnamed = (): string[] => [
     .map((el) => `focusable: ${el.outerHTML.slice(0, 120)}`),
 ];
 
+/** The page's browser tab title, when it is missing or has English outside the catalog. */
+const titleProblems = (): string[] => {
+  const title = document.title;
+  if (!title.includes('⟦')) return [`document title "${title}" is missing or untranslated`];
+  const data = shownData();
+  return untranslatedWords(title)
+    .filter((word) => !data.some((d) => d.includes(word)))
+    .map((word) => `document title: "${word}" in "${title}"`);
+};
+
 const expectTranslatedAndNamed = () => {
   expect(englishOnPage()).toEqual([]);
   expect(unnamed()).toEqual([]);
+  expect(titleProblems()).toEqual([]);
 };
 
 const invalid: ManagedClusterModule = {
@@ -166,6 +179,10 @@ const cases: Case[] = [
     },
   ),
   c('the empty list', page(<ManagedClusterModuleListPage />)),
+  c('the list with a filter that matches nothing', () => {
+    fleet();
+    renderAt(<ManagedClusterModuleListPage />, { url: '/list?name=nothing', path: '/list' });
+  }),
   c('the list while loading', () => {
     fakeCluster.holdWatch(MCM_GVK);
     renderAt(<ManagedClusterModuleListPage />);
@@ -222,6 +239,25 @@ const cases: Case[] = [
     },
   ),
   c('the kernel matrix without MCMs', page(<KernelMatrixPage />)),
+  c("the kernel matrix and the fleet status tab with ACM's cluster pages", () => {
+    sdkMock.extensions = [fleetManagementPerspective];
+    fleet();
+    renderAt(<KernelMatrixPage />);
+    details('gpu-driver', 'fleet-status');
+  }),
+  c(
+    'the kernel matrix with filters that match nothing',
+    () => {
+      fleet();
+      renderAt(<KernelMatrixPage />);
+    },
+    async () => {
+      await userEvent
+        .setup()
+        .type(screen.getByRole('textbox', { name: '⟦Filter by cluster label⟧' }), 'nothing');
+      await screen.findByRole('button', { name: '⟦Clear all filters⟧' });
+    },
+  ),
   c('the kernel matrix with a load error', () => {
     fakeCluster.failWatch(MANIFEST_WORK_GVK, new Error('forbidden'));
     renderAt(<KernelMatrixPage />);
@@ -232,7 +268,7 @@ describe('every string is translated and every interactive element is named', ()
   it('detects an English string, an unnamed button and English PatternFly defaults', () => {
     fakeCluster.set([gpuDriver]);
     const Probe = () => {
-      const { t } = useTranslation(I18N_NAMESPACE);
+      const { t } = usePluginTranslation();
       return (
         <div>
           <p>

@@ -104,3 +104,13 @@ export const manifestWork = (
     },
   };
 };
+
+/**
+ * Gives each object a resourceVersion, as the API server does: what the kernel matrix's reuse keys on. The
+ * counter is shared, so a changed object stamped again gets a version no other object has.
+ */
+let nextResourceVersion = 0;
+export const stamp = <T extends { metadata: { resourceVersion?: string } }>(o: T): T => ({
+  ...o,
+  metadata: { ...o.metadata, resourceVersion: String(++nextResourceVersion) },
+});

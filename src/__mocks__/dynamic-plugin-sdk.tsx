@@ -2,11 +2,13 @@
 // the console's internals and redux store. Every export is typed as the real one, so a test cannot use an
 // API differently from the console. Watches are served from the fake cluster a test fills with fixtures.
 import type * as Real from '@openshift-console/dynamic-plugin-sdk';
-import { useMemo, useState, useSyncExternalStore } from 'react';
-import { Link, NavLink, Route, Routes } from 'react-router';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { Link, NavLink, Route, Routes, useSearchParams } from 'react-router';
 import { fakeCluster, watch } from '../test-utils/fake-cluster';
 
 type SDK = typeof Real;
+// The SDK exports no Extension type of its own; its type guards take one.
+type Extension = Parameters<SDK['isPerspective']>[0];
 
 const useClusterState = () => useSyncExternalStore(fakeCluster.subscribe, fakeCluster.snapshot);
 
@@ -35,17 +37,34 @@ export const useK8sWatchResources: SDK['useK8sWatchResources'] = <R extends Real
   }, [s, key]);
 };
 
-/** Per-test switches for access reviews and the modal launchers. */
+/** Per-test switches for access reviews, the modal launchers and the other plugins' extensions. */
 export const sdkMock = {
   denied: new Set<string>(),
   launchedLabelsModal: [] as string[],
   launchedDeleteModal: [] as string[],
+  /** extensions of the console and its other plugins, resolved, as useResolvedExtensions serves them */
+  extensions: [] as Real.ResolvedExtension[],
   reset(): void {
     this.denied.clear();
     this.launchedLabelsModal = [];
     this.launchedDeleteModal = [];
+    this.extensions = [];
   },
 };
+
+/** As the console's, once resolution is complete: the extensions any of the type guards accepts. */
+export const useResolvedExtensions: SDK['useResolvedExtensions'] = <E extends Extension>(
+  ...typeGuards: ((e: Extension) => e is E)[]
+) => [
+  sdkMock.extensions.filter((e) =>
+    typeGuards.some((guard) => guard(e)),
+  ) as Real.ResolvedExtension<E>[],
+  true,
+  [],
+];
+
+export const isPerspective: SDK['isPerspective'] = (e: Extension): e is Real.Perspective =>
+  e.type === 'console.perspective';
 
 export const useAccessReview: SDK['useAccessReview'] = (attributes) => [
   !sdkMock.denied.has(attributes.verb ?? ''),
@@ -91,6 +110,21 @@ export const ListPageHeader: SDK['ListPageHeader'] = ({ title, helpText, childre
   </header>
 );
 
+/**
+ * As the console's (react-helmet): the document's title while mounted, the previous one back after. The console
+ * appends its product name ("· Red Hat OpenShift"); the mock sets the plugin's part only.
+ */
+export const DocumentTitle: SDK['DocumentTitle'] = ({ children }) => {
+  useEffect(() => {
+    const previous = document.title;
+    document.title = children;
+    return () => {
+      document.title = previous;
+    };
+  }, [children]);
+  return null;
+};
+
 export const ListPageBody: SDK['ListPageBody'] = ({ children }) => <div>{children}</div>;
 
 /** As the console's: with `createAccessReview`, shown only to users allowed to create. */
@@ -107,20 +141,52 @@ export const ListPageCreate: SDK['ListPageCreate'] = ({
     </Link>
   );
 
-export const ListPageFilter: SDK['ListPageFilter'] = ({ onFilterChange }) => (
-  <div>
-    <input
-      aria-label="Filter by name"
-      onChange={(e) => onFilterChange('name', { selected: [e.target.value] })}
-    />
-    <input
-      aria-label="Filter by label"
-      onChange={(e) =>
-        onFilterChange('labels', { all: e.target.value ? e.target.value.split(',') : [] })
-      }
-    />
-  </div>
-);
+/**
+ * As the console's: what was typed lives in its own state and in the `name` and `labels` query arguments; when it
+ * mounts, it starts from (and applies) what the URL says.
+ */
+export const ListPageFilter: SDK['ListPageFilter'] = ({ onFilterChange }) => {
+  const [params, setParams] = useSearchParams();
+  const [initial] = useState(() => ({
+    name: params.get('name') ?? '',
+    labels: params.get('labels') ?? '',
+  }));
+  const labelsOf = (text: string) => (text ? text.split(',') : []);
+  useEffect(() => {
+    onFilterChange('name', { selected: [initial.name] });
+    onFilterChange('labels', { all: labelsOf(initial.labels) });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on mount, as the console's
+  }, []);
+  const keep = (argument: string, value: string) =>
+    setParams(
+      (p) => {
+        if (value) p.set(argument, value);
+        else p.delete(argument);
+        return p;
+      },
+      { replace: true },
+    );
+  return (
+    <div>
+      <input
+        aria-label="Filter by name"
+        defaultValue={initial.name}
+        onChange={(e) => {
+          keep('name', e.target.value);
+          onFilterChange('name', { selected: [e.target.value] });
+        }}
+      />
+      <input
+        aria-label="Filter by label"
+        defaultValue={initial.labels}
+        onChange={(e) => {
+          keep('labels', e.target.value);
+          onFilterChange('labels', { all: labelsOf(e.target.value) });
+        }}
+      />
+    </div>
+  );
+};
 
 /** The console's name filter (substring) and label filter (every key=value present). */
 export const useListPageFilter: SDK['useListPageFilter'] = <D,>(data: D[]) => {

@@ -1,10 +1,10 @@
 import { Timestamp } from '@openshift-console/dynamic-plugin-sdk';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../utils/i18n';
 import type { Condition } from '../utils/model';
 
 export const ConditionsTable = ({ conditions }: { conditions: Condition[] | undefined }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   if (!conditions?.length) {
     return <p>{t('No conditions reported yet.')}</p>;
   }

@@ -7,8 +7,7 @@ import {
   QuestionCircleIcon,
 } from '@patternfly/react-icons';
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
-import type { PluginT } from '../utils/i18n';
+import { type PluginT, usePluginTranslation } from '../utils/i18n';
 import type { ImageState } from '../utils/model';
 
 export const imageStateText = (t: PluginT, state: ImageState): string => {
@@ -41,7 +40,7 @@ const look: Record<ImageState, { color: LabelProps['color']; icon: ReactNode }> 
 };
 
 export const ImageStateLabel = ({ state, count }: { state: ImageState; count?: number }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const text = imageStateText(t, state);
   return (
     <Label isCompact color={look[state].color} icon={look[state].icon}>

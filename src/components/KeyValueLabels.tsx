@@ -1,5 +1,5 @@
 import { Label, LabelGroup, type LabelProps } from '@patternfly/react-core';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../utils/i18n';
 
 /**
  * `key=value` pairs (labels, a selector) as a group of compact labels, with PatternFly's English overflow
@@ -17,7 +17,7 @@ export const KeyValueLabels = ({
   empty: string;
   color?: LabelProps['color'];
 }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const entries = Object.entries(pairs ?? {});
   if (entries.length === 0) {
     return <span>{empty}</span>;

@@ -1,5 +1,5 @@
 import { Alert } from '@patternfly/react-core';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../utils/i18n';
 
 const messageOf = (error: unknown): string => {
   if (error instanceof Error) return error.message;
@@ -9,7 +9,7 @@ const messageOf = (error: unknown): string => {
 
 /** A watch that failed: what could not be loaded and the API server's answer. */
 export const LoadError = ({ what, error }: { what: string; error: unknown }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   return (
     <Alert
       variant="danger"

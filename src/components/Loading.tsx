@@ -1,9 +1,9 @@
 import { Bullseye, Spinner } from '@patternfly/react-core';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../utils/i18n';
 
 /** A centred spinner; `label` says what is loading (its accessible name). */
 export const Loading = ({ label }: { label: string }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   return (
     <Bullseye>
       {/* PatternFly's default aria-valuetext is an English "Loading..." */}

@@ -4,7 +4,7 @@ import {
   ProgressStatus,
   SuccessStatus,
 } from '@openshift-console/dynamic-plugin-sdk';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../utils/i18n';
 import { findCondition } from '../utils/conditions';
 import { DEGRADED, type ManagedClusterModule, PROGRESSING, READY } from '../utils/model';
 
@@ -13,7 +13,7 @@ import { DEGRADED, type ManagedClusterModule, PROGRESSING, READY } from '../util
  * with the condition's message in the popover.
  */
 export const ReadyStatus = ({ mcm }: { mcm: ManagedClusterModule }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const conditions = mcm.status?.conditions;
   const ready = findCondition(conditions, READY);
   const progressing = findCondition(conditions, PROGRESSING);

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../utils/i18n';
 import type { KernelOutcome } from '../utils/fleet-status';
 
 /**
@@ -10,7 +10,7 @@ export const ResolutionProblem = ({
 }: {
   outcome: Extract<KernelOutcome, { kind: 'error' | 'invalid' }>;
 }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   if (outcome.kind === 'error') return <span lang="en">{outcome.error}</span>;
   return (
     <>

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../utils/i18n';
 import { KeyValueLabels } from './KeyValueLabels';
 
 /** An equality label selector as a group of labels; `{}` selects everything and says so. */
@@ -10,6 +10,6 @@ export const SelectorLabels = ({
   /** accessible name of the group */
   label: string;
 }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   return <KeyValueLabels pairs={selector} label={label} empty={t('All')} color="blue" />;
 };

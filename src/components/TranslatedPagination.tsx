@@ -1,9 +1,9 @@
 import { Pagination, type PaginationProps } from '@patternfly/react-core';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../utils/i18n';
 
 /** PatternFly's Pagination with every built-in English title translated. */
 export const TranslatedPagination = (props: Omit<PaginationProps, 'titles'>) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   return (
     <Pagination
       {...props}

@@ -37,12 +37,13 @@ export const fakeCluster = {
     state = { ...state, objects };
     emit();
   },
+  // New collections, not mutated ones: the snapshot's identity is what tells subscribers that it changed.
   failWatch(gvk: K8sGroupVersionKind, error: unknown): void {
-    state.errors.set(kindKey(gvk), error);
+    state = { ...state, errors: new Map(state.errors).set(kindKey(gvk), error) };
     emit();
   },
   holdWatch(gvk: K8sGroupVersionKind): void {
-    state.pending.add(kindKey(gvk));
+    state = { ...state, pending: new Set(state.pending).add(kindKey(gvk)) };
     emit();
   },
   subscribe(listener: () => void): () => void {

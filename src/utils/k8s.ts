@@ -26,7 +26,11 @@ export const mcmListPath = (): string => `/k8s/cluster/${referenceFor(MCM_GVK)}`
 export const mcmDetailsPath = (name: string): string =>
   `${mcmListPath()}/${encodeURIComponent(name)}`;
 
-export const KERNEL_MATRIX_PATH = '/kmm-hub/kernel-matrix';
+/** ACM's page of one ManagedCluster (its namespace on the hub has the cluster's name). */
+export const acmClusterPath = (name: string): string => {
+  const n = encodeURIComponent(name);
+  return `/multicloud/infrastructure/clusters/details/${n}/${n}/overview`;
+};
 
 /** Access review attributes for a verb on one MCM (or on the collection when name is omitted). */
 export const mcmAccess = (verb: 'create' | 'update' | 'patch' | 'delete', name?: string) => ({

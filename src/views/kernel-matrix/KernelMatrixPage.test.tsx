@@ -1,5 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { StrictMode } from 'react';
+import { stamp } from '../../__fixtures__/builders';
 import {
   clusters,
   devicePlugin,
@@ -10,6 +12,8 @@ import {
   works,
 } from '../../__fixtures__/fleet';
 import { largeFleet } from '../../__fixtures__/large-fleet';
+import { developerPerspective, fleetManagementPerspective } from '../../__fixtures__/perspectives';
+import { sdkMock } from '../../__mocks__/dynamic-plugin-sdk';
 import { fakeCluster } from '../../test-utils/fake-cluster';
 import { renderAt } from '../../test-utils/render';
 import { MANIFEST_WORK_GVK } from '../../utils/k8s';
@@ -134,6 +138,27 @@ describe('kernel matrix page', () => {
     expect(clusterNames()).toEqual(['cluster-e']);
   });
 
+  it('offers to clear every filter when they match no cluster', async () => {
+    fakeCluster.set([gpuDriver, ...clusters, ...works]);
+    renderAt(<KernelMatrixPage />);
+    const user = userEvent.setup();
+    const mcm = screen.getByRole('combobox', { name: 'ManagedClusterModule' });
+    const state = screen.getByRole('combobox', { name: 'Filter by state' });
+    const label = screen.getByRole('textbox', { name: 'Filter by cluster label' });
+    await user.selectOptions(mcm, 'gpu-driver');
+    await user.selectOptions(state, 'failed');
+    await user.type(label, 'region=us');
+    // the only failed cluster is in the EU
+    expect(await screen.findByRole('heading', { name: 'No results found' })).toBeInTheDocument();
+    expect(screen.getByText('No cluster matches the filters.')).toBeInTheDocument();
+    expect(screen.queryByRole('grid', { name: 'Kernel matrix' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Clear all filters' }));
+    await waitFor(() => expect(clusterNames()).toEqual(clusters.map((c) => c.metadata.name)));
+    expect(mcm).toHaveValue('');
+    expect(state).toHaveValue('');
+    expect(label).toHaveValue('');
+  });
+
   it('renders one page of a 3,500-cluster fleet and pages through it', async () => {
     const fleet = largeFleet(3500);
     fakeCluster.set([gpuDriver, ...fleet.clusters, ...fleet.works]);
@@ -148,6 +173,52 @@ describe('kernel matrix page', () => {
     // the fleet shrinks under the open page 2: the last page that exists is shown, not an empty one
     act(() => fakeCluster.set([gpuDriver, ...clusters, ...works]));
     expect(clusterNames()).toEqual(clusters.map((c) => c.metadata.name));
+  });
+
+  it('follows a ManifestWork change under StrictMode', () => {
+    const objects = [gpuDriver, ...clusters, ...works].map(stamp);
+    fakeCluster.set(objects);
+    renderAt(
+      <StrictMode>
+        <KernelMatrixPage />
+      </StrictMode>,
+    );
+    expect(screen.getByLabelText(`cluster-e on ${EL94}: Failed`)).toBeInTheDocument();
+    // the gpu-driver work on cluster-e becomes applied and available, loaded on every node
+    act(() =>
+      fakeCluster.set(
+        objects.map((o) =>
+          o.kind === 'ManifestWork' && o.metadata.namespace === 'cluster-e'
+            ? stamp({ ...o, status: works[0]?.status })
+            : o,
+        ),
+      ),
+    );
+    expect(screen.getByLabelText(`cluster-e on ${EL94}: Loaded`)).toBeInTheDocument();
+    expect(screen.getByLabelText(`cluster-a on ${EL94}: Loaded`)).toBeInTheDocument();
+  });
+
+  it("links clusters to ACM's cluster page when ACM's console plugin is there", () => {
+    fakeCluster.set([gpuDriver, ...clusters, ...works]);
+    sdkMock.extensions = [developerPerspective];
+    const { unmount } = renderAt(<KernelMatrixPage />);
+    expect(grid().getByRole('link', { name: 'cluster-a' })).toHaveAttribute(
+      'href',
+      '/k8s/cluster/cluster.open-cluster-management.io~v1~ManagedCluster/cluster-a',
+    );
+    unmount();
+    sdkMock.extensions = [developerPerspective, fleetManagementPerspective];
+    renderAt(<KernelMatrixPage />);
+    expect(grid().getByRole('link', { name: 'cluster-a' })).toHaveAttribute(
+      'href',
+      '/multicloud/infrastructure/clusters/details/cluster-a/cluster-a/overview',
+    );
+  });
+
+  it('names the browser tab', () => {
+    fakeCluster.holdWatch(MANIFEST_WORK_GVK);
+    renderAt(<KernelMatrixPage />);
+    expect(document.title).toBe('Kernel matrix');
   });
 
   it('shows a load error', () => {

@@ -1,6 +1,6 @@
 import { Tooltip } from '@patternfly/react-core';
 import { memo, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../utils/i18n';
 import { CellStateIcon, cellStateShortText, cellStateText } from '../../components/CellStateIcon';
 import { imageStateText } from '../../components/ImageStateLabel';
 import { ResolutionProblem } from '../../components/ResolutionProblem';
@@ -10,7 +10,7 @@ type CellProps = { cluster: string; kernel: string; cell: MatrixCell };
 
 /** The tooltip's text: the cell, then each MCM's state with its image, image state and message. */
 const CellDetails = ({ cluster, kernel, cell }: CellProps) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   return (
     <div>
       <div>
@@ -40,7 +40,7 @@ const CellDetails = ({ cluster, kernel, cell }: CellProps) => {
  * focused: rendering a PatternFly Tooltip per cell made every page change and filter noticeably slower.
  */
 export const MatrixCellView = memo(function MatrixCellView({ cluster, kernel, cell }: CellProps) {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const ref = useRef<HTMLSpanElement>(null);
   const [shown, setShown] = useState(false);
   const show = () => setShown(true);
@@ -81,6 +81,6 @@ export const MatrixCellView = memo(function MatrixCellView({ cluster, kernel, ce
  * the row and column headers already name the cluster and the kernel for assistive technology.
  */
 export const NotSelectedCell = () => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   return <small>{t('Not selected')}</small>;
 };

@@ -1,10 +1,10 @@
 import { Flex, FlexItem } from '@patternfly/react-core';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../utils/i18n';
 import { CellStateIcon, cellStateText } from '../../components/CellStateIcon';
 import { CELL_STATE_URGENCY } from '../../utils/fleet-status';
 
 export const MatrixLegend = () => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   return (
     <section aria-label={t('Legend')}>
       <Flex spaceItems={{ default: 'spaceItemsLg' }}>

@@ -9,7 +9,7 @@ import {
 } from '../../__fixtures__/fleet';
 import { KERNEL_POOL, kernelsOfCluster, largeFleet } from '../../__fixtures__/large-fleet';
 import type { ManagedClusterModule } from '../../utils/model';
-import { buildKernelMatrix, viewKernelMatrix } from './kernel-matrix';
+import { buildKernelMatrix, nextKernelMatrix, viewKernelMatrix } from './kernel-matrix';
 
 const matrix = buildKernelMatrix([gpuDriver, devicePlugin], clusters, works);
 
@@ -121,6 +121,24 @@ describe('kernel matrix', () => {
     expect(
       buildKernelMatrix([gpuDriver], clusters, works, matrix).parts.get('gpu-driver'),
     ).not.toBe(matrix.parts.get('gpu-driver'));
+  });
+
+  it('rebuilds only when a watched list is another one, reusing the last build', () => {
+    const built = nextKernelMatrix(undefined, { mcms: [gpuDriver], clusters, works });
+    expect(built.matrix.mcms).toEqual(['gpu-driver']);
+    // the same lists, or other empty lists where empty ones were: the same build
+    expect(nextKernelMatrix(built, { ...built.inputs })).toBe(built);
+    const none = nextKernelMatrix(undefined, { mcms: [], clusters: [], works: [] });
+    expect(nextKernelMatrix(none, { mcms: [], clusters: [], works: [] })).toBe(none);
+    // a new list is a change even with the same content: the watch hooks keep a list until it changes
+    expect(nextKernelMatrix(built, { ...built.inputs, works: [...works] })).not.toBe(built);
+    // another list: a new build, with the previous matrix to reuse from
+    const next = nextKernelMatrix(built, { mcms: [gpuDriver, devicePlugin], clusters, works });
+    expect(next).not.toBe(built);
+    expect(next.matrix.mcms).toEqual(['gpu-device-plugin', 'gpu-driver']);
+    expect(viewKernelMatrix(next.matrix, {})).toEqual(
+      viewKernelMatrix(buildKernelMatrix([gpuDriver, devicePlugin], clusters, works), {}),
+    );
   });
 
   it('builds the matrix of 3,500 clusters x 30 kernels with the right content', () => {

@@ -122,6 +122,44 @@ export const buildKernelMatrix = (
   return { mcms: [...parts.keys()], clusters: rows, parts };
 };
 
+/** What a matrix is derived from: the watched lists, as the watch hooks return them. */
+export type MatrixInputs = {
+  mcms: readonly ManagedClusterModule[];
+  clusters: readonly ManagedCluster[];
+  works: readonly ManifestWork[];
+};
+
+/** A matrix with the inputs it was built from, so that the next build knows what it can reuse. */
+export type BuiltMatrix = { inputs: MatrixInputs; matrix: KernelMatrix };
+
+// The watch hooks return the same arrays until a watched object changes, so identity is enough to tell that
+// nothing did; two empty lists are equal whatever their identity, as a missing list is often a fresh `[]`.
+const sameList = (a: readonly unknown[], b: readonly unknown[]) =>
+  a === b || (a.length === 0 && b.length === 0);
+
+/**
+ * The matrix for `inputs`, given the last one built: `built` itself when the inputs are the same lists,
+ * otherwise a new build that reuses every MCM part of `built` whose objects kept their resourceVersions.
+ * Pure, so React may call it as often as it renders, and from a render it then discards.
+ */
+export const nextKernelMatrix = (
+  built: BuiltMatrix | undefined,
+  inputs: MatrixInputs,
+): BuiltMatrix => {
+  if (
+    built &&
+    sameList(built.inputs.mcms, inputs.mcms) &&
+    sameList(built.inputs.clusters, inputs.clusters) &&
+    sameList(built.inputs.works, inputs.works)
+  ) {
+    return built;
+  }
+  return {
+    inputs,
+    matrix: buildKernelMatrix(inputs.mcms, inputs.clusters, inputs.works, built?.matrix),
+  };
+};
+
 export type MatrixCellDetail = { mcm: string; state: CellState; kernel?: KernelStatus };
 
 export type MatrixCell = { state: CellState; details: MatrixCellDetail[] };

@@ -27,6 +27,22 @@ describe('the YAML template of the create page', () => {
     expect(managedClusterModuleTemplate.match(/^\s*#/gm)?.length).toBeGreaterThan(8);
   });
 
+  it('says that the hub does not build or sign images yet, and what happens to such an image', () => {
+    const comments = (field: 'build' | 'sign') => {
+      const lines = managedClusterModuleTemplate.split('\n');
+      const at = lines.findIndex((l) => l.trim() === `${field}:`);
+      let start = at;
+      while (lines[start - 1]?.trim().startsWith('#')) start--;
+      return lines
+        .slice(start, at)
+        .map((l) => l.trim().replace(/^#\s*/, ''))
+        .join(' ');
+    };
+    expect(comments('build')).toMatch(/NOT IMPLEMENTED YET.*waits \(reason BuildNotSupportedYet\)/);
+    expect(comments('sign')).toMatch(/NOT IMPLEMENTED YET.*waits \(reason SignNotSupportedYet\)/);
+    expect(managedClusterModuleTemplate).not.toMatch(/the hub builds/i);
+  });
+
   it('maps a RHEL 9 kernel to a templated image and leaves others unmapped', () => {
     const mapper = new KernelMapper(mcm);
     const el9 = mapper.resolve('5.14.0-427.13.1.el9_4.x86_64');

@@ -1,6 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { clusters, EL94, EL96, gpuDriver, works } from '../../../__fixtures__/fleet';
+import { fleetManagementPerspective } from '../../../__fixtures__/perspectives';
+import { sdkMock } from '../../../__mocks__/dynamic-plugin-sdk';
 import { fakeCluster } from '../../../test-utils/fake-cluster';
 import { renderAt } from '../../../test-utils/render';
 import type { ManagedClusterModule } from '../../../utils/model';
@@ -162,6 +164,46 @@ describe('ManagedClusterModule details page', () => {
     expect(fleetRows().map((r) => within(r).getAllByRole('cell')[0]?.textContent)).toEqual([
       'cluster-b',
     ]);
+  });
+
+  it("names the browser tab after the MCM, also while loading and when it can't be loaded", () => {
+    const { unmount } = open('fleet-status');
+    expect(document.title).toBe('gpu-driver · ManagedClusterModule details');
+    unmount();
+    expect(document.title).toBe('');
+    open('', 'missing');
+    expect(document.title).toBe('missing · ManagedClusterModule details');
+  });
+
+  it("links the fleet's clusters to ACM's cluster page when ACM's console plugin is there", () => {
+    const { unmount } = open('fleet-status');
+    const linkOf = (name: string) =>
+      within(screen.getByRole('grid', { name: 'Fleet status' })).getByRole('link', { name });
+    expect(linkOf('cluster-b')).toHaveAttribute(
+      'href',
+      '/k8s/cluster/cluster.open-cluster-management.io~v1~ManagedCluster/cluster-b',
+    );
+    unmount();
+    sdkMock.extensions = [fleetManagementPerspective];
+    open('fleet-status');
+    expect(linkOf('cluster-b')).toHaveAttribute(
+      'href',
+      '/multicloud/infrastructure/clusters/details/cluster-b/cluster-b/overview',
+    );
+  });
+
+  it('offers to clear the fleet filters when they match no cluster', async () => {
+    open('fleet-status');
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('switch', { name: 'Problem clusters only' }));
+    // the only cluster on EL96 is not a problem cluster
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Filter by kernel' }), EL96);
+    expect(screen.getByRole('heading', { name: 'No results found' })).toBeInTheDocument();
+    expect(screen.getByText('No cluster matches the filters.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Clear all filters' }));
+    expect(fleetRows()).toHaveLength(5);
+    expect(screen.getByRole('switch', { name: 'Problem clusters only' })).not.toBeChecked();
+    expect(screen.getByRole('combobox', { name: 'Filter by kernel' })).toHaveValue('');
   });
 
   it('says so when the MCM does not exist', () => {

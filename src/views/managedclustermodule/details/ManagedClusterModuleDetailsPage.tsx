@@ -1,4 +1,5 @@
 import {
+  DocumentTitle,
   HorizontalNav,
   type NavPage,
   ResourceIcon,
@@ -13,7 +14,7 @@ import {
   Title,
 } from '@patternfly/react-core';
 import { useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../utils/i18n';
 import { Link, useParams } from 'react-router';
 import { ActionsMenu } from '../../../components/ActionsMenu';
 import { LoadError } from '../../../components/LoadError';
@@ -29,7 +30,7 @@ import { YAMLTab } from './tabs/YAMLTab';
 import { Loading } from '../../../components/Loading';
 
 const Header = ({ mcm }: { mcm: ManagedClusterModule }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const [actions] = useManagedClusterModuleActions(mcm);
   return (
     <PageSection>
@@ -56,7 +57,7 @@ const Header = ({ mcm }: { mcm: ManagedClusterModule }) => {
 
 /** Console passes `name` to resource details pages; the route parameter is the fallback. */
 const ManagedClusterModuleDetailsPage = ({ name: nameProp }: { name?: string }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const params = useParams();
   const name = nameProp ?? params.name ?? '';
   const [mcm, loaded, loadError] = useK8sWatchResource<ManagedClusterModule>({
@@ -73,21 +74,31 @@ const ManagedClusterModuleDetailsPage = ({ name: nameProp }: { name?: string }) 
     [t],
   );
 
-  if (loadError) {
+  const body = () => {
+    if (loadError) {
+      return (
+        <PageSection>
+          <LoadError what={t('ManagedClusterModule {{name}}', { name })} error={loadError} />
+        </PageSection>
+      );
+    }
+    if (!loaded || !mcm) {
+      return <Loading label={t('Loading ManagedClusterModule')} />;
+    }
     return (
-      <PageSection>
-        <LoadError what={t('ManagedClusterModule {{name}}', { name })} error={loadError} />
-      </PageSection>
+      <McmContext.Provider value={mcm}>
+        <Header mcm={mcm} />
+        <HorizontalNav resource={mcm} pages={pages} />
+      </McmContext.Provider>
     );
-  }
-  if (!loaded || !mcm) {
-    return <Loading label={t('Loading ManagedClusterModule')} />;
-  }
+  };
+
   return (
-    <McmContext.Provider value={mcm}>
-      <Header mcm={mcm} />
-      <HorizontalNav resource={mcm} pages={pages} />
-    </McmContext.Provider>
+    <>
+      {/* from the route's name, so that the tab is named while loading and after an error too */}
+      <DocumentTitle>{t('{{name}} · ManagedClusterModule details', { name })}</DocumentTitle>
+      {body()}
+    </>
   );
 };
 

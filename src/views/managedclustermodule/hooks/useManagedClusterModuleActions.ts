@@ -7,14 +7,14 @@ import {
   useLabelsModal,
 } from '@openshift-console/dynamic-plugin-sdk';
 import { useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../utils/i18n';
 import { mcmAccess, mcmDetailsPath, mcmListPath } from '../../../utils/k8s';
 import type { ManagedClusterModule } from '../../../utils/model';
 
 export const useManagedClusterModuleActions = (
   mcm: ManagedClusterModule,
 ): [Action[], boolean, unknown] => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const name = mcm?.metadata?.name ?? '';
   const [canUpdate, updateLoading] = useAccessReview(mcmAccess('update', name));
   const [canPatch, patchLoading] = useAccessReview(mcmAccess('patch', name));

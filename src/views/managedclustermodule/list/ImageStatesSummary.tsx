@@ -1,5 +1,5 @@
 import { LabelGroup } from '@patternfly/react-core';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../utils/i18n';
 import { ImageStateLabel } from '../../../components/ImageStateLabel';
 import type { ImageState, ImageStatus } from '../../../utils/model';
 
@@ -15,7 +15,7 @@ const ORDER: ImageState[] = [
 
 /** How many of the MCM's images are in each state, problems first. */
 export const ImageStatesSummary = ({ images }: { images: ImageStatus[] | undefined }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   if (!images?.length) return <>-</>;
   const counts = new Map<ImageState, number>();
   for (const image of images) counts.set(image.state, (counts.get(image.state) ?? 0) + 1);

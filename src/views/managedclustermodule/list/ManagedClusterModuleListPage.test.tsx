@@ -26,6 +26,7 @@ describe('ManagedClusterModule list page', () => {
     fakeCluster.set([gpuDriver, devicePlugin]);
     renderAt(<ManagedClusterModuleListPage />);
     expect(screen.getByRole('heading', { name: 'ManagedClusterModules' })).toBeInTheDocument();
+    expect(document.title).toBe('ManagedClusterModules');
     const row = rowOf('gpu-driver');
     const cells = within(row).getAllByRole('cell');
     expect(cells.map((c) => c.textContent)).toEqual([
@@ -63,6 +64,21 @@ describe('ManagedClusterModule list page', () => {
     expect(screen.getByText('No ManagedClusterModule matches the filter.')).toBeInTheDocument();
   });
 
+  it('starts from the filters in the URL and clears them all from the no-results state', async () => {
+    fakeCluster.set([gpuDriver, devicePlugin]);
+    renderAt(<ManagedClusterModuleListPage />, { url: '/list?name=gpu', path: '/list' });
+    expect(screen.getByLabelText('Filter by name')).toHaveValue('gpu');
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Filter by label'), 'team=nobody');
+    expect(screen.getByRole('heading', { name: 'No results found' })).toBeInTheDocument();
+    expect(screen.queryByRole('grid')).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Clear all filters' }));
+    expect(rowNames()).toEqual(['gpu-device-plugin', 'gpu-driver']);
+    // the filter bar starts again from a URL without the cleared filters
+    expect(screen.getByLabelText('Filter by name')).toHaveValue('');
+    expect(screen.getByLabelText('Filter by label')).toHaveValue('');
+  });
+
   it('sorts by a column, both ways', async () => {
     fakeCluster.set([gpuDriver, devicePlugin]);
     renderAt(<ManagedClusterModuleListPage />);
@@ -85,6 +101,11 @@ describe('ManagedClusterModule list page', () => {
       screen.getByRole('heading', { name: 'No ManagedClusterModules yet' }),
     ).toBeInTheDocument();
     expect(screen.getByText(/describes an out-of-tree kernel module/)).toBeInTheDocument();
+    // hub builds and signing are not there yet: the empty state must not promise them
+    expect(screen.queryByText(/builds and signs/)).not.toBeInTheDocument();
+    expect(screen.getByText(/signing images on the hub is not implemented yet/)).toHaveTextContent(
+      'waits (BuildNotSupportedYet, SignNotSupportedYet)',
+    );
     await userEvent
       .setup()
       .click(screen.getByRole('button', { name: 'Create ManagedClusterModule' }));

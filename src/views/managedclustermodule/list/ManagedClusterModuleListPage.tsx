@@ -1,29 +1,31 @@
 import {
+  DocumentTitle,
   ListPageBody,
   ListPageCreate,
   ListPageFilter,
   ListPageHeader,
   useK8sWatchResource,
-  useListPageFilter,
 } from '@openshift-console/dynamic-plugin-sdk';
 
 import { useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../utils/i18n';
 import { LoadError } from '../../../components/LoadError';
+import { NoResults } from '../../../components/NoResults';
 import { MCM_GVK } from '../../../utils/k8s';
 import type { ManagedClusterModule } from '../../../utils/model';
 import { ManagedClusterModuleTable } from './ManagedClusterModuleTable';
 import { NoManagedClusterModules } from './NoManagedClusterModules';
 import { type SortColumn, sortMCMs } from './sort';
+import { useMcmListFilter } from './useMcmListFilter';
 import { Loading } from '../../../components/Loading';
 
 const ManagedClusterModuleListPage = () => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const [mcms, loaded, loadError] = useK8sWatchResource<ManagedClusterModule[]>({
     groupVersionKind: MCM_GVK,
     isList: true,
   });
-  const [data, filtered, onFilterChange] = useListPageFilter(mcms ?? []);
+  const { data, filtered, onFilterChange, filterKey, clearAll } = useMcmListFilter(mcms ?? []);
   const [sort, setSort] = useState<{ column: SortColumn; direction: 'asc' | 'desc' }>({
     column: 'name',
     direction: 'asc',
@@ -41,14 +43,27 @@ const ManagedClusterModuleListPage = () => {
     if (data.length === 0) return <NoManagedClusterModules />;
     return (
       <>
-        <ListPageFilter data={data} loaded={loaded} onFilterChange={onFilterChange} />
-        <ManagedClusterModuleTable mcms={rows} sort={sort} onSort={setSort} />
+        <ListPageFilter
+          key={filterKey}
+          data={data}
+          loaded={loaded}
+          onFilterChange={onFilterChange}
+        />
+        {rows.length === 0 ? (
+          <NoResults
+            message={t('No ManagedClusterModule matches the filter.')}
+            onClearFilters={clearAll}
+          />
+        ) : (
+          <ManagedClusterModuleTable mcms={rows} sort={sort} onSort={setSort} />
+        )}
       </>
     );
   };
 
   return (
     <>
+      <DocumentTitle>{t('ManagedClusterModules')}</DocumentTitle>
       <ListPageHeader
         title={t('ManagedClusterModules')}
         helpText={t(

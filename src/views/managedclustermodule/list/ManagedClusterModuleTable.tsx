@@ -1,6 +1,6 @@
 import { ResourceLink, Timestamp } from '@openshift-console/dynamic-plugin-sdk';
 import { Table, Tbody, Td, Th, Thead, Tr, type ThProps } from '@patternfly/react-table';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../utils/i18n';
 import { ActionsMenu } from '../../../components/ActionsMenu';
 import { ReadyStatus } from '../../../components/ReadyStatus';
 import { SelectorLabels } from '../../../components/SelectorLabels';
@@ -16,7 +16,7 @@ const NUMERIC: ReadonlySet<string> = new Set(['selected', 'applied', 'degraded']
 type Sort = { column: SortColumn; direction: 'asc' | 'desc' };
 
 const RowActions = ({ mcm }: { mcm: ManagedClusterModule }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const [actions] = useManagedClusterModuleActions(mcm);
   return (
     <ActionsMenu
@@ -36,7 +36,7 @@ export const ManagedClusterModuleTable = ({
   sort: Sort;
   onSort: (sort: Sort) => void;
 }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const columns: { id: SortColumn | 'selector' | 'images'; title: string }[] = [
     { id: 'name', title: t('Name') },
     { id: 'selector', title: t('Cluster selector') },
@@ -61,9 +61,6 @@ export const ManagedClusterModuleTable = ({
   };
   const isSortable = (id: string): id is SortColumn => id !== 'selector' && id !== 'images';
 
-  if (mcms.length === 0) {
-    return <p>{t('No ManagedClusterModule matches the filter.')}</p>;
-  }
   return (
     <Table aria-label={t('ManagedClusterModules')} variant="compact">
       <Thead>

@@ -1,13 +1,12 @@
-import { ResourceLink, Timestamp } from '@openshift-console/dynamic-plugin-sdk';
+import { Timestamp } from '@openshift-console/dynamic-plugin-sdk';
 import { Label, List, ListItem } from '@patternfly/react-core';
 import { Td, Tr } from '@patternfly/react-table';
-import { useTranslation } from 'react-i18next';
+import { type PluginT, usePluginTranslation } from '../../../../utils/i18n';
 import { CellStateIcon, cellStateText } from '../../../../components/CellStateIcon';
 import { ImageStateLabel } from '../../../../components/ImageStateLabel';
+import { ManagedClusterLink } from '../../../../components/ManagedClusterLink';
 import { ResolutionProblem } from '../../../../components/ResolutionProblem';
 import type { KernelStatus } from '../../../../utils/fleet-status';
-import type { PluginT } from '../../../../utils/i18n';
-import { MANAGED_CLUSTER_GVK } from '../../../../utils/k8s';
 import type { SkipCode } from '../../../../utils/model';
 import type { FleetRow } from './fleet-rows';
 
@@ -28,7 +27,7 @@ const skipText = (t: PluginT, code: SkipCode): string => {
 };
 
 const KernelLine = ({ k }: { k: KernelStatus }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   return (
     <ListItem>
       <CellStateIcon state={k.state} label={cellStateText(t, k.state)} /> <code>{k.kernel}</code>{' '}
@@ -48,13 +47,20 @@ const KernelLine = ({ k }: { k: KernelStatus }) => {
   );
 };
 
-export const FleetRowView = ({ row }: { row: FleetRow }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+export const FleetRowView = ({
+  row,
+  acm,
+}: {
+  row: FleetRow;
+  /** link the cluster to ACM's page of it */
+  acm: boolean;
+}) => {
+  const { t } = usePluginTranslation();
   const loaded = row.work?.feedback.moduleLoader ?? row.work?.feedback.devicePlugin;
   return (
     <Tr>
       <Td dataLabel={t('Cluster')} modifier="nowrap">
-        <ResourceLink groupVersionKind={MANAGED_CLUSTER_GVK} name={row.cluster} />
+        <ManagedClusterLink name={row.cluster} acm={acm} />
       </Td>
       <Td dataLabel={t('Availability')}>
         {row.available === 'True'

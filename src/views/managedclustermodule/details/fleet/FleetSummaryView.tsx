@@ -1,5 +1,5 @@
 import { Flex, FlexItem, Title } from '@patternfly/react-core';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../../utils/i18n';
 import type { FleetSummary } from './fleet-rows';
 
 const Count = ({ label, value }: { label: string; value: number }) => (
@@ -12,7 +12,7 @@ const Count = ({ label, value }: { label: string; value: number }) => (
 );
 
 export const FleetSummaryView = ({ summary }: { summary: FleetSummary }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   return (
     <section aria-label={t('Fleet summary')}>
       <Flex spaceItems={{ default: 'spaceItemsXl' }}>

@@ -10,7 +10,7 @@ import {
   Title,
 } from '@patternfly/react-core';
 import { type ReactNode, useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../../utils/i18n';
 import { ConditionsTable } from '../../../../components/ConditionsTable';
 import { KeyValueLabels } from '../../../../components/KeyValueLabels';
 import { SelectorLabels } from '../../../../components/SelectorLabels';
@@ -28,7 +28,7 @@ const Item = ({ term, children }: { term: string; children: ReactNode }) => (
 );
 
 export const DetailsTab = () => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const mcm = useMcm();
   const problems = useMemo(() => validateManagedClusterModule(mcm), [mcm]);
   const moduleSpec = mcm.spec?.moduleSpec;

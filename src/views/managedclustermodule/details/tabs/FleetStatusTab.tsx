@@ -8,32 +8,25 @@ import {
   ToolbarItem,
 } from '@patternfly/react-core';
 import { Table, Tbody, Th, Thead, Tr } from '@patternfly/react-table';
-import { useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../../utils/i18n';
+import { useAcmClusterPages } from '../../../../utils/useAcmClusterPages';
 import { TranslatedPagination } from '../../../../components/TranslatedPagination';
 import { LoadError } from '../../../../components/LoadError';
 import { Loading } from '../../../../components/Loading';
-import { usePagination } from '../../../../components/usePagination';
-import { filterFleetRows, fleetKernels, summarizeFleet } from '../fleet/fleet-rows';
+import { NoResults } from '../../../../components/NoResults';
 import { FleetRowView } from '../fleet/FleetRowView';
 import { FleetSummaryView } from '../fleet/FleetSummaryView';
 import { useFleetStatus } from '../fleet/useFleetStatus';
+import { useFleetStatusFilters } from '../fleet/useFleetStatusFilters';
 import { useMcm } from '../McmContext';
 
 export const FleetStatusTab = () => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   const mcm = useMcm();
   const { rows, loaded, loadError } = useFleetStatus(mcm);
-  const [problemsOnly, setProblemsOnly] = useState(false);
-  const [kernel, setKernel] = useState<string | undefined>(undefined);
-
-  const summary = useMemo(() => summarizeFleet(rows), [rows]);
-  const kernels = useMemo(() => fleetKernels(rows), [rows]);
-  const filtered = useMemo(
-    () => filterFleetRows(rows, { problemsOnly, kernel }),
-    [rows, problemsOnly, kernel],
-  );
-  const pagination = usePagination(filtered.length);
+  const fleet = useFleetStatusFilters(rows);
+  const { pagination } = fleet;
+  const acm = useAcmClusterPages();
 
   if (loadError) {
     return (
@@ -47,31 +40,25 @@ export const FleetStatusTab = () => {
   }
   return (
     <PageSection>
-      <FleetSummaryView summary={summary} />
+      <FleetSummaryView summary={fleet.summary} />
       <Toolbar>
         <ToolbarContent>
           <ToolbarItem>
             <Switch
               id="kmm-hub-problems-only"
               label={t('Problem clusters only')}
-              isChecked={problemsOnly}
-              onChange={(_e, checked) => {
-                setProblemsOnly(checked);
-                pagination.reset();
-              }}
+              isChecked={fleet.problemsOnly}
+              onChange={(_e, checked) => fleet.setProblemsOnly(checked)}
             />
           </ToolbarItem>
           <ToolbarItem>
             <FormSelect
               aria-label={t('Filter by kernel')}
-              value={kernel ?? ''}
-              onChange={(_e, value) => {
-                setKernel(value || undefined);
-                pagination.reset();
-              }}
+              value={fleet.kernel ?? ''}
+              onChange={(_e, value) => fleet.setKernel(value || undefined)}
             >
               <FormSelectOption value="" label={t('All kernels')} />
-              {kernels.map((k) => (
+              {fleet.kernels.map((k) => (
                 <FormSelectOption key={k} value={k} label={k} />
               ))}
             </FormSelect>
@@ -83,8 +70,8 @@ export const FleetStatusTab = () => {
       </Toolbar>
       {rows.length === 0 ? (
         <p>{t('The cluster selector selects no ManagedCluster.')}</p>
-      ) : filtered.length === 0 ? (
-        <p>{t('No cluster matches the filters.')}</p>
+      ) : fleet.filtered.length === 0 ? (
+        <NoResults message={t('No cluster matches the filters.')} onClearFilters={fleet.clearAll} />
       ) : (
         <Table aria-label={t('Fleet status')} variant="compact">
           <Thead>
@@ -98,8 +85,8 @@ export const FleetStatusTab = () => {
             </Tr>
           </Thead>
           <Tbody>
-            {pagination.pageOf(filtered).map((row) => (
-              <FleetRowView key={row.cluster} row={row} />
+            {pagination.pageOf(fleet.filtered).map((row) => (
+              <FleetRowView key={row.cluster} row={row} acm={acm} />
             ))}
           </Tbody>
         </Table>

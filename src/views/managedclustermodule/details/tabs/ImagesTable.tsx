@@ -1,12 +1,12 @@
 import { Timestamp } from '@openshift-console/dynamic-plugin-sdk';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../../utils/i18n';
 import { ImageStateLabel } from '../../../../components/ImageStateLabel';
 import type { ImageStatus } from '../../../../utils/model';
 
 /** status.images as the controller reports them: one row per distinct image of this MCM. */
 export const ImagesTable = ({ images }: { images: ImageStatus[] | undefined }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   if (!images?.length) {
     return <p>{t('The controller has not reported any image yet.')}</p>;
   }

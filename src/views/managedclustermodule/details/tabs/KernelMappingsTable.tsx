@@ -1,5 +1,5 @@
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../../utils/i18n';
 import type { ModuleLoaderContainerSpec } from '../../../../utils/model';
 
 /**
@@ -11,7 +11,7 @@ export const KernelMappingsTable = ({
 }: {
   container: ModuleLoaderContainerSpec | undefined;
 }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   // The details page also shows invalid MCMs (with their validation problems): trust no shape here.
   const mappings = Array.isArray(container?.kernelMappings) ? container.kernelMappings : [];
   if (mappings.length === 0) {

@@ -1,5 +1,5 @@
 import { Alert, List, ListItem } from '@patternfly/react-core';
-import { useTranslation } from 'react-i18next';
+import { usePluginTranslation } from '../../../../utils/i18n';
 import type { ValidationProblem } from '../../../../utils/model';
 
 /**
@@ -7,7 +7,7 @@ import type { ValidationProblem } from '../../../../utils/model';
  * sees the problem (and the field to fix) before the controller reports it.
  */
 export const ValidationProblems = ({ problems }: { problems: ValidationProblem[] }) => {
-  const { t } = useTranslation('plugin__kmm-hub-console-plugin');
+  const { t } = usePluginTranslation();
   if (problems.length === 0) return null;
   return (
     <Alert

@@ -1,0 +1,119 @@
+import { InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { CellStateIcon, cellStateText } from '../../components/CellStateIcon';
+import { ManagedClusterLink } from '../../components/ManagedClusterLink';
+import { usePluginTranslation } from '../../utils/i18n';
+import { useAcmClusterPages } from '../../utils/useAcmClusterPages';
+import type { KernelSummary, MatrixRow } from './kernel-matrix';
+import { MatrixCellView, NotSelectedCell } from './MatrixCellView';
+
+/** The kernel row, then each kernel's clusters / covered / loaded counts. */
+const KernelMatrixHead = ({
+  kernels,
+  summary,
+}: {
+  kernels: readonly string[];
+  summary: readonly KernelSummary[];
+}) => {
+  const { t } = usePluginTranslation();
+  return (
+    <Thead>
+      <Tr>
+        <Th isStickyColumn hasRightBorder modifier="nowrap">
+          {t('Cluster')}
+        </Th>
+        {kernels.map((k) => (
+          <Th key={k} modifier="nowrap">
+            {k}
+          </Th>
+        ))}
+      </Tr>
+      <Tr>
+        <Th isStickyColumn hasRightBorder modifier="wrap">
+          {t('Clusters / covered / loaded')}
+        </Th>
+        {summary.map((s) => (
+          <Th
+            key={s.kernel}
+            aria-label={t(
+              '{{kernel}}: clusters {{clusters}}, covered {{covered}}, loaded {{loaded}}',
+              { kernel: s.kernel, clusters: s.clusters, covered: s.covered, loaded: s.loaded },
+            )}
+          >
+            {s.clusters} / {s.covered} / {s.loaded}
+          </Th>
+        ))}
+      </Tr>
+    </Thead>
+  );
+};
+
+/** One cluster: a cell per kernel in view, or one cell saying why the cluster has none. */
+const KernelMatrixRow = ({
+  row,
+  kernels,
+  acm,
+}: {
+  row: MatrixRow;
+  kernels: readonly string[];
+  /** link the cluster to ACM's page of it */
+  acm: boolean;
+}) => {
+  const { t } = usePluginTranslation();
+  return (
+    <Tr>
+      <Th isStickyColumn hasRightBorder scope="row" modifier="nowrap">
+        <ManagedClusterLink name={row.cluster} acm={acm} />
+      </Th>
+      {row.noClaim ? (
+        <Td colSpan={kernels.length}>
+          {row.selectedBy > 0 ? (
+            <>
+              <CellStateIcon state="noClaim" /> {cellStateText(t, 'noClaim')}
+            </>
+          ) : (
+            t('Not selected by any ManagedClusterModule; no kernel claim')
+          )}
+        </Td>
+      ) : (
+        kernels.map((k) => {
+          const cell = row.cells.get(k);
+          return (
+            <Td key={k}>
+              {cell ? (
+                <MatrixCellView cluster={row.cluster} kernel={k} cell={cell} />
+              ) : row.selectedBy === 0 && row.kernels.includes(k) ? (
+                <NotSelectedCell />
+              ) : null}
+            </Td>
+          );
+        })
+      )}
+    </Tr>
+  );
+};
+
+/** Clusters x the kernels in view; `rows` is the page of the view's rows to render. */
+export const KernelMatrixTable = ({
+  kernels,
+  summary,
+  rows,
+}: {
+  kernels: readonly string[];
+  summary: readonly KernelSummary[];
+  rows: readonly MatrixRow[];
+}) => {
+  const { t } = usePluginTranslation();
+  const acm = useAcmClusterPages();
+  return (
+    <InnerScrollContainer>
+      <Table aria-label={t('Kernel matrix')} variant="compact" isStickyHeader gridBreakPoint="">
+        <KernelMatrixHead kernels={kernels} summary={summary} />
+        <Tbody>
+          {rows.map((row) => (
+            <KernelMatrixRow key={row.cluster} row={row} kernels={kernels} acm={acm} />
+          ))}
+        </Tbody>
+      </Table>
+    </InnerScrollContainer>
+  );
+};
