@@ -15,6 +15,13 @@ const sandboxPackages = {
   group: ['kmm-hub-sandbox', 'kmm-hub-sandbox/*'],
   message: 'product code must not depend on the sandbox: it is a test and demo hub',
 };
+const pluginPatterns = [
+  sandboxPackages,
+  {
+    regex: '^kmm-hub-controller(?!/model$)',
+    message: 'the plugin runs in a browser: use only kmm-hub-controller/model, the pure model',
+  },
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/', '**/dist/', 'reports/', 'coverage/', '.tools/'] },
@@ -39,21 +46,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.{ts,tsx}'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            sandboxPackages,
-            {
-              regex: '^kmm-hub-controller(?!/model$)',
-              message:
-                'the plugin runs in a browser: use only kmm-hub-controller/model, the pure model',
-            },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: pluginPatterns }] },
   },
   {
     files: ['src/**/*.{ts,tsx}'],
@@ -79,6 +72,8 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          // restated here: a later no-restricted-imports replaces an earlier one for the same files
+          patterns: pluginPatterns,
           paths: [
             {
               name: 'react-i18next',
