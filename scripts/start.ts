@@ -12,7 +12,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CoreV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { PooledKubeConfig } from '../controller/src/kube/pooled-kubeconfig';
+import { loadKubeConfig } from '../controller/src/kube/kubeconfig';
 
 const ROOT = resolve(__dirname, '..');
 const BIN = join(ROOT, 'node_modules/.bin');
@@ -44,8 +44,7 @@ function waitForReady(sandbox: ChildProcess): Promise<string> {
 }
 
 async function prepareHub(kubeconfigPath: string, applyDemo: boolean): Promise<void> {
-  const kc = new PooledKubeConfig();
-  kc.loadFromFile(kubeconfigPath);
+  const kc = loadKubeConfig(kubeconfigPath);
   try {
     await kc
       .makeApiClient(CoreV1Api)
