@@ -81,6 +81,19 @@ describe('run options', () => {
       identity: 'pod-1',
     });
   });
+
+  it("takes Go's compound durations from flags and from the environment", () => {
+    const config = toConfig(
+      parse(['--resync-period', '1m30s', '--shutdown-timeout', '1h2m3.5s'], {
+        KMM_HUB_WORK_STATUS_BATCH: '1s500ms',
+      }),
+    );
+    expect(config).toMatchObject({
+      resyncPeriodMs: 90_000,
+      shutdownTimeoutMs: 3_723_500,
+      workStatusBatchMs: 1500,
+    });
+  });
 });
 
 describe('the kmm-hub-controller bin', () => {
@@ -106,6 +119,13 @@ describe('the kmm-hub-controller bin', () => {
     const env = await bin(['run'], { KMM_HUB_RESYNC_PERIOD: '10' });
     expect(env.code).toBe(2);
     expect(env.stderr).toContain('"10" is not a duration');
+    expect(env.stderr).toContain("from env 'KMM_HUB_RESYNC_PERIOD'");
+    const duration = await bin(['run', '--resync-period', '1m30x']);
+    expect(duration.code).toBe(2);
+    expect(duration.stderr).toContain(
+      "option '--resync-period <duration>' argument '1m30x' is invalid. \"1m30x\" is not a duration: " +
+        'unknown unit "x"; use a number with a unit, e.g. 500ms, 15s, 1m30s or 1h2m3.5s',
+    );
   });
 
   it('runs `run` when no subcommand is given', async () => {
