@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
@@ -126,6 +127,21 @@ describe('the kmm-hub-controller bin', () => {
       "option '--resync-period <duration>' argument '1m30x' is invalid. \"1m30x\" is not a duration: " +
         'unknown unit "x"; use a number with a unit, e.g. 500ms, 15s, 1m30s or 1h2m3.5s',
     );
+  });
+
+  it('answers --version with the package version and the commit, exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'controller/package.json'), 'utf8')) as {
+      version: string;
+    };
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+    const [long, short] = await Promise.all([bin(['--version']), bin(['-V'])]);
+    for (const r of [long, short]) {
+      expect(r).toEqual({
+        code: 0,
+        stdout: `${version} (commit ${commit.slice(0, 12)})\n`,
+        stderr: '',
+      });
+    }
   });
 
   it('runs `run` when no subcommand is given', async () => {
