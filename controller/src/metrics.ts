@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { buildInfo } from './version';
 
 /** How a reconcile ended, the `result` label of the reconcile metrics. */
 export const RECONCILE_RESULTS = ['success', 'error', 'invalid', 'deleted', 'not_leader'] as const;
@@ -12,14 +13,25 @@ export interface ControllerMetrics {
   plans: Counter<'source'>;
   queueDepth: Gauge;
   apiReads: Counter<'verb' | 'resource'>;
-  apiWrites: Counter<'verb' | 'resource'>;
-  apiWriteErrors: Counter<'verb' | 'resource' | 'code'>;
+  apiWrites: Counter<'verb' | 'resource' | 'code'>;
+  /**
+   * Counts one API write in apiWrites: with the HTTP status of its failure (0 = no response), or as
+   * WRITE_SUCCEEDED when `failureCode` is undefined.
+   */
+  countWrite(verb: string, resource: string, failureCode?: number): void;
   selectedClusters: Gauge<'mcm'>;
   manifestWorks: Gauge<'mcm' | 'state'>;
+  buildInfo: Gauge<'version' | 'commit'>;
   leader: Gauge;
   informerSynced: Gauge<'resource'>;
   watchRestarts: Counter<'resource' | 'reason'>;
 }
+
+/**
+ * The `code` of a write that succeeded. client-node hands back the object, not the response, so which 2xx it
+ * was is unknown; `code=~"2.."` selects successes all the same.
+ */
+export const WRITE_SUCCEEDED = '2xx';
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): ControllerMetrics {
   const registry = new Registry();
@@ -42,6 +54,22 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Contr
     registers,
   });
   for (const source of ['computed', 'reused']) plans.inc({ source }, 0);
+  const apiWrites = new Counter({
+    name: 'kmm_hub_api_writes_total',
+    help:
+      'API write requests (ManifestWorks, MCM status, Events, Leases) by verb, resource and code: the HTTP ' +
+      `status of a failure (0 = no response), or ${WRITE_SUCCEEDED} for a success`,
+    labelNames: ['verb', 'resource', 'code'],
+    registers,
+  });
+  const info = new Gauge({
+    name: 'kmm_hub_build_info',
+    help: 'Always 1; its labels say what is running: the version and the git commit (unknown outside a checkout)',
+    labelNames: ['version', 'commit'],
+    registers,
+  });
+  const { version, commit = 'unknown' } = buildInfo();
+  info.set({ version, commit }, 1);
   return {
     registry,
     reconciles,
@@ -64,18 +92,13 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Contr
       labelNames: ['verb', 'resource'],
       registers,
     }),
-    apiWrites: new Counter({
-      name: 'kmm_hub_api_writes_total',
-      help: 'API write requests that succeeded (ManifestWorks, MCM status, Events, Leases), by verb and resource',
-      labelNames: ['verb', 'resource'],
-      registers,
-    }),
-    apiWriteErrors: new Counter({
-      name: 'kmm_hub_api_write_errors_total',
-      help: 'API write requests that failed, by verb, resource and HTTP status (0 = no response)',
-      labelNames: ['verb', 'resource', 'code'],
-      registers,
-    }),
+    apiWrites,
+    countWrite: (verb, resource, failureCode) =>
+      apiWrites.inc({
+        verb,
+        resource,
+        code: failureCode === undefined ? WRITE_SUCCEEDED : String(failureCode),
+      }),
     selectedClusters: new Gauge({
       name: 'kmm_hub_selected_clusters',
       help: 'ManagedClusters selected by each ManagedClusterModule',
@@ -84,7 +107,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Contr
     }),
     manifestWorks: new Gauge({
       name: 'kmm_hub_manifestworks',
-      help: 'ManifestWorks of each ManagedClusterModule by state (total, applied, available, degraded)',
+      help:
+        'ManifestWorks of each ManagedClusterModule in each state (applied, available, degraded); one work ' +
+        'may be in several, so they add up to no total',
       labelNames: ['mcm', 'state'],
       registers,
     }),
@@ -99,6 +124,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Contr
       labelNames: ['resource'],
       registers,
     }),
+    buildInfo: info,
     watchRestarts: new Counter({
       name: 'kmm_hub_watch_restarts_total',
       help: 'Informer watch restarts by resource and reason (closed, error, expired)',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -16,15 +16,31 @@ interface Run {
 }
 
 function run(...args: string[]): Promise<Run> {
+  return runWith({}, ...args);
+}
+
+/**
+ * `input`: what the command reads on standard input. `tty`: run it with a terminal as its stdout (and stderr),
+ * through util-linux's `script`; the two streams then arrive merged on stdout.
+ */
+function runWith(
+  { input, tty }: { input?: string; tty?: boolean },
+  ...args: string[]
+): Promise<Run> {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const [file, argv] = tty
+    ? ['script', ['-qec', [process.execPath, bin, ...args].map(quote).join(' '), '/dev/null']]
+    : [process.execPath, [bin, ...args]];
   return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
+    const child = execFile(
+      file,
+      argv,
       { cwd: root, maxBuffer: 64 << 20 },
       (error, stdout, stderr) => {
         done({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
       },
     );
+    if (input !== undefined) child.stdin?.end(input);
   });
 }
 
@@ -121,7 +137,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('kmm-hub-controller plan', () => {
   it('plans the examples: exit 0, YAML with exactly the four keys', () => {
     const r = results.examples as Run;
-    expect(r.stderr).toBe('');
+    // stdout is a pipe here: the one-line summary comes on stderr
+    expect(r.stderr).toBe(
+      'kmm-hub-controller plan: 2 MCMs, 8 clusters, 12 ManifestWorks, 4 images, 2 skipped, 0 errors\n',
+    );
     expect(r.code).toBe(0);
     const doc = parse(r.stdout);
     expect(Object.keys(doc)).toEqual(['manifestWorks', 'images', 'skipped', 'errors']);
@@ -171,7 +190,9 @@ describe('kmm-hub-controller plan', () => {
   it('prints JSON and exits 1 when an MCM is invalid; the valid one is still planned', () => {
     const r = results.invalidJson as Run;
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(
+      'kmm-hub-controller plan: 2 MCMs, 1 cluster, 1 ManifestWork, 0 images, 0 skipped, 1 error\n',
+    );
     const doc = JSON.parse(r.stdout);
     expect(doc.errors).toEqual([
       {
@@ -204,4 +225,49 @@ describe('kmm-hub-controller plan', () => {
       expect(r.stderr).toMatch(message);
     },
   );
+});
+
+describe('kmm-hub-controller plan, reading and writing like a Unix command', () => {
+  const examples = ['--mcm', example('mcm-gpu-driver.yaml'), '--clusters', example('fleet.yaml')];
+
+  it('reads --mcm - from standard input, to the same plan as the file', async () => {
+    const [fromFile, fromStdin] = await Promise.all([
+      run('plan', ...examples),
+      runWith(
+        { input: readFileSync(example('mcm-gpu-driver.yaml'), 'utf8') },
+        'plan',
+        '--mcm',
+        '-',
+        '--clusters',
+        example('fleet.yaml'),
+      ),
+    ]);
+    expect(fromStdin.code).toBe(0);
+    expect(fromStdin.stdout).toBe(fromFile.stdout);
+    expect(parse(fromStdin.stdout).manifestWorks).toHaveLength(5);
+    expect(fromStdin.stderr).toBe(fromFile.stderr);
+  });
+
+  it('prints no summary when its output is a terminal', async () => {
+    const r = await runWith({ tty: true }, 'plan', ...examples);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('manifestWorks:');
+    expect(r.stdout).not.toContain('kmm-hub-controller plan:');
+    // the same command into a pipe does
+    expect((await run('plan', ...examples)).stderr).toBe(
+      'kmm-hub-controller plan: 1 MCM, 8 clusters, 5 ManifestWorks, 4 images, 2 skipped, 0 errors\n',
+    );
+  });
+
+  it('shows two examples in plan --help, one of them reading standard input', async () => {
+    const r = await run('plan', '--help');
+    expect(r.code).toBe(0);
+    const examplesText = r.stdout.slice(r.stdout.indexOf('\nExamples:\n'));
+    const commands = examplesText.split('\n').filter((l) => /kmm-hub-controller plan /.test(l));
+    expect(commands).toEqual([
+      expect.stringMatching(/^ {2}kmm-hub-controller plan --mcm controller\/examples\//),
+      expect.stringMatching(/^ {2}cat \S+ \| kmm-hub-controller plan --mcm - --clusters /),
+    ]);
+    expect(r.stdout).toMatch(/--mcm <file> .*\n.*- reads standard input/);
+  });
 });

@@ -113,7 +113,9 @@ async function writeBaseline(
 async function controllerRequests(url: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const out = new Map<string, number>();
-  const line = /^kmm_hub_api_(?:reads|writes)_total\{verb="(\w+)",resource="([\w/]+)"\} (\d+)$/gm;
+  // writes that failed (any code but 2xx) are left out: the audit they are checked against has successes
+  const line =
+    /^kmm_hub_api_(?:reads|writes)_total\{verb="(\w+)",resource="([\w/]+)"(?:,code="2xx")?\} (\d+)$/gm;
   for (const m of text.matchAll(line)) out.set(`${m[1]} ${m[2]}`, Number(m[3]));
   return out;
 }

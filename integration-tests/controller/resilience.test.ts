@@ -35,8 +35,10 @@ beforeAll(async () => {
 afterAll(() => hub?.stop());
 afterEach(() => hub.sandbox.faults.clear());
 
+/** Writes that succeeded (failed ones carry their HTTP status as code). */
 const apiWrites = async (c: Controller, verb?: string, resource?: string): Promise<number> =>
   (await c.metrics.apiWrites.get()).values
+    .filter((v) => v.labels.code === '2xx')
     .filter((v) => verb === undefined || v.labels.verb === verb)
     .filter((v) => resource === undefined || v.labels.resource === resource)
     .reduce((sum, v) => sum + v.value, 0);

@@ -12,7 +12,11 @@ import {
   type ManagedCluster,
 } from 'kmm-hub-controller/model';
 import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
-import { generateCluster, kernelClaimValue } from 'kmm-hub-sandbox';
+import {
+  DEFAULT_STATUS_SYNC_INTERVAL_MS,
+  generateCluster,
+  kernelClaimValue,
+} from 'kmm-hub-sandbox';
 import { kubectlPath } from '../../scripts/tools';
 
 const listClusters = async (kubeconfig: string): Promise<ManagedCluster[]> => {
@@ -241,6 +245,45 @@ describe('npx kmm-hub-sandbox serve', () => {
       busy.close();
     }
   }, 90_000);
+
+  it('answers --version, and marks the required flags and shows the defaults in serve --help', async () => {
+    const { version } = JSON.parse(readFileSync(join(REPO, 'sandbox/package.json'), 'utf8')) as {
+      version: string;
+    };
+    const [long, short, help] = await Promise.all([
+      run(['--version']),
+      run(['-V']),
+      run(['serve', '--help']),
+    ]);
+    for (const r of [long, short]) {
+      expect(r).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+    expect(help.code).toBe(0);
+    // one entry per option, its wrapped lines joined
+    const entries = new Map(
+      help.stdout
+        .slice(help.stdout.indexOf('Options:'))
+        .split(/\n {2}(?=-)/)
+        .slice(1)
+        .map((e) => [e.split(' ')[0]!, e.replace(/\s+/g, ' ').trim()] as const),
+    );
+    expect([...entries.keys()]).toEqual([
+      '--port',
+      '--clusters',
+      '--kubeconfig',
+      '--seed',
+      '--status-sync-interval',
+      '-h,',
+    ]);
+    for (const flag of ['--port', '--clusters', '--kubeconfig']) {
+      expect(entries.get(flag)).toMatch(/ \(required\)$/);
+    }
+    expect(entries.get('--seed')).toMatch(/ \(default: 1\)$/);
+    expect(entries.get('--status-sync-interval')).toMatch(
+      new RegExp(` \\(default: ${DEFAULT_STATUS_SYNC_INTERVAL_MS}\\)$`),
+    );
+    expect(entries.get('-h,')).not.toMatch(/required|default/);
+  }, 60_000);
 
   it('rejects bad flags with one line naming the flag and exit 2', async () => {
     const cases: [string[], string][] = [

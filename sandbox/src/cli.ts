@@ -2,9 +2,10 @@
 // kubeconfig, prints `ready <url>` on stdout (its only stdout line; logs go to stderr) and runs until
 // SIGINT/SIGTERM. Exit status: 0 clean stop, 1 could not start, 2 bad flags (one-line message).
 
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { dirname, join, resolve } from 'node:path';
+import { Command, CommanderError, Help, InvalidArgumentError, type Option } from 'commander';
 import type * as SandboxModule from './index';
 import type { Sandbox } from './index';
 import { DEFAULT_STATUS_SYNC_INTERVAL_MS } from './fleet/defaults';
@@ -121,11 +122,23 @@ async function serve(options: ServeOptions): Promise<void> {
   process.stdout.write(`ready ${started.url}\n`);
 }
 
+const VERSION = (
+  JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8')) as { version: string }
+).version;
+
 function buildProgram(): Command {
   const program = new Command('kmm-hub-sandbox')
     .description(
       'kmm-hub sandbox: a local test and demo hub (Kubernetes API server + simulated ACM fleet)',
     )
+    .version(VERSION, '-V, --version', 'print the version')
+    // commander lists a required option like any other: say which ones `serve` cannot start without.
+    .configureHelp({
+      optionDescription(this: Help, option: Option): string {
+        const text = Help.prototype.optionDescription.call(this, option);
+        return option.mandatory ? `${text} (required)` : text;
+      },
+    })
     .exitOverride()
     .showSuggestionAfterError(false);
   program

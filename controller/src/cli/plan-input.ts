@@ -6,6 +6,9 @@ import type { KubeObject } from '../model';
 /** Bad input for a command: reported as one line on stderr, exit status 2. */
 export class InputError extends Error {}
 
+/** The file name that means standard input, as for kubectl apply -f -. */
+export const STDIN = '-';
+
 export interface ExpectedKind {
   apiVersion: string;
   kind: string;
@@ -23,7 +26,7 @@ export function readObjects<T extends KubeObject>(
 ): T[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(file === STDIN ? 0 : file, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why =

@@ -40,12 +40,12 @@ const clusterObj = (name: string, kernels: string) => ({
   status: { clusterClaims: [{ name: 'kernel-versions.kmm.node.kubernetes.io', value: kernels }] },
 });
 
-function plan(options: Partial<PlanOptions>) {
+function plan(options: Partial<PlanOptions>, summary = false) {
   let stdout = '';
   let stderr = '';
   const code = runPlan(
     { mcm: [], clusters: [], output: 'yaml', ...options },
-    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), summary },
   );
   return { code, stdout, stderr };
 }
@@ -150,6 +150,51 @@ describe('plan input formats', () => {
     const r = plan({ mcm: [file('')], clusters: [file('# nothing\n')] });
     expect(r.code).toBe(0);
     expect(parse(r.stdout)).toEqual({ manifestWorks: [], images: [], skipped: [], errors: [] });
+  });
+});
+
+describe('plan summary', () => {
+  const clusters = [
+    file(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [clusterObj('c1', '6.1.0\n6.2.0'), clusterObj('c2', '6.1.0'), clusterObj('c3', '')],
+      }),
+      'json',
+    ),
+  ];
+
+  it('ends with one line on stderr counting what the document holds, when asked', () => {
+    const r = plan(
+      { mcm: [file(`${mcmYaml('a')}\n---\n${mcmYaml('b', 'q.io/m')}`)], clusters },
+      true,
+    );
+    expect(r.code).toBe(1);
+    const doc = parse(r.stdout);
+    expect([doc.manifestWorks.length, doc.images.length, doc.skipped.length]).toEqual([2, 2, 1]);
+    expect(r.stderr).toBe(
+      'kmm-hub-controller plan: 2 MCMs, 3 clusters, 2 ManifestWorks, 2 images, 1 skipped, 1 error\n',
+    );
+  });
+
+  it('counts in the singular, and prints nothing more when not asked', () => {
+    const one = {
+      mcm: [file(mcmYaml('a'))],
+      clusters: [file(JSON.stringify(clusterObj('c1', '6.1.0')))],
+    };
+    expect(plan(one, true).stderr).toBe(
+      'kmm-hub-controller plan: 1 MCM, 1 cluster, 1 ManifestWork, 1 image, 0 skipped, 0 errors\n',
+    );
+    expect(plan(one).stderr).toBe('');
+  });
+
+  it('prints no summary after bad input: the one line names the problem', () => {
+    const r = plan({ mcm: [join(dir, 'nope.yaml')], clusters }, true);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^kmm-hub-controller plan: --mcm .*nope\.yaml: cannot read: no such file\n$/,
+    );
   });
 });
 
@@ -260,6 +305,11 @@ describe('plan bad input: exit 2, one line naming the file and the problem', () 
         ],
       }),
       /--clusters .*: document 2, item 1: expected kind ManagedCluster/,
+    ],
+    [
+      'standard input twice',
+      () => ({ mcm: ['-'], clusters: ['-'] }),
+      /standard input \(-\) can be read once: give - to one --mcm or --clusters$/,
     ],
     [
       'a name twice',

@@ -10,7 +10,7 @@ import {
   type ManagedClusterModule,
 } from '../model';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_PLAN_ERRORS, EXIT_USAGE } from './exit-codes';
-import { InputError, readAll } from './plan-input';
+import { InputError, readAll, STDIN } from './plan-input';
 
 export interface PlanOptions {
   mcm: string[];
@@ -22,12 +22,29 @@ export interface PlanOptions {
 export interface Output {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /**
+   * Whether to end with a one-line summary on stderr. The process does when its stdout is not a terminal:
+   * someone who redirects 50 MB of YAML to a file or a pipe still sees what it holds.
+   */
+  summary?: boolean;
 }
 
 const processOutput: Output = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  summary: !process.stdout.isTTY,
 };
+
+const EXAMPLES = `
+Examples:
+  # the repository's examples: two MCMs and a fleet of ManagedClusters
+  kmm-hub-controller plan --mcm controller/examples/mcm-gpu-driver.yaml \\
+    --mcm controller/examples/mcm-device-plugin.yaml --clusters controller/examples/fleet.yaml
+
+  # a hub's live fleet, the MCM read from standard input, JSON out
+  oc get managedclusters -o yaml > fleet.yaml
+  cat gpu-driver.yaml | kmm-hub-controller plan --mcm - --clusters fleet.yaml --output json
+`;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -43,17 +60,19 @@ export function registerPlanCommand(program: Command): void {
     )
     .requiredOption(
       '--mcm <file>',
-      'ManagedClusterModule documents (YAML, multi-document YAML, JSON or a List); repeatable',
+      'ManagedClusterModule documents (YAML, multi-document YAML, JSON or a List); repeatable; ' +
+        '- reads standard input',
       collect,
     )
     .requiredOption(
       '--clusters <file>',
-      'ManagedCluster documents with their status (same formats); repeatable',
+      'ManagedCluster documents with their status (same formats); repeatable; - reads standard input',
       collect,
     )
     .addOption(
       new Option('--output <format>', 'output format').choices(['yaml', 'json']).default('yaml'),
     )
+    .addHelpText('after', EXAMPLES)
     .action((options: PlanOptions) => {
       process.exitCode = runPlan(options);
     });
@@ -62,6 +81,11 @@ export function registerPlanCommand(program: Command): void {
 /** Reads the files, plans, prints; returns the exit status. */
 export function runPlan(options: PlanOptions, out: Output = processOutput): number {
   try {
+    if ([...options.mcm, ...options.clusters].filter((f) => f === STDIN).length > 1) {
+      throw new InputError(
+        'standard input (-) can be read once: give - to one --mcm or --clusters',
+      );
+    }
     const mcms = readAll<ManagedClusterModule>(options.mcm, '--mcm', {
       apiVersion: MCM_API_VERSION,
       kind: MCM_KIND,
@@ -76,6 +100,14 @@ export function runPlan(options: PlanOptions, out: Output = processOutput): numb
         ? `${JSON.stringify(doc, null, 2)}\n`
         : dump(doc, { noRefs: true, lineWidth: -1 }),
     );
+    if (out.summary) {
+      const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
+      out.stderr(
+        `kmm-hub-controller plan: ${n(mcms.length, 'MCM')}, ${n(clusters.length, 'cluster')}, ` +
+          `${n(doc.manifestWorks.length, 'ManifestWork')}, ${n(doc.images.length, 'image')}, ` +
+          `${doc.skipped.length} skipped, ${n(doc.errors.length, 'error')}\n`,
+      );
+    }
     return doc.errors.length === 0 ? EXIT_OK : EXIT_PLAN_ERRORS;
   } catch (e) {
     if (e instanceof InputError) {

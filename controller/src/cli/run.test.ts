@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
@@ -81,6 +82,19 @@ describe('run options', () => {
       identity: 'pod-1',
     });
   });
+
+  it("takes Go's compound durations from flags and from the environment", () => {
+    const config = toConfig(
+      parse(['--resync-period', '1m30s', '--shutdown-timeout', '1h2m3.5s'], {
+        KMM_HUB_WORK_STATUS_BATCH: '1s500ms',
+      }),
+    );
+    expect(config).toMatchObject({
+      resyncPeriodMs: 90_000,
+      shutdownTimeoutMs: 3_723_500,
+      workStatusBatchMs: 1500,
+    });
+  });
 });
 
 describe('the kmm-hub-controller bin', () => {
@@ -106,6 +120,28 @@ describe('the kmm-hub-controller bin', () => {
     const env = await bin(['run'], { KMM_HUB_RESYNC_PERIOD: '10' });
     expect(env.code).toBe(2);
     expect(env.stderr).toContain('"10" is not a duration');
+    expect(env.stderr).toContain("from env 'KMM_HUB_RESYNC_PERIOD'");
+    const duration = await bin(['run', '--resync-period', '1m30x']);
+    expect(duration.code).toBe(2);
+    expect(duration.stderr).toContain(
+      "option '--resync-period <duration>' argument '1m30x' is invalid. \"1m30x\" is not a duration: " +
+        'unknown unit "x"; use a number with a unit, e.g. 500ms, 15s, 1m30s or 1h2m3.5s',
+    );
+  });
+
+  it('answers --version with the package version and the commit, exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'controller/package.json'), 'utf8')) as {
+      version: string;
+    };
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+    const [long, short] = await Promise.all([bin(['--version']), bin(['-V'])]);
+    for (const r of [long, short]) {
+      expect(r).toEqual({
+        code: 0,
+        stdout: `${version} (commit ${commit.slice(0, 12)})\n`,
+        stderr: '',
+      });
+    }
   });
 
   it('runs `run` when no subcommand is given', async () => {

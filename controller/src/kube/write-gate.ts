@@ -30,10 +30,10 @@ export class WriteGate {
     if (!this.leadership.isLeader) throw new NotLeaderError(verb, resource);
     try {
       const result = await request();
-      this.metrics?.apiWrites.inc({ verb, resource });
+      this.metrics?.countWrite(verb, resource);
       return result;
     } catch (error) {
-      this.metrics?.apiWriteErrors.inc({ verb, resource, code: String(apiFailure(error).code) });
+      this.metrics?.countWrite(verb, resource, apiFailure(error).code);
       throw error;
     }
   }

@@ -268,7 +268,7 @@ export class LeaseLeaderElector implements Leadership {
    * longer matters.
    */
   private request<T>(verb: 'get' | 'create' | 'update', run: () => Promise<T>): Promise<T> {
-    // Reads are counted as made, writes once they succeeded (as everywhere else in the controller).
+    // Reads are counted as made, writes once answered, with their outcome (as everywhere in the controller).
     if (verb === 'get') this.metrics?.apiReads.inc({ verb, resource: 'leases' });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -277,10 +277,16 @@ export class LeaseLeaderElector implements Leadership {
         this.config.renewDeadlineMs,
       );
     });
-    const counted = run().then((result) => {
-      if (verb !== 'get') this.metrics?.apiWrites.inc({ verb, resource: 'leases' });
-      return result;
-    });
+    const counted = run().then(
+      (result) => {
+        if (verb !== 'get') this.metrics?.countWrite(verb, 'leases');
+        return result;
+      },
+      (error: unknown) => {
+        if (verb !== 'get') this.metrics?.countWrite(verb, 'leases', apiFailure(error).code);
+        throw error;
+      },
+    );
     return Promise.race([counted, deadline]).finally(() => clearTimeout(timer));
   }
 }

@@ -103,7 +103,7 @@ export class MCMReconciler {
     this.plans.delete(name);
     this.lastWritten.delete(name);
     this.deps.metrics.selectedClusters.remove({ mcm: name });
-    for (const state of ['applied', 'available', 'degraded', 'total']) {
+    for (const state of ['applied', 'available', 'degraded']) {
       this.deps.metrics.manifestWorks.remove({ mcm: name, state });
     }
     if (works.length === 0) return;
@@ -344,7 +344,6 @@ export class MCMReconciler {
       if (s.available === 'True') available++;
       if (s.degraded) degraded++;
     }
-    m.manifestWorks.set({ mcm: name, state: 'total' }, works.length);
     m.manifestWorks.set({ mcm: name, state: 'applied' }, applied);
     m.manifestWorks.set({ mcm: name, state: 'available' }, available);
     m.manifestWorks.set({ mcm: name, state: 'degraded' }, degraded);

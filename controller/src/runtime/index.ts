@@ -6,4 +6,5 @@ export { isTransient, withRetry } from './retry';
 export { PerKeyBackoff, exponentialDelay } from '../queue/backoff';
 export { WorkQueue, type Processor } from '../queue/work-queue';
 export { PooledKubeConfig } from '../kube/pooled-kubeconfig';
+export { loadKubeConfig } from '../kube/kubeconfig';
 export { apiFailure, isConflict, isGone, isNotFound, type ApiFailure } from '../kube/api-errors';

@@ -28,6 +28,11 @@ export interface FleetOptions {
   /** the upstream CRD folder the spoke kinds come from (default: the repository's crds/upstream) */
   crdDir?: string;
   log?: (line: string) => void;
+  /**
+   * While clusters register, log `fleet: registered <n>/<total> clusters` at most this often (default 1000 ms):
+   * registering thousands takes long enough that a silent wait looks like a hang.
+   */
+  progressIntervalMs?: number;
 }
 
 export class Fleet {
@@ -41,11 +46,15 @@ export class Fleet {
   private readonly catalog: SpokeCatalog;
   private readonly seed: number;
   private readonly concurrency: number;
+  private readonly log: (line: string) => void;
+  private readonly progressIntervalMs: number;
   private nextIndex = 1;
 
   private constructor(options: FleetOptions) {
     this.seed = options.seed ?? 1;
     this.concurrency = options.concurrency ?? 32;
+    this.log = options.log ?? (() => undefined);
+    this.progressIntervalMs = options.progressIntervalMs ?? 1000;
     this.catalog = loadSpokeCatalog(options.crdDir);
     this.kubeConfig = PooledKubeConfig.fromString(options.kubeconfig);
     this.hub = new HubClient(this.kubeConfig);
@@ -190,10 +199,18 @@ export class Fleet {
     const profiles = Array.from({ length: n }, () => generateCluster(this.seed, this.nextIndex++));
     const spokes = profiles.map((p) => new Spoke(p, this.catalog, this.pullRules));
     for (const spoke of spokes) this.spokes.set(spoke.name, spoke);
+    let registered = 0;
+    let reported = performance.now();
     await mapLimit(spokes, this.concurrency, async (spoke) => {
       await this.hub.createClusterNamespace(spoke.name);
       await this.hub.createManagedCluster(managedClusterObject(spoke.profile));
       await this.report(spoke);
+      registered++;
+      // The last one is left to the caller, which says how long the whole took.
+      if (registered < n && performance.now() - reported >= this.progressIntervalMs) {
+        reported = performance.now();
+        this.log(`fleet: registered ${registered}/${n} clusters`);
+      }
     });
     return spokes.map((s) => s.name);
   }
