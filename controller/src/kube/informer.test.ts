@@ -2,6 +2,7 @@ import { FakeListWatch, apiError, settle, silentLogger } from '../__fakes__/kube
 import { createMetrics } from '../metrics';
 import type { KubeObject } from '../model/types';
 import { Informer } from './informer';
+import type { ListQuery } from './list-watch';
 import { MCM_RESOURCE } from './resources';
 
 // The informer's recovery branches against a scripted API server, in fake time: the integration suite shows
@@ -62,6 +63,35 @@ describe('Informer', () => {
     informer.start();
     return { informer, rec, metrics };
   }
+
+  it('restarts a relist whose continue token expired (410) as one unpaged list, with no stale page kept', async () => {
+    const api = new FakeListWatch();
+    api.onList = (q: ListQuery) => {
+      // Page 1 is served, then the token expires: page 2 is refused; the unpaged list has what is current.
+      if (q.limit && !q.continue)
+        return {
+          items: [obj('a', 1), obj('b', 2)],
+          metadata: { resourceVersion: '2', continue: 't1' },
+        };
+      if (q.continue) throw apiError(410, 'Expired', 'The provided continue parameter is too old');
+      return {
+        items: [obj('a', 5, 'z'), obj('b', 2), obj('c', 3)],
+        metadata: { resourceVersion: '9' },
+      };
+    };
+    const { informer, rec } = start(api);
+    await settle();
+
+    expect(api.lists).toEqual([
+      { limit: 2, continue: undefined, labelSelector: undefined },
+      { limit: 2, continue: 't1', labelSelector: undefined },
+      { limit: undefined, continue: undefined, labelSelector: undefined },
+    ]);
+    // Only the unpaged list's objects, each added once: the first page's a@1 was dropped, not applied.
+    expect(rec.seen).toEqual(['add a@5', 'add b@2', 'add c@3']);
+    expect(informer.hasSynced).toBe(true);
+    expect(api.current.query.resourceVersion).toBe('9');
+  });
 
   it('relists at once when the first page of a list is refused with 410, without backing off', async () => {
     const api = new FakeListWatch();

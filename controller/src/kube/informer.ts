@@ -189,7 +189,8 @@ export class Informer<T extends KubeObject> {
     let cont: string | undefined;
     let listRv = '';
     let paged = pageSize > 0;
-    do {
+    // Not a do-while: its `continue` would test the emptied token and end the list with no items at all.
+    for (;;) {
       let page: ListPage;
       this.options.metrics?.apiReads.inc({ verb: 'list', resource: plural });
       try {
@@ -200,7 +201,7 @@ export class Informer<T extends KubeObject> {
         });
       } catch (error) {
         // An expired continue token: start again in one unpaged request, as client-go's pager does.
-        if (cont && isGone(error)) {
+        if (cont && isGone(error) && !this.stopped) {
           items.length = 0;
           cont = undefined;
           paged = false;
@@ -211,7 +212,8 @@ export class Informer<T extends KubeObject> {
       items.push(...((page.items ?? []) as T[]));
       listRv = page.metadata?.resourceVersion ?? listRv;
       cont = page.metadata?.continue || undefined;
-    } while (cont && !this.stopped);
+      if (!cont || this.stopped) break;
+    }
     if (this.stopped) return;
     this.replace(items);
     this.resourceVersion = listRv;
