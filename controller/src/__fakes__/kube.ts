@@ -10,6 +10,16 @@ export function silentLogger(): Logger {
   return pino({ level: process.env.KMM_TEST_LOG ?? 'silent' });
 }
 
+/** A logger that keeps every line (debug and up) for the test to read. */
+export function capturingLogger(): { logger: Logger; lines: { level: number; msg: string }[] } {
+  const lines: { level: number; msg: string }[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    { write: (line: string) => lines.push(JSON.parse(line)) },
+  );
+  return { logger, lines };
+}
+
 /** An error as client-node's generated APIs throw it: the HTTP code and a metav1.Status body. */
 export function apiError(
   code: number,
