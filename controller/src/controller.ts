@@ -22,6 +22,7 @@ import {
   type ManifestWork,
 } from './model';
 import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
+import { KubeHubWriter } from './reconcile/hub-writer';
 import { PlanInputs } from './reconcile/plan-inputs';
 import { MCMReconciler } from './reconcile/reconciler';
 
@@ -95,10 +96,9 @@ export class Controller {
       reportingInstance: config.leaderElection.identity,
     });
     this.reconciler = new MCMReconciler({
-      kubeConfig,
       caches: this.caches,
+      writer: new KubeHubWriter(kubeConfig, this.events),
       gate,
-      events: this.events,
       imageStates: this.imageStates,
       planInputs: this.planInputs,
       metrics: this.metrics,
