@@ -43,8 +43,9 @@ const copy = <T>(o: T): T => structuredClone(o);
 
 /**
  * The hub's ManifestWorks and MCMs, written through the HubWriter methods. Every request is logged in `calls`
- * as `verb key` (`create c1/drv`, `update c1/drv`, `delete c1/drv`, `get c1/drv`, `status drv`); `intercept`
- * sees each one as it arrives and may answer it with an error instead (or change the world meanwhile).
+ * as `verb key` (`create c1/drv`, `update c1/drv`, `delete c1/drv`, `get c1/drv`, `status drv`); `hold` may
+ * keep one waiting, and `intercept` sees each one before it is answered and may answer it with an error
+ * instead (or change the world meanwhile).
  */
 export class FakeHub implements HubWriter {
   readonly works = new Map<string, ManifestWork>();
@@ -52,6 +53,8 @@ export class FakeHub implements HubWriter {
   readonly calls: string[] = [];
   readonly events: EventInput[] = [];
   intercept?: (call: string) => unknown;
+  /** a request is answered only once the promise this returns for it settles (a slow or hanging request) */
+  hold?: (call: string) => Promise<void> | undefined;
   /** every write stored, for a test that echoes them as watch events */
   onStored?: (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject) => void;
   private rv = 1000;
@@ -75,13 +78,13 @@ export class FakeHub implements HubWriter {
   }
 
   async createWork(work: ManifestWork): Promise<ManifestWork> {
-    this.enter(`create ${objectKey(work)}`);
+    await this.enter(`create ${objectKey(work)}`);
     if (this.works.has(objectKey(work))) throw apiError(409, 'AlreadyExists', 'already exists');
     return this.storeWork(work, 'ADDED');
   }
 
   async updateWork(work: ManifestWork): Promise<ManifestWork> {
-    this.enter(`update ${objectKey(work)}`);
+    await this.enter(`update ${objectKey(work)}`);
     const current = this.works.get(objectKey(work));
     if (!current) throw apiError(404, 'NotFound', 'not found');
     if (current.metadata.resourceVersion !== work.metadata.resourceVersion)
@@ -96,7 +99,7 @@ export class FakeHub implements HubWriter {
   }
 
   async deleteWork(work: ManifestWork): Promise<void> {
-    this.enter(`delete ${objectKey(work)}`);
+    await this.enter(`delete ${objectKey(work)}`);
     const current = this.works.get(objectKey(work));
     if (!current) throw apiError(404, 'NotFound', 'not found');
     if (work.metadata.uid && current.metadata.uid !== work.metadata.uid)
@@ -106,7 +109,7 @@ export class FakeHub implements HubWriter {
   }
 
   async getWork(namespace: string, name: string): Promise<ManifestWork> {
-    this.enter(`get ${namespace}/${name}`);
+    await this.enter(`get ${namespace}/${name}`);
     const current = this.works.get(`${namespace}/${name}`);
     if (!current) throw apiError(404, 'NotFound', 'not found');
     return copy(current);
@@ -114,7 +117,7 @@ export class FakeHub implements HubWriter {
 
   async updateMcmStatus(mcm: ManagedClusterModule): Promise<ManagedClusterModule> {
     const name = mcm.metadata.name!;
-    this.enter(`status ${name}`);
+    await this.enter(`status ${name}`);
     const current = this.mcms.get(name);
     if (!current) throw apiError(404, 'NotFound', 'not found');
     if (current.metadata.resourceVersion !== mcm.metadata.resourceVersion)
@@ -138,8 +141,9 @@ export class FakeHub implements HubWriter {
     return this.events.map((e) => `${e.type} ${e.reason}: ${e.message}`);
   }
 
-  private enter(call: string): void {
+  private async enter(call: string): Promise<void> {
     this.calls.push(call);
+    await this.hold?.(call);
     const error = this.intercept?.(call);
     if (error) throw error;
   }
