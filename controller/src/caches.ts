@@ -1,11 +1,32 @@
 import type { Informer } from './kube/informer';
-import type { ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
+import type { Store } from './kube/store';
+import type { KubeObject, ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
 
-/** The informers the reconciler reads from (it never lists from the API server itself). */
-export interface Caches {
+/** Read access to an informer's cache, as client-go's listers give it. */
+export type Lister<T extends KubeObject> = Pick<Store<T>, 'get' | 'list' | 'byIndex'>;
+
+/**
+ * An informer as the reconciler uses it: its lister, and a way to put the reconciler's own writes into its
+ * cache at once, so that the next reconcile does not act on what it already changed.
+ */
+export interface WritableCache<T extends KubeObject> {
+  readonly store: Lister<T>;
+  recordWrite(written: T): void;
+  recordDelete(obj: T): void;
+}
+
+/** What the reconciler reads from (it never lists from the API server itself). */
+export interface ReconcilerCaches {
+  mcms: WritableCache<ManagedClusterModule>;
+  clusters: { readonly store: Lister<ManagedCluster> };
+  /** only the ManifestWorks carrying kmm-hub's MCM label, indexed by MCM_INDEX */
+  works: WritableCache<ManifestWork>;
+}
+
+/** The controller's informers, which the reconciler reads from. */
+export interface Caches extends ReconcilerCaches {
   mcms: Informer<ManagedClusterModule>;
   clusters: Informer<ManagedCluster>;
-  /** only the ManifestWorks carrying kmm-hub's MCM label */
   works: Informer<ManifestWork>;
 }
 

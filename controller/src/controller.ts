@@ -1,11 +1,17 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { MCM_INDEX, type Caches } from './caches';
 import type { ControllerConfig } from './config';
-import { EventRecorder } from './events/event-recorder';
+import { EventRecorder, kubeEventClient, type EventClient } from './events/event-recorder';
 import { startHealthServer, type HealthServer } from './http/health-server';
 import { InterimImageStates, type ImageStates } from './images/image-states';
 import { Informer, dropManagedFields } from './kube/informer';
-import { MANAGED_CLUSTER_RESOURCE, MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from './kube/resources';
+import { kubeListWatch, type ListWatchClient } from './kube/list-watch';
+import {
+  MANAGED_CLUSTER_RESOURCE,
+  MANIFEST_WORK_RESOURCE,
+  MCM_RESOURCE,
+  type ResourceRef,
+} from './kube/resources';
 import { isConflict } from './kube/api-errors';
 import { NotLeaderError, WriteGate } from './kube/write-gate';
 import { AlwaysLeader, LeaseLeaderElector, type Leadership } from './leader/leader-elector';
@@ -21,16 +27,33 @@ import {
   type ManagedClusterModule,
   type ManifestWork,
 } from './model';
+import type { KubeObject } from './model/types';
 import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
+import { KubeHubWriter, type HubWriter } from './reconcile/hub-writer';
 import { PlanInputs } from './reconcile/plan-inputs';
 import { MCMReconciler } from './reconcile/reconciler';
 
 export interface ControllerOptions {
   config: ControllerConfig;
+  /** for every request to the API server that `api` does not replace */
   kubeConfig: KubeConfig;
   logger: Logger;
   metrics?: ControllerMetrics;
   imageStates?: ImageStates;
+  /** replacements for the parts that make API requests (unit tests); each defaults to client-node's */
+  api?: Partial<ControllerApi>;
+  /** who leads, instead of what config.leaderElection sets up (unit tests) */
+  leadership?: Leadership;
+}
+
+/** Every part of the controller that makes API requests, besides leader election. */
+export interface ControllerApi {
+  /** the list and watch requests of one resource's informer */
+  listWatch(resource: ResourceRef): ListWatchClient;
+  /** the reconciler's writes, its Events included */
+  writer: HubWriter;
+  /** the Event recorder's requests */
+  events: EventClient;
 }
 
 /**
@@ -55,23 +78,29 @@ export class Controller {
   private readonly imageStates: ImageStates;
 
   private constructor(private readonly options: ControllerOptions) {
-    const { config, kubeConfig, logger } = options;
+    const { config, kubeConfig, logger, api = {} } = options;
     this.log = logger;
     this.metrics = options.metrics ?? createMetrics();
     this.imageStates = options.imageStates ?? new InterimImageStates();
-    this.leadership = config.leaderElection.enabled
-      ? new LeaseLeaderElector(kubeConfig, config.leaderElection, logger, this.metrics)
-      : new AlwaysLeader(config.leaderElection.identity);
-    const common = { kubeConfig, logger, metrics: this.metrics, transform: dropManagedFields };
+    this.leadership =
+      options.leadership ??
+      (config.leaderElection.enabled
+        ? new LeaseLeaderElector(kubeConfig, config.leaderElection, logger, this.metrics)
+        : new AlwaysLeader(config.leaderElection.identity));
+    const informer = <T extends KubeObject>(resource: ResourceRef, labelSelector?: string) =>
+      new Informer<T>({
+        resource,
+        labelSelector,
+        client: api.listWatch?.(resource) ?? kubeListWatch(kubeConfig, resource),
+        logger,
+        metrics: this.metrics,
+        transform: dropManagedFields,
+      });
     this.caches = {
-      mcms: new Informer<ManagedClusterModule>({ ...common, resource: MCM_RESOURCE }),
-      clusters: new Informer<ManagedCluster>({ ...common, resource: MANAGED_CLUSTER_RESOURCE }),
+      mcms: informer<ManagedClusterModule>(MCM_RESOURCE),
+      clusters: informer<ManagedCluster>(MANAGED_CLUSTER_RESOURCE),
       // Only kmm-hub's own ManifestWorks: other controllers' ManifestWorks are none of its business.
-      works: new Informer<ManifestWork>({
-        ...common,
-        resource: MANIFEST_WORK_RESOURCE,
-        labelSelector: MCM_NAME_LABEL,
-      }),
+      works: informer<ManifestWork>(MANIFEST_WORK_RESOURCE, MCM_NAME_LABEL),
     };
     this.caches.works.store.addIndex(MCM_INDEX, (w) => {
       const mcm = mcmOfWork(w);
@@ -87,7 +116,7 @@ export class Controller {
     });
     const gate = new WriteGate(this.leadership, this.metrics);
     this.events = new EventRecorder({
-      kubeConfig,
+      client: api.events ?? kubeEventClient(kubeConfig),
       gate,
       logger,
       namespace: config.eventsNamespace,
@@ -95,10 +124,9 @@ export class Controller {
       reportingInstance: config.leaderElection.identity,
     });
     this.reconciler = new MCMReconciler({
-      kubeConfig,
       caches: this.caches,
+      writer: api.writer ?? new KubeHubWriter(kubeConfig, this.events),
       gate,
-      events: this.events,
       imageStates: this.imageStates,
       planInputs: this.planInputs,
       metrics: this.metrics,

@@ -14,8 +14,29 @@ export interface EventInput {
   message: string;
 }
 
-export interface EventRecorderOptions {
-  kubeConfig: KubeConfig;
+/** The two Event requests the recorder makes; an interface so that tests can answer them. */
+export interface EventClient {
+  create(namespace: string, event: CoreV1Event): Promise<CoreV1Event>;
+  replace(namespace: string, event: CoreV1Event): Promise<CoreV1Event>;
+}
+
+/** The client-node implementation. */
+export function kubeEventClient(kubeConfig: KubeConfig): EventClient {
+  const api = kubeConfig.makeApiClient(CoreV1Api);
+  return {
+    create: (namespace, body) => api.createNamespacedEvent({ namespace, body }),
+    replace: (namespace, body) =>
+      api.replaceNamespacedEvent({ name: body.metadata.name!, namespace, body }),
+  };
+}
+
+/** Where Events are written: client-node through a kubeconfig, or a given client (unit tests). */
+export type EventRecorderOptions = EventRecorderSettings &
+  (
+    { kubeConfig: KubeConfig; client?: undefined } | { client: EventClient; kubeConfig?: undefined }
+  );
+
+export interface EventRecorderSettings {
   gate: WriteGate;
   logger: Logger;
   namespace: string;
@@ -48,14 +69,14 @@ const MAX_MESSAGE = 1024;
  * interval, not one per occurrence. Recording never throws and never blocks a reconcile.
  */
 export class EventRecorder {
-  private readonly api: CoreV1Api;
+  private readonly client: EventClient;
   private readonly series = new Map<string, Series>();
   private readonly inflight = new Set<Promise<void>>();
   private sequence = 0;
   private stopped = false;
 
   constructor(private readonly options: EventRecorderOptions) {
-    this.api = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.client = options.client ?? kubeEventClient(options.kubeConfig);
   }
 
   record(input: EventInput): void {
@@ -130,7 +151,7 @@ export class EventRecorder {
         };
         try {
           s.written = await gate.write('update', 'events', () =>
-            this.api.replaceNamespacedEvent({ name: body.metadata.name!, namespace, body }),
+            this.client.replace(namespace, body),
           );
         } catch (error) {
           // Deleted or changed by someone else (e.g. event TTL): start a new Event.
@@ -140,9 +161,7 @@ export class EventRecorder {
       }
       if (!s.written) {
         const body = this.newEvent(s);
-        s.written = await gate.write('create', 'events', () =>
-          this.api.createNamespacedEvent({ namespace, body }),
-        );
+        s.written = await gate.write('create', 'events', () => this.client.create(namespace, body));
       }
       s.lastWriteMs = Date.now();
     } catch (error) {

@@ -1,9 +1,10 @@
-import { CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../logging';
 import type { ControllerMetrics } from '../metrics';
 import type { KubeObject } from '../model/types';
 import { apiFailure, isGone } from './api-errors';
-import { collectionPath, type ResourceRef } from './resources';
+import { kubeListWatch, type ListPage, type ListWatchClient, type WatchQuery } from './list-watch';
+import type { ResourceRef } from './resources';
 import { exponentialDelay } from '../queue/backoff';
 import { Store, objectKey } from './store';
 
@@ -13,8 +14,14 @@ export interface InformerHandlers<T> {
   delete?(obj: T): void;
 }
 
-export interface InformerOptions {
-  kubeConfig: KubeConfig;
+/** Where an informer lists and watches: client-node through a kubeconfig, or a given client (unit tests). */
+export type InformerOptions = InformerSettings &
+  (
+    | { kubeConfig: KubeConfig; client?: undefined }
+    | { client: ListWatchClient; kubeConfig?: undefined }
+  );
+
+export interface InformerSettings {
   resource: ResourceRef;
   labelSelector?: string;
   logger: Logger;
@@ -66,7 +73,7 @@ interface WatchEnd {
 export class Informer<T extends KubeObject> {
   readonly store = new Store<T>();
   private readonly handlers: InformerHandlers<T>[] = [];
-  private readonly api: CustomObjectsApi;
+  private readonly client: ListWatchClient;
   private readonly log: Logger;
   private resourceVersion = '';
   private synced = false;
@@ -78,7 +85,7 @@ export class Informer<T extends KubeObject> {
   private failures = 0;
 
   constructor(private readonly options: InformerOptions) {
-    this.api = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.client = options.client ?? kubeListWatch(options.kubeConfig, options.resource);
     this.log = options.logger.child({ informer: options.resource.plural });
   }
 
@@ -177,29 +184,25 @@ export class Informer<T extends KubeObject> {
   }
 
   private async relist(): Promise<void> {
-    const { group, version, plural, namespaced } = this.options.resource;
+    const { plural } = this.options.resource;
     const pageSize = this.options.pageSize ?? 500;
     const items: T[] = [];
     let cont: string | undefined;
     let listRv = '';
     let paged = pageSize > 0;
-    do {
-      const query = {
-        group,
-        version,
-        labelSelector: this.options.labelSelector,
-        limit: paged ? pageSize : undefined,
-        _continue: cont,
-      };
-      let page: { items?: T[]; metadata?: { resourceVersion?: string; continue?: string } };
+    // Not a do-while: its `continue` would test the emptied token and end the list with no items at all.
+    for (;;) {
+      let page: ListPage;
       this.options.metrics?.apiReads.inc({ verb: 'list', resource: plural });
       try {
-        page = namespaced
-          ? await this.api.listCustomObjectForAllNamespaces({ ...query, resourcePlural: plural })
-          : await this.api.listClusterCustomObject({ ...query, plural });
+        page = await this.client.list({
+          labelSelector: this.options.labelSelector,
+          limit: paged ? pageSize : undefined,
+          continue: cont,
+        });
       } catch (error) {
         // An expired continue token: start again in one unpaged request, as client-go's pager does.
-        if (cont && isGone(error)) {
+        if (cont && isGone(error) && !this.stopped) {
           items.length = 0;
           cont = undefined;
           paged = false;
@@ -207,10 +210,11 @@ export class Informer<T extends KubeObject> {
         }
         throw error;
       }
-      items.push(...(page.items ?? []));
+      items.push(...((page.items ?? []) as T[]));
       listRv = page.metadata?.resourceVersion ?? listRv;
       cont = page.metadata?.continue || undefined;
-    } while (cont && !this.stopped);
+      if (!cont || this.stopped) break;
+    }
     if (this.stopped) return;
     this.replace(items);
     this.resourceVersion = listRv;
@@ -260,11 +264,10 @@ export class Informer<T extends KubeObject> {
   }
 
   private watchOnce(): Promise<WatchEnd> {
-    const { resource, labelSelector, kubeConfig } = this.options;
+    const { resource, labelSelector } = this.options;
     const base = this.options.watchTimeoutSeconds ?? 300;
     const timeoutSeconds = Math.floor(base * (1 + Math.random()));
-    const watch = new Watch(kubeConfig);
-    const query: Record<string, string | boolean | number> = {
+    const query: WatchQuery = {
       resourceVersion: this.resourceVersion,
       allowWatchBookmarks: true,
       timeoutSeconds,
@@ -305,7 +308,7 @@ export class Informer<T extends KubeObject> {
         }
         resolve(end);
       };
-      watch.watch(collectionPath(resource), query, onEvent, onDone).then((controller) => {
+      this.client.watch(query, onEvent, onDone).then((controller) => {
         if (this.stopped) controller.abort();
         else this.currentWatch = controller;
       }, onDone);

@@ -1,4 +1,4 @@
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { LeaderElectionConfig } from '../config';
 import type { Logger } from '../logging';
 import type { ControllerMetrics } from '../metrics';
@@ -19,7 +19,7 @@ export interface LeadershipCallbacks {
   onStoppedLeading(): void;
 }
 
-interface LeaseSpec {
+export interface LeaseSpec {
   holderIdentity?: string;
   leaseDurationSeconds?: number;
   acquireTime?: string;
@@ -27,7 +27,7 @@ interface LeaseSpec {
   leaseTransitions?: number;
 }
 
-interface Lease {
+export interface Lease {
   apiVersion: 'coordination.k8s.io/v1';
   kind: 'Lease';
   metadata: { name: string; namespace: string; resourceVersion?: string };
@@ -35,6 +35,25 @@ interface Lease {
 }
 
 const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' };
+
+/** The Lease requests of an election; an interface so that tests can play the API server and its timing. */
+export interface LeaseClient {
+  get(namespace: string, name: string): Promise<Lease>;
+  create(namespace: string, lease: Lease): Promise<Lease>;
+  /** an update with the resourceVersion the lease carries: 409 if someone wrote it meanwhile */
+  update(namespace: string, name: string, lease: Lease): Promise<Lease>;
+}
+
+/** The client-node implementation. */
+export function kubeLeaseClient(kubeConfig: KubeConfig): LeaseClient {
+  const api = kubeConfig.makeApiClient(CustomObjectsApi);
+  return {
+    get: (namespace, name) => api.getNamespacedCustomObject({ ...LEASES, namespace, name }),
+    create: (namespace, body) => api.createNamespacedCustomObject({ ...LEASES, namespace, body }),
+    update: (namespace, name, body) =>
+      api.replaceNamespacedCustomObject({ ...LEASES, namespace, name, body }),
+  };
+}
 
 /** metav1.MicroTime wants six fractional digits. */
 const microTime = (ms: number): string => new Date(ms).toISOString().replace(/Z$/, '000Z');
@@ -48,7 +67,7 @@ const microTime = (ms: number): string => new Date(ms).toISOString().replace(/Z$
  * take over.
  */
 export class LeaseLeaderElector implements Leadership {
-  private readonly api: CustomObjectsApi;
+  private readonly client: LeaseClient;
   private readonly log: Logger;
   private leading = false;
   private lastRenewMs = 0;
@@ -60,13 +79,14 @@ export class LeaseLeaderElector implements Leadership {
   private deadlineTimer?: NodeJS.Timeout;
 
   constructor(
-    kubeConfig: KubeConfig,
+    /** a kubeconfig (client-node's requests) or the Lease requests themselves */
+    api: KubeConfig | LeaseClient,
     private readonly config: LeaderElectionConfig,
     logger: Logger,
     private readonly metrics?: ControllerMetrics,
     private readonly now: () => number = Date.now,
   ) {
-    this.api = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.client = api instanceof KubeConfig ? kubeLeaseClient(api) : api;
     this.log = logger.child({
       lease: `${config.namespace}/${config.leaseName}`,
       identity: config.identity,
@@ -176,9 +196,7 @@ export class LeaseLeaderElector implements Leadership {
     try {
       let lease: Lease;
       try {
-        lease = await this.request('get', () =>
-          this.api.getNamespacedCustomObject({ ...LEASES, namespace, name }),
-        );
+        lease = await this.request('get', () => this.client.get(namespace, name));
       } catch (error) {
         if (!isNotFound(error)) throw error;
         const body: Lease = {
@@ -187,9 +205,7 @@ export class LeaseLeaderElector implements Leadership {
           metadata: { name, namespace },
           spec,
         };
-        await this.request('create', () =>
-          this.api.createNamespacedCustomObject({ ...LEASES, namespace, body }),
-        );
+        await this.request('create', () => this.client.create(namespace, body));
         this.observe(spec, now);
         return true;
       }
@@ -205,9 +221,7 @@ export class LeaseLeaderElector implements Leadership {
       if (holder === identity) spec.acquireTime = old.acquireTime ?? spec.acquireTime;
       spec.leaseTransitions = (old.leaseTransitions ?? 0) + (holder === identity ? 0 : 1);
       const body: Lease = { ...lease, spec };
-      await this.request('update', () =>
-        this.api.replaceNamespacedCustomObject({ ...LEASES, namespace, name, body }),
-      );
+      await this.request('update', () => this.client.update(namespace, name, body));
       this.observe(spec, now);
       return true;
     } catch (error) {
@@ -234,9 +248,7 @@ export class LeaseLeaderElector implements Leadership {
   private async release(): Promise<void> {
     const { namespace, leaseName: name, identity } = this.config;
     try {
-      const lease: Lease = await this.request('get', () =>
-        this.api.getNamespacedCustomObject({ ...LEASES, namespace, name }),
-      );
+      const lease: Lease = await this.request('get', () => this.client.get(namespace, name));
       if (lease.spec?.holderIdentity !== identity) return;
       const now = microTime(this.now());
       const spec: LeaseSpec = {
@@ -246,14 +258,7 @@ export class LeaseLeaderElector implements Leadership {
         acquireTime: now,
         renewTime: now,
       };
-      await this.request('update', () =>
-        this.api.replaceNamespacedCustomObject({
-          ...LEASES,
-          namespace,
-          name,
-          body: { ...lease, spec },
-        }),
-      );
+      await this.request('update', () => this.client.update(namespace, name, { ...lease, spec }));
       this.log.info('released the lease');
     } catch (error) {
       this.log.warn(

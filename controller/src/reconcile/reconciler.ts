@@ -1,6 +1,4 @@
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { MCM_INDEX, type Caches } from '../caches';
-import type { EventRecorder } from '../events/event-recorder';
+import { MCM_INDEX, type ReconcilerCaches } from '../caches';
 import type { ImageStates } from '../images/image-states';
 import { apiFailure, isNotFound } from '../kube/api-errors';
 import { MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from '../kube/resources';
@@ -30,15 +28,18 @@ import {
   type WriteOutcome,
 } from '../model';
 import type { HandlerResult } from '../queue/work-queue';
+import type { HubWriter } from './hub-writer';
 import type { PlanInputs } from './plan-inputs';
 import { settleAll } from '../runtime/concurrency';
 import { cachedWorkState } from './work-states';
 
 export interface ReconcilerDeps {
-  kubeConfig: KubeConfig;
-  caches: Caches;
+  /** what it reads (it never lists from the API server) and where it puts its own writes at once */
+  caches: ReconcilerCaches;
+  /** every write (ManifestWorks, MCM status, Events) */
+  writer: HubWriter;
+  /** refuses writes unless this replica leads at that instant */
   gate: WriteGate;
-  events: EventRecorder;
   imageStates: ImageStates;
   metrics: ControllerMetrics;
   logger: Logger;
@@ -56,9 +57,9 @@ export class ReconcileError extends Error {}
  * Reconciles one MCM from the informer caches: the model plans the desired ManifestWorks, the minimal writes
  * follow (create / update only what differs in what kmm-hub owns / delete), then the status is written only if
  * it changed, and Events summarise what happened. A reconcile that changes nothing makes no API call at all.
+ * Every write goes through the HubWriter, behind the WriteGate; what each answer means is decided here.
  */
 export class MCMReconciler {
-  private readonly api: CustomObjectsApi;
   private readonly now: () => Date;
   /** per MCM: the last plan that needed no write, and the inputs it was made from */
   private readonly plans = new Map<string, { inputs: string; plan: McmPlan }>();
@@ -69,7 +70,6 @@ export class MCMReconciler {
   >();
 
   constructor(private readonly deps: ReconcilerDeps) {
-    this.api = deps.kubeConfig.makeApiClient(CustomObjectsApi);
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -189,8 +189,8 @@ export class MCMReconciler {
   }
 
   private async write(changes: WorkChanges): Promise<WriteOutcome> {
-    const { group, version, plural } = MANIFEST_WORK_RESOURCE;
-    const { gate, caches } = this.deps;
+    const { plural } = MANIFEST_WORK_RESOURCE;
+    const { gate, caches, writer } = this.deps;
     const works = caches.works;
     type Op = { verb: WorkWriteVerb; work: ManifestWork; run: () => Promise<void> };
     const ops: Op[] = [
@@ -198,19 +198,8 @@ export class MCMReconciler {
         verb: 'create',
         work,
         run: async () => {
-          const namespace = work.metadata.namespace!;
           try {
-            works.recordWrite(
-              await gate.write('create', plural, () =>
-                this.api.createNamespacedCustomObject({
-                  group,
-                  version,
-                  plural,
-                  namespace,
-                  body: work,
-                }),
-              ),
-            );
+            works.recordWrite(await gate.write('create', plural, () => writer.createWork(work)));
           } catch (error) {
             if (apiFailure(error).code === 409) throw await this.explainExisting(work, error);
             throw error;
@@ -221,42 +210,15 @@ export class MCMReconciler {
         verb: 'update',
         work: body,
         run: async () => {
-          const { name, namespace } = body.metadata as { name: string; namespace: string };
-          works.recordWrite(
-            await gate.write('update', plural, () =>
-              this.api.replaceNamespacedCustomObject({
-                group,
-                version,
-                plural,
-                namespace,
-                name,
-                body,
-              }),
-            ),
-          );
+          works.recordWrite(await gate.write('update', plural, () => writer.updateWork(body)));
         },
       })),
       ...changes.delete.map((work): Op => ({
         verb: 'delete',
         work,
         run: async () => {
-          const { name, namespace, uid } = work.metadata as {
-            name: string;
-            namespace: string;
-            uid?: string;
-          };
           try {
-            await gate.write('delete', plural, () =>
-              this.api.deleteNamespacedCustomObject({
-                group,
-                version,
-                plural,
-                namespace,
-                name,
-                propagationPolicy: 'Background',
-                body: uid ? { preconditions: { uid } } : undefined,
-              }),
-            );
+            await gate.write('delete', plural, () => writer.deleteWork(work));
           } catch (error) {
             if (!isNotFound(error)) throw error;
           }
@@ -278,16 +240,9 @@ export class MCMReconciler {
 
   /** A create met an existing ManifestWork: ours but not yet in the cache, or someone else's of the same name. */
   private async explainExisting(work: ManifestWork, error: unknown): Promise<Error> {
-    const { group, version, plural } = MANIFEST_WORK_RESOURCE;
     const { name, namespace } = work.metadata as { name: string; namespace: string };
     try {
-      const existing = (await this.api.getNamespacedCustomObject({
-        group,
-        version,
-        plural,
-        namespace,
-        name,
-      })) as ManifestWork;
+      const existing = await this.deps.writer.getWork(namespace, name);
       if (isWorkOf(existing, name)) {
         this.deps.caches.works.recordWrite(existing);
         return new Error(
@@ -314,22 +269,22 @@ export class MCMReconciler {
     const last = this.lastWritten.get(mcm.metadata.name!);
     if (last && statusUnchanged(last.sent, status) && statusUnchanged(mcm.status, last.stored))
       return;
-    const { group, version, plural } = MCM_RESOURCE;
     const name = mcm.metadata.name!;
     const body: ManagedClusterModule = { ...mcm, status };
-    const updated = (await this.deps.gate.write('update', `${plural}/status`, () =>
-      this.api.replaceClusterCustomObjectStatus({ group, version, plural, name, body }),
-    )) as ManagedClusterModule;
+    const updated = await this.deps.gate.write('update', `${MCM_RESOURCE.plural}/status`, () =>
+      this.deps.writer.updateMcmStatus(body),
+    );
     this.deps.caches.mcms.recordWrite(updated);
     this.lastWritten.set(name, { sent: status, stored: updated.status ?? {} });
     const regarding = this.regarding(mcm);
-    for (const e of statusEvents(mcm.status, status)) this.deps.events.record({ regarding, ...e });
+    for (const e of statusEvents(mcm.status, status))
+      this.deps.writer.recordEvent({ regarding, ...e });
   }
 
   /** The model's Events for what the writes did (`why` explains a cleanup). */
   private recordWriteEvents(mcm: ManagedClusterModule, outcome: WriteOutcome, why: string): void {
     const regarding = this.regarding(mcm);
-    for (const e of writeEvents(outcome, why)) this.deps.events.record({ regarding, ...e });
+    for (const e of writeEvents(outcome, why)) this.deps.writer.recordEvent({ regarding, ...e });
   }
 
   private updateGauges(name: string, plan: McmPlan, works: readonly ManifestWork[]): void {
