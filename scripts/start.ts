@@ -5,6 +5,7 @@
  *   kubeconfig written to `.sandbox/kubeconfig`, the controller's namespace created, the demo MCMs of
  *   `sandbox/demo/` applied (unless --no-demo), and the controller running against it.
  * Both run as child processes with their own logs on stderr; Ctrl-C stops everything.
+ * The console parts (the shell on :9000, or the plugin on :9001 for a real console) are in start-shell.ts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { CoreV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
+import { buildConsoleAssets, servePluginForConsole, startShell } from './start-shell';
 
 const ROOT = resolve(__dirname, '..');
 const BIN = join(ROOT, 'node_modules/.bin');
@@ -20,7 +22,7 @@ const DEMO_MCMS = join(ROOT, 'sandbox/demo/managedclustermodules.yaml');
 const CONTROLLER_NAMESPACE = 'kmm-hub';
 
 const USAGE = `usage: npm start [-- --clusters <n>] [--port <port>] [--seed <n>] [--kubeconfig <path>]
-                 [--http-address <host:port>] [--no-demo]
+                 [--http-address <host:port>] [--no-demo] [--shell-port <port>] [--plugin-port <port>]
   with KUBECONFIG set, runs the controller against it; otherwise starts the local sandbox hub first`;
 
 function run(name: string, args: string[]): ChildProcess {
@@ -71,6 +73,8 @@ async function main(): Promise<void> {
       kubeconfig: { type: 'string', default: join(ROOT, '.sandbox/kubeconfig') },
       'http-address': { type: 'string', default: '127.0.0.1:8081' },
       'no-demo': { type: 'boolean', default: false },
+      'shell-port': { type: 'string', default: '9000' },
+      'plugin-port': { type: 'string', default: '9001' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -93,8 +97,15 @@ async function main(): Promise<void> {
     controller.stdout?.pipe(process.stdout);
     children.push(controller);
     controller.on('exit', (code) => process.exit(code ?? 1));
+    const plugin = await servePluginForConsole(Number(values['plugin-port']));
+    process.stderr.write(
+      `npm start: the console plugin is served at ${plugin.url} (CORS open) for a console started with\n` +
+        `  BRIDGE_PLUGINS=kmm-hub-console-plugin=${plugin.url}  (README: "A real console")\n`,
+    );
     return;
   }
+
+  const consoleAssets = buildConsoleAssets();
 
   const kubeconfig = resolve(values.kubeconfig);
   const sandbox = run('kmm-hub-sandbox', [
@@ -122,6 +133,8 @@ async function main(): Promise<void> {
   ]);
   controller.stdout?.pipe(process.stdout);
   children.push(controller);
+  await consoleAssets;
+  const shell = await startShell(kubeconfig, Number(values['shell-port']));
   process.stderr.write(
     [
       '',
@@ -130,7 +143,8 @@ async function main(): Promise<void> {
       '  kubectl get managedclusters            # the simulated fleet',
       '  kubectl get mcm                        # ManagedClusterModules with selected/applied/degraded',
       '  kubectl get manifestworks -A           # what the controller rolled out',
-      'The console shell (the plugin in a browser) is not part of npm start yet. Ctrl-C stops everything.',
+      `Console shell (the plugin as OpenShift console loads it): ${shell.url}`,
+      'Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );

@@ -15,8 +15,7 @@ export interface Stack {
 }
 
 export async function startStack(clusters: number, statusSyncIntervalMs = 200): Promise<Stack> {
-  buildPluginIfStale();
-  buildShellIfStale();
+  await Promise.all([buildPluginIfStale(), buildShellIfStale()]);
   const hub = await startHub(clusters, statusSyncIntervalMs);
   try {
     await startController(hub);

@@ -1,11 +1,14 @@
-// Builds what the shell serves when its sources are newer than the build: the host (sandbox/shell/dist) and,
-// on request, the plugin (dist/ at the repository root).
-import { spawnSync } from 'node:child_process';
+// Builds what the shell serves when its sources are newer than the build: the host (sandbox/shell/dist) and
+// the plugin's production build (dist/ at the repository root).
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const REPO = resolve(__dirname, '../../..');
 const WEBPACK = join(REPO, 'node_modules/.bin/webpack');
+
+export const SHELL_ENTRY = join(REPO, 'sandbox/shell/dist/shell.js');
+export const PLUGIN_DIST = join(REPO, 'dist');
 
 function newest(path: string): number {
   if (!existsSync(path)) return 0;
@@ -23,34 +26,31 @@ function newest(path: string): number {
 export const isStale = (output: string, inputs: string[]): boolean =>
   !existsSync(output) || statSync(output).mtimeMs < Math.max(...inputs.map(newest));
 
-function webpack(args: string[], env: Record<string, string>, what: string): void {
+async function webpack(args: string[], what: string): Promise<void> {
   const started = performance.now();
-  const result = spawnSync(WEBPACK, args, {
+  const child = spawn(WEBPACK, args, {
     cwd: REPO,
-    env: { ...process.env, ...env },
+    env: { ...process.env, NODE_ENV: 'production' },
+    // webpack's stats go nowhere; its errors are on stderr.
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  if (result.status !== 0)
-    throw new Error(`building ${what} failed (webpack exit ${result.status})`);
+  const code = await new Promise<number | null>((done, fail) => {
+    child.once('error', fail);
+    child.once('exit', done);
+  });
+  if (code !== 0) throw new Error(`building ${what} failed (webpack exit ${code})`);
   process.stderr.write(`built ${what} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
-export const SHELL_ENTRY = join(REPO, 'sandbox/shell/dist/shell.js');
-export const PLUGIN_DIST = join(REPO, 'dist');
-
 /** The console shell's host, when missing or older than its sources. */
-export function buildShellIfStale(): void {
+export async function buildShellIfStale(): Promise<void> {
   const shell = join(REPO, 'sandbox/shell');
   if (!isStale(SHELL_ENTRY, [join(shell, 'src'), join(shell, 'webpack.config.ts')])) return;
-  webpack(
-    ['-c', join(shell, 'webpack.config.ts')],
-    { NODE_ENV: 'production' },
-    'the console shell',
-  );
+  await webpack(['-c', join(shell, 'webpack.config.ts')], 'the console shell');
 }
 
 /** The plugin's production build (what console loads), when missing or older than its sources. */
-export function buildPluginIfStale(): void {
+export async function buildPluginIfStale(): Promise<void> {
   const inputs = [
     'src',
     'locales',
@@ -66,5 +66,5 @@ export function buildPluginIfStale(): void {
     )
   )
     return;
-  webpack([], { NODE_ENV: 'production' }, 'the console plugin (dist/)');
+  await webpack([], 'the console plugin (dist/)');
 }

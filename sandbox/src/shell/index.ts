@@ -7,4 +7,5 @@ export {
   type PluginDir,
 } from './server';
 export { upstreamFromKubeconfig, type Upstream } from './upstream';
+export { startPluginServer } from './plugin-server';
 export { buildShellIfStale, buildPluginIfStale, PLUGIN_DIST } from './build';
