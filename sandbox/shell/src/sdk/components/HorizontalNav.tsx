@@ -15,16 +15,17 @@ export const HorizontalNav: SDK['HorizontalNav'] = ({ pages }) => {
   const active = pages.find((p) => hrefOf(p) !== '' && rest.startsWith(hrefOf(p))) ?? pages[0];
   return (
     <>
-      <Tabs
-        activeKey={active ? hrefOf(active) : ''}
-        onSelect={(_e, key) => navigate(key === '' ? base : `${base}/${String(key)}`)}
-        aria-label="Resource tabs"
-        className="pf-v6-u-px-lg"
-      >
-        {pages.map((p) => (
-          <Tab key={p.name} eventKey={hrefOf(p)} title={<TabTitleText>{p.name}</TabTitleText>} />
-        ))}
-      </Tabs>
+      <PageSection type="tabs">
+        <Tabs
+          activeKey={active ? hrefOf(active) : ''}
+          onSelect={(_e, key) => navigate(key === '' ? base : `${base}/${String(key)}`)}
+          aria-label="Resource tabs"
+        >
+          {pages.map((p) => (
+            <Tab key={p.name} eventKey={hrefOf(p)} title={<TabTitleText>{p.name}</TabTitleText>} />
+          ))}
+        </Tabs>
+      </PageSection>
       <PageSection>
         <Routes>
           {pages.map((p) =>
