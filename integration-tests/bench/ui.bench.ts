@@ -57,17 +57,35 @@ const mcm = (i: number) => ({
 });
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const largest = (b: Bytes) =>
+  [...b.lists]
+    .sort((x, y) => y.bytes - x.bytes)
+    .slice(0, 2)
+    .map((l) => `\n    ${l.what}: ${mb(l.bytes)} in ${ms(l.ms)}`)
+    .join('');
 const ms = (t: number) => `${Math.round(t)} ms`;
 
 /** Counts every byte a page receives: HTTP bodies and headers, and websocket frames. */
-function countBytes(page: Page): { api: number; assets: number; ws: number } {
-  const bytes = { api: 0, assets: 0, ws: 0 };
+interface Bytes {
+  api: number;
+  assets: number;
+  ws: number;
+  /** the largest API responses: what, how big, how long from request to last byte */
+  lists: { what: string; bytes: number; ms: number }[];
+}
+
+function countBytes(page: Page): Bytes {
+  const bytes: Bytes = { api: 0, assets: 0, ws: 0, lists: [] };
   page.on('requestfinished', (req) => {
-    const api = req.url().includes('/api/kubernetes/');
+    const url = new URL(req.url());
+    const api = url.pathname.startsWith('/api/kubernetes/');
     void req.sizes().then(
       (s) => {
-        if (api) bytes.api += s.responseBodySize + s.responseHeadersSize;
-        else bytes.assets += s.responseBodySize + s.responseHeadersSize;
+        const size = s.responseBodySize + s.responseHeadersSize;
+        if (!api) return void (bytes.assets += size);
+        bytes.api += size;
+        const what = `${url.pathname.split('/').pop() ?? ''}${url.search ? ` ${decodeURIComponent(url.search)}` : ''}`;
+        bytes.lists.push({ what, bytes: size, ms: req.timing().responseEnd });
       },
       () => undefined,
     );
@@ -183,7 +201,8 @@ async function main(): Promise<void> {
       );
       lines.push(
         `kernel matrix: first rows ${ms(firstRender)} after navigation; ${mb(bytes.api)} API + ${mb(bytes.ws)} websocket + ${mb(bytes.assets)} page assets (uncompressed); ` +
-          `JS heap ${heap.toFixed(0)} MB; state filter ${typeof filter === 'number' ? ms(filter) : filter}; next page ${ms(paging)}`,
+          `JS heap ${heap.toFixed(0)} MB; state filter ${typeof filter === 'number' ? ms(filter) : filter}; next page ${ms(paging)}` +
+          largest(bytes),
       );
       await page.close();
     }
@@ -254,7 +273,8 @@ async function main(): Promise<void> {
       const statusChange = Date.now() - changedAt;
       lines.push(
         `fleet status tab: first rows ${ms(firstRender)} after navigation; ${mb(bytes.api)} API + ${mb(bytes.ws)} websocket + ${mb(bytes.assets)} page assets (uncompressed); ` +
-          `JS heap ${heap.toFixed(0)} MB; next page ${ms(paging)}; one ManifestWork status change shown after ${ms(statusChange)}`,
+          `JS heap ${heap.toFixed(0)} MB; next page ${ms(paging)}; one ManifestWork status change shown after ${ms(statusChange)}` +
+          largest(bytes),
       );
       await page.close();
     }

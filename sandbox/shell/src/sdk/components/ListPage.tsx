@@ -8,7 +8,7 @@ import {
   ToolbarContent,
   ToolbarItem,
 } from '@patternfly/react-core';
-import { useMemo, useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useAccessReview } from '../hooks';
 import { gvkOf, modelFor, referenceOf } from '../models';
@@ -32,13 +32,30 @@ export const ListPageBody: SDK['ListPageBody'] = ({ children }) => (
   <PageSection>{children}</PageSection>
 );
 
-const CreateLink = ({ to, children }: { to: string; children?: React.ReactNode }) => (
+const CreateLink = ({ to, children }: { to: string; children?: ReactNode }) => (
   <Button variant="primary" component={(props: object) => <Link {...props} to={to} />}>
     {children}
   </Button>
 );
 
-/** Shown only to users the API server allows to create, when `createAccessReview` is given. */
+const CreateIfAllowed = ({
+  model,
+  to,
+  children,
+}: {
+  model: Real.K8sModel;
+  to: string;
+  children?: ReactNode;
+}) => {
+  const [allowed, loading] = useAccessReview({
+    group: model.apiGroup ?? '',
+    resource: model.plural,
+    verb: 'create',
+  });
+  return loading || !allowed ? null : <CreateLink to={to}>{children}</CreateLink>;
+};
+
+/** With `createAccessReview`, shown only to users the API server allows to create. */
 export const ListPageCreate: SDK['ListPageCreate'] = ({
   groupVersionKind,
   createAccessReview,
@@ -50,13 +67,15 @@ export const ListPageCreate: SDK['ListPageCreate'] = ({
     : typeof groupVersionKind === 'string'
       ? groupVersionKind
       : referenceOf(groupVersionKind);
-  const [allowed, loading] = useAccessReview(
-    createAccessReview
-      ? { group: model?.apiGroup ?? '', resource: model?.plural ?? '', verb: 'create' }
-      : { verb: 'get', resource: '__none__' },
-  );
-  if (createAccessReview && (loading || !allowed)) return null;
-  return <CreateLink to={`${resourcePath(ref)}/~new`}>{children}</CreateLink>;
+  const to = `${resourcePath(ref)}/~new`;
+  if (createAccessReview && model) {
+    return (
+      <CreateIfAllowed model={model} to={to}>
+        {children}
+      </CreateIfAllowed>
+    );
+  }
+  return <CreateLink to={to}>{children}</CreateLink>;
 };
 
 /** The console's name and label filters: `name` (substring) and `labels` (every `key=value`). */
