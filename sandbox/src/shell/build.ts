@@ -1,7 +1,7 @@
 // Builds what the shell serves when its sources are newer than the build: the host (sandbox/shell/dist) and
 // the plugin's production build (dist/ at the repository root).
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const REPO = resolve(__dirname, '../../..');
@@ -26,7 +26,7 @@ function newest(path: string): number {
 export const isStale = (output: string, inputs: string[]): boolean =>
   !existsSync(output) || statSync(output).mtimeMs < Math.max(...inputs.map(newest));
 
-async function webpack(args: string[], what: string): Promise<void> {
+async function webpack(args: string[], what: string, output: string): Promise<void> {
   const started = performance.now();
   const child = spawn(WEBPACK, args, {
     cwd: REPO,
@@ -39,6 +39,9 @@ async function webpack(args: string[], what: string): Promise<void> {
     child.once('exit', done);
   });
   if (code !== 0) throw new Error(`building ${what} failed (webpack exit ${code})`);
+  // webpack leaves a file whose content did not change untouched: mark the build as newer than its sources.
+  const now = new Date();
+  utimesSync(output, now, now);
   process.stderr.write(`built ${what} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
@@ -46,7 +49,7 @@ async function webpack(args: string[], what: string): Promise<void> {
 export async function buildShellIfStale(): Promise<void> {
   const shell = join(REPO, 'sandbox/shell');
   if (!isStale(SHELL_ENTRY, [join(shell, 'src'), join(shell, 'webpack.config.ts')])) return;
-  await webpack(['-c', join(shell, 'webpack.config.ts')], 'the console shell');
+  await webpack(['-c', join(shell, 'webpack.config.ts')], 'the console shell', SHELL_ENTRY);
 }
 
 /** The plugin's production build (what console loads), when missing or older than its sources. */
@@ -66,5 +69,5 @@ export async function buildPluginIfStale(): Promise<void> {
     )
   )
     return;
-  await webpack([], 'the console plugin (dist/)');
+  await webpack([], 'the console plugin (dist/)', join(PLUGIN_DIST, 'plugin-manifest.json'));
 }
