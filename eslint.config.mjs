@@ -49,7 +49,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: pluginPatterns }] },
   },
   {
-    files: ['src/**/*.{ts,tsx}'],
+    files: ['src/**/*.{ts,tsx}', 'sandbox/shell/src/**/*.{ts,tsx}'],
     ...react.configs.flat.recommended,
     ...react.configs.flat['jsx-runtime'],
     languageOptions: { globals: { ...globals.browser } },

@@ -16,7 +16,10 @@ it('starts the sandbox hub, applies the demo MCMs and rolls them out; SIGTERM st
   const dir = mkdtempSync(join(tmpdir(), 'kmm-hub-start-'));
   const kubeconfig = join(dir, 'kubeconfig');
   // 30 clusters of seed 1 include GPU clusters with KMM, which demo-nic-driver selects.
-  const args = ['--clusters', '30', '--kubeconfig', kubeconfig, '--http-address', '127.0.0.1:0'];
+  const args = [
+    ...['--clusters', '30', '--kubeconfig', kubeconfig, '--http-address', '127.0.0.1:0'],
+    ...['--shell-port', '0'],
+  ];
   const npmStart = startBin('tsx', ['scripts/start.ts', ...args], { KUBECONFIG: undefined });
   const until = <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> =>
     waitFor(what, probe, { timeoutMs: 90_000, intervalMs: 250 }).catch((error: Error) => {
@@ -44,6 +47,16 @@ it('starts the sandbox hub, applies the demo MCMs and rolls them out; SIGTERM st
     });
     expect(mcm.status?.numberDesired).toBeGreaterThan(0);
     expect(mcm.status?.numberApplied).toBe(mcm.status?.numberDesired);
+    // The console shell serves its page and the plugin's manifest (the browser suites click through it).
+    const shellUrl = /Console shell .*: (http:\/\/\S+)$/.exec(
+      npmStart.lines.find((l) => l.includes('Console shell')) ?? '',
+    )?.[1];
+    expect(shellUrl).toBeDefined();
+    expect(await (await fetch(`${shellUrl}/`)).text()).toContain('/static/shell.js');
+    const manifest = (await (
+      await fetch(`${shellUrl}/api/plugins/kmm-hub-console-plugin/plugin-manifest.json`)
+    ).json()) as { name: string };
+    expect(manifest.name).toBe('kmm-hub-console-plugin');
   } finally {
     await kc.close();
     npmStart.child.kill('SIGTERM');

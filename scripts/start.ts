@@ -6,6 +6,7 @@
  *   kubeconfig written to `.sandbox/kubeconfig`, the controller's namespace created, the demo MCMs of
  *   `sandbox/demo/` applied (unless --no-demo), and the controller running against it.
  * Both run as child processes with their own logs on stderr; Ctrl-C stops everything.
+ * The console parts (the shell on :9000, or the plugin on :9001 for a real console) are in start-shell.ts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { CoreV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { loadKubeConfig } from 'kmm-hub-controller/runtime';
+import { buildConsoleAssets, servePluginForConsole, startShell } from './start-shell';
 
 const ROOT = resolve(__dirname, '..');
 const BIN = join(ROOT, 'node_modules/.bin');
@@ -21,12 +23,12 @@ const DEMO_MCMS = join(ROOT, 'sandbox/demo/managedclustermodules.yaml');
 const CONTROLLER_NAMESPACE = 'kmm-hub';
 
 const USAGE = `usage: npm start [-- --clusters <n>] [--port <port>] [--seed <n>] [--kubeconfig <path>]
-                 [--http-address <host:port>] [--no-demo]
-  with KUBECONFIG set, runs the controller against it (only --http-address applies);
-  otherwise starts the local sandbox hub first`;
+                 [--http-address <host:port>] [--no-demo] [--shell-port <port>] [--plugin-port <port>]
+  with KUBECONFIG set, runs the controller against it and serves the plugin for a console on --plugin-port
+  (only --http-address and --plugin-port apply); otherwise starts the local sandbox hub and the console shell`;
 
 /** The flags that configure the local sandbox hub, which npm start does not start when KUBECONFIG is set. */
-const SANDBOX_FLAGS = ['clusters', 'port', 'seed', 'kubeconfig', 'no-demo'] as const;
+const SANDBOX_FLAGS = ['clusters', 'port', 'seed', 'kubeconfig', 'no-demo', 'shell-port'] as const;
 
 function run(name: string, args: string[]): ChildProcess {
   return spawn(join(BIN, name), args, {
@@ -90,6 +92,8 @@ async function main(): Promise<void> {
       kubeconfig: { type: 'string', default: join(ROOT, '.sandbox/kubeconfig') },
       'http-address': { type: 'string', default: '127.0.0.1:8081' },
       'no-demo': { type: 'boolean', default: false },
+      'shell-port': { type: 'string', default: '9000' },
+      'plugin-port': { type: 'string', default: '9001' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -122,8 +126,15 @@ async function main(): Promise<void> {
     controller.stdout?.pipe(process.stdout);
     children.push(controller);
     controller.on('exit', (code) => process.exit(code ?? 1));
+    const plugin = await servePluginForConsole(Number(values['plugin-port']));
+    process.stderr.write(
+      `npm start: the console plugin is served at ${plugin.url} (CORS open) for a console started with\n` +
+        `  BRIDGE_PLUGINS=kmm-hub-console-plugin=${plugin.url}  (README: "A real console")\n`,
+    );
     return;
   }
+
+  const consoleAssets = buildConsoleAssets();
 
   const kubeconfig = resolve(values.kubeconfig);
   const sandbox = run('kmm-hub-sandbox', [
@@ -151,6 +162,8 @@ async function main(): Promise<void> {
   ]);
   controller.stdout?.pipe(process.stdout);
   children.push(controller);
+  await consoleAssets;
+  const shell = await startShell(kubeconfig, Number(values['shell-port']));
   process.stderr.write(
     [
       '',
@@ -159,7 +172,8 @@ async function main(): Promise<void> {
       '  kubectl get managedclusters            # the simulated fleet',
       '  kubectl get mcm                        # ManagedClusterModules with selected/applied/degraded',
       '  kubectl get manifestworks -A           # what the controller rolled out',
-      'The console shell (the plugin in a browser) is not part of npm start yet. Ctrl-C stops everything.',
+      `Console shell (the plugin as OpenShift console loads it): ${shell.url}`,
+      'Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );

@@ -1,0 +1,36 @@
+// The plugin's dist/ for a real console on another origin (console-plugin-template's `start-console` points
+// BRIDGE_PLUGINS at it): served at the root with CORS, as the template's dev server does.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sendFile } from './static-files';
+
+export async function startPluginServer(options: {
+  dist: string;
+  port?: number;
+  host?: string;
+}): Promise<{ url: string; stop(): Promise<void> }> {
+  const cors = {
+    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+    'Access-Control-Allow-Headers': '*',
+  };
+  const server = createServer((req, res) => {
+    if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, cors).end();
+    const path = new URL(req.url ?? '/', 'http://plugin').pathname.slice(1);
+    if (!sendFile(res, options.dist, path, cors)) res.writeHead(404, cors).end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
