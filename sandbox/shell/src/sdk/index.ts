@@ -26,3 +26,4 @@ export { Timestamp } from './components/Timestamp';
 export { SuccessStatus, ErrorStatus, InfoStatus, ProgressStatus } from './components/status';
 export { DocumentTitle } from './components/DocumentTitle';
 export { useLabelsModal, useDeleteModal } from './components/modals';
+export { isPerspective, useResolvedExtensions } from './extensions';
