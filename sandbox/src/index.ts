@@ -5,6 +5,8 @@ import { Fleet } from './fleet';
 import { startApiServer } from './server';
 
 export * from './fleet';
+export * from './builds';
+export { selfSignedCertificate } from './server/tls';
 export {
   startApiServer,
   defaultCrdFiles,

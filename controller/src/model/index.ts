@@ -24,7 +24,13 @@ export {
   type TemplateVariable,
   type TemplateValues,
 } from './template';
-export { hasTagOrDigest, imageRepository, pinImage } from './image';
+export {
+  hasTagOrDigest,
+  imageRepository,
+  parseImageReference,
+  pinImage,
+  type ImageReference,
+} from './image';
 export { applyBuildArgOverrides, kernelBuildArgs, mergeBuild, mergeSign } from './merge';
 export {
   KernelMapper,

@@ -1,0 +1,7 @@
+export {
+  OciPusher,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  type PushTarget,
+  type PushedManifest,
+} from './oci-push';
