@@ -4,6 +4,7 @@ import type { ControllerConfig } from './config';
 import { EventRecorder } from './events/event-recorder';
 import { startHealthServer, type HealthServer } from './http/health-server';
 import { InterimImageStates, type ImageStates } from './images/image-states';
+import { RegistryImageStates } from './images/registry-image-states';
 import { Informer, dropManagedFields } from './kube/informer';
 import { MANAGED_CLUSTER_RESOURCE, MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from './kube/resources';
 import { isConflict } from './kube/api-errors';
@@ -58,7 +59,6 @@ export class Controller {
     const { config, kubeConfig, logger } = options;
     this.log = logger;
     this.metrics = options.metrics ?? createMetrics();
-    this.imageStates = options.imageStates ?? new InterimImageStates();
     this.leadership = config.leaderElection.enabled
       ? new LeaseLeaderElector(kubeConfig, config.leaderElection, logger, this.metrics)
       : new AlwaysLeader(config.leaderElection.identity);
@@ -94,6 +94,19 @@ export class Controller {
       reportingController: 'kmm-hub-controller',
       reportingInstance: config.leaderElection.identity,
     });
+    this.imageStates =
+      options.imageStates ??
+      (config.images
+        ? new RegistryImageStates({
+            ...config.images,
+            kubeConfig,
+            namespace: config.namespace,
+            gate,
+            events: this.events,
+            logger: logger.child({ component: 'images' }),
+            metrics: this.metrics,
+          })
+        : new InterimImageStates());
     this.reconciler = new MCMReconciler({
       kubeConfig,
       caches: this.caches,

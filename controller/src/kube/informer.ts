@@ -17,6 +17,8 @@ export interface InformerOptions {
   kubeConfig: KubeConfig;
   resource: ResourceRef;
   labelSelector?: string;
+  /** one namespace of a namespaced resource (default: all namespaces) */
+  namespace?: string;
   logger: Logger;
   metrics?: ControllerMetrics;
   /** list page size (`limit`); 0 lists in one request */
@@ -194,9 +196,16 @@ export class Informer<T extends KubeObject> {
       let page: { items?: T[]; metadata?: { resourceVersion?: string; continue?: string } };
       this.options.metrics?.apiReads.inc({ verb: 'list', resource: plural });
       try {
-        page = namespaced
-          ? await this.api.listCustomObjectForAllNamespaces({ ...query, resourcePlural: plural })
-          : await this.api.listClusterCustomObject({ ...query, plural });
+        const namespace = this.options.namespace;
+        page =
+          namespaced && namespace
+            ? await this.api.listNamespacedCustomObject({ ...query, namespace, plural })
+            : namespaced
+              ? await this.api.listCustomObjectForAllNamespaces({
+                  ...query,
+                  resourcePlural: plural,
+                })
+              : await this.api.listClusterCustomObject({ ...query, plural });
       } catch (error) {
         // An expired continue token: start again in one unpaged request, as client-go's pager does.
         if (cont && isGone(error)) {
@@ -305,10 +314,12 @@ export class Informer<T extends KubeObject> {
         }
         resolve(end);
       };
-      watch.watch(collectionPath(resource), query, onEvent, onDone).then((controller) => {
-        if (this.stopped) controller.abort();
-        else this.currentWatch = controller;
-      }, onDone);
+      watch
+        .watch(collectionPath(resource, this.options.namespace), query, onEvent, onDone)
+        .then((controller) => {
+          if (this.stopped) controller.abort();
+          else this.currentWatch = controller;
+        }, onDone);
     });
   }
 

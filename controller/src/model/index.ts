@@ -110,3 +110,24 @@ export {
 } from './events';
 export { compareStrings, sortedUnique } from './order';
 export { cloneJson, isPlainObject, jsonEqual } from './json';
+export {
+  IMAGE_JOB_SELECTOR,
+  JOB_HASH_LABEL,
+  JOB_IMAGE_ANNOTATION,
+  JOB_INSECURE_ANNOTATION,
+  JOB_MANAGED_BY,
+  JOB_MANAGED_BY_LABEL,
+  JOB_TYPE_LABEL,
+  canonicalInputs,
+  imageJobEvent,
+  imageJobName,
+  jobPhase,
+  renderImageJob,
+  signDockerfile,
+  unsignedImageFor,
+  type BuildJobInputs,
+  type ImageJobInputs,
+  type ImageJobType,
+  type JobPhase,
+  type SignJobInputs,
+} from './image-jobs';
