@@ -5,3 +5,4 @@ export {
   type PushTarget,
   type PushedManifest,
 } from './oci-push';
+export { startBuildExecutor, type BuildExecutor, type BuildExecutorOptions } from './executor';
