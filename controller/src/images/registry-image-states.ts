@@ -531,8 +531,8 @@ export class RegistryImageStates implements ImageStates {
   }
 
   /**
-   * Removes succeeded Jobs after their TTL, and finished Jobs no MCM needs any more (a failed Job stays while
-   * its inputs are still wanted, for inspection). Waits one interval after start so that every MCM has been
+   * Removes succeeded Jobs after their TTL, and running or failed Jobs no MCM needs any more (a failed Job
+   * stays while its inputs are still wanted, for inspection). Waits one interval after start so that every MCM has been
    * tracked before deciding what is not needed.
    */
   private scheduleGc(): void {
@@ -562,7 +562,8 @@ export class RegistryImageStates implements ImageStates {
       const { phase } = jobPhase(job);
       const done = Date.parse(job.status?.completionTime ?? '') || 0;
       const expired = phase === 'Succeeded' && Date.now() - done >= succeededJobTtlMs;
-      const unwanted = settled && phase !== 'Running' && !wanted.has(name);
+      // a Job whose inputs no MCM needs any more (superseded or failed); succeeded ones wait for their TTL
+      const unwanted = settled && phase !== 'Succeeded' && !wanted.has(name);
       if (!expired && !unwanted) continue;
       try {
         await gate.write('delete', 'jobs', () =>
