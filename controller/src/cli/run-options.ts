@@ -224,7 +224,7 @@ export function runOptions(): Option[] {
     ),
     option(
       '--registry-ca-file <path>',
-      'PEM bundle of CAs trusted for registries, besides the system ones',
+      'PEM bundle of CAs trusted for registries, besides the system ones (default: none)',
       'KMM_HUB_REGISTRY_CA_FILE',
       readableFile,
     ),
