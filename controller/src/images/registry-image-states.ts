@@ -381,13 +381,13 @@ export class RegistryImageStates implements ImageStates {
     void this.reader.prepare(step.recipe).then((prepared) => {
       step.preparing = false;
       step.prepared = prepared;
-      if (!prepared.ok && prepared.retry) {
-        const timer = setTimeout(() => {
-          if (t.step === step) step.prepared = undefined;
-          this.markDirty(mcm);
-        }, 5000);
-        timer.unref();
-      }
+      // Read the inputs again later: an edited Dockerfile or a rotated key is a new Job, and a fixed ConfigMap
+      // clears a failure. The answer keeps the last reading meanwhile, so the status does not flap.
+      const again = !prepared.ok && prepared.retry ? 5000 : this.options.recheckIntervalMs;
+      const timer = setTimeout(() => {
+        if (this.byMcm.get(mcm)?.get(t.query.image) === t && t.step === step) this.prepare(mcm, t);
+      }, again);
+      timer.unref();
       this.markDirty(mcm);
     });
   }
