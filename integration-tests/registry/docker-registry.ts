@@ -1,17 +1,14 @@
 // Debian's real docker-registry (CNCF distribution 2.8), started by tests on 127.0.0.1 with a temporary
 // config: anonymous, htpasswd basic auth, or token auth backed by a small token server in the test process.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, randomUUID, sign, X509Certificate, type KeyObject } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startDockerRegistry } from '../../scripts/docker-registry';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { OciPusher, selfSignedCertificate } from 'kmm-hub-sandbox';
-
-export const DOCKER_REGISTRY = '/usr/bin/docker-registry';
 
 export type RegistryAuth =
   | { kind: 'none' }
@@ -32,14 +29,6 @@ export interface TestRegistry {
   start(): Promise<void>;
   /** stops it and removes its storage */
   destroy(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 /** The token server distribution's `auth.token` trusts: ES256 JWTs with the signing cert in `x5c`. */
@@ -98,13 +87,7 @@ async function startTokenServer(
 export async function startTestRegistry(
   auth: RegistryAuth = { kind: 'none' },
 ): Promise<TestRegistry> {
-  if (!existsSync(DOCKER_REGISTRY))
-    throw new Error(
-      `${DOCKER_REGISTRY} is missing: apt-get install docker-registry (.ci/run does)`,
-    );
   const dir = await mkdtemp(join(tmpdir(), 'kmm-hub-registry-'));
-  const port = await freePort();
-  const host = `127.0.0.1:${port}`;
   let token: Awaited<ReturnType<typeof startTokenServer>> | undefined;
   let authConfig = '';
   if (auth.kind === 'basic') {
@@ -123,46 +106,8 @@ export async function startTestRegistry(
       `auth:\n  token:\n    realm: ${token.url}\n    service: kmm-hub-test\n` +
       `    issuer: kmm-hub-test-issuer\n    rootcertbundle: ${join(dir, 'root.pem')}\n`;
   }
-  await writeFile(
-    join(dir, 'config.yml'),
-    'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n' +
-      `storage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\n` +
-      `http:\n  addr: ${host}\n  secret: kmm-hub-test\n` +
-      authConfig,
-  );
-  let child: ChildProcess | undefined;
-  let output = '';
-  const start = async (): Promise<void> => {
-    output = '';
-    const proc = spawn(DOCKER_REGISTRY, ['serve', join(dir, 'config.yml')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = proc;
-    proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      if (proc.exitCode !== null) throw new Error(`docker-registry exited: ${output}`);
-      try {
-        const res = await fetch(`http://${host}/v2/`);
-        await res.body?.cancel();
-        if (res.status === 200 || res.status === 401) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`docker-registry did not start: ${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  const stop = async (): Promise<void> => {
-    const proc = child;
-    child = undefined;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGTERM');
-    await exited;
-  };
-  await start();
+  const registryProcess = await startDockerRegistry(join(dir, 'registry'), authConfig);
+  const { host, stop, start } = registryProcess;
   const credentials =
     auth.kind === 'none' ? {} : { username: auth.username, password: auth.password };
   return {

@@ -36,6 +36,7 @@ export interface RunOptions {
   identity?: string;
   shutdownTimeout: number;
   logLevel: LogLevel;
+  imageChecks: boolean;
   pinDigests: boolean;
   builderImage: string;
   signerImage: string;
@@ -202,6 +203,14 @@ export function runOptions(): Option[] {
       'info',
     ),
     option(
+      '--image-checks <bool>',
+      'check images in their registries and build/sign them on the hub (false: every image is taken to exist ' +
+        'with its tag, and one that needs a build or sign waits)',
+      'KMM_HUB_IMAGE_CHECKS',
+      parseBoolean,
+      true,
+    ),
+    option(
       '--pin-digests <bool>',
       'send images to spokes as repository@sha256:... resolved from their registries (false: the tags as written)',
       'KMM_HUB_PIN_DIGESTS',
@@ -298,16 +307,18 @@ export function toConfig(o: RunOptions): ControllerConfig {
       renewDeadlineMs: o.leaderElectionRenewDeadline,
       retryPeriodMs: o.leaderElectionRetryPeriod,
     },
-    images: {
-      pinDigests: o.pinDigests,
-      builderImage: o.builderImage,
-      signerImage: o.signerImage,
-      registryCaFile: o.registryCaFile,
-      registryTimeoutMs: o.registryTimeout,
-      recheckIntervalMs: o.imageRecheckInterval,
-      succeededJobTtlMs: o.succeededJobTtl,
-      registryConcurrency: o.registryConcurrency,
-    },
+    images: o.imageChecks
+      ? {
+          pinDigests: o.pinDigests,
+          builderImage: o.builderImage,
+          signerImage: o.signerImage,
+          registryCaFile: o.registryCaFile,
+          registryTimeoutMs: o.registryTimeout,
+          recheckIntervalMs: o.imageRecheckInterval,
+          succeededJobTtlMs: o.succeededJobTtl,
+          registryConcurrency: o.registryConcurrency,
+        }
+      : undefined,
   };
   checkLeaderElection(config.leaderElection);
   return config;
