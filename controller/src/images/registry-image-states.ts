@@ -1,5 +1,5 @@
 import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { Counter } from 'prom-client';
+import type { Counter } from 'prom-client';
 import type { EventRecorder } from '../events/event-recorder';
 import { apiFailure, isConflict, isNotFound } from '../kube/api-errors';
 import { Informer, dropManagedFields } from '../kube/informer';
@@ -86,18 +86,8 @@ export class RegistryImageStates implements ImageStates {
 
   constructor(private readonly options: RegistryImageStatesOptions) {
     const { metrics } = options;
-    this.requestCounter = new Counter({
-      name: 'kmm_hub_registry_requests_total',
-      help: 'HTTP requests to image registries, by registry and status code (or "error").',
-      labelNames: ['registry', 'code'],
-      registers: [metrics.registry],
-    });
-    this.jobCounter = new Counter({
-      name: 'kmm_hub_image_jobs_total',
-      help: 'Build and sign Jobs created, succeeded and failed.',
-      labelNames: ['type', 'event'],
-      registers: [metrics.registry],
-    });
+    this.requestCounter = metrics.registryRequests;
+    this.jobCounter = metrics.imageJobs;
     this.client = new RegistryClient({
       timeoutMs: options.registryTimeoutMs,
       caFile: options.registryCaFile,
