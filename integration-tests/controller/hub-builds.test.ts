@@ -18,6 +18,7 @@ import {
   getMcm,
   startHub,
   testConfig,
+  updateMcm,
   worksOf,
   type Hub,
 } from './harness';
@@ -261,6 +262,57 @@ it('changes nothing on the spokes while the registry is down, and says why in th
   } finally {
     await registry.start();
   }
+});
+
+it('goes on when the registry stops in the middle of a rollout: held back, then built and pinned', async () => {
+  // a fourth kernel, run by some clusters, mapped while the registry is down
+  const count = new Map<string, string[]>();
+  for (const c of await clusters(hub)) {
+    const claim = c.status?.clusterClaims?.find((x) => x.name === CLAIM)?.value ?? '';
+    for (const k of claim.split('\n').filter((x) => x && !kernels.includes(x)))
+      count.set(k, [...(count.get(k) ?? []), c.metadata.name!]);
+  }
+  const [fourth, holders] = [...count.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
+  const pinnedBefore = await worksOf(hub, 'drv');
+  await registry.stop();
+  try {
+    await updateMcm(hub, 'drv', (m) =>
+      m.spec.moduleSpec.moduleLoader!.container.kernelMappings.push({
+        literal: fourth,
+        containerImage: imageOf('${KERNEL_FULL_VERSION}'),
+      }),
+    );
+    const waiting = await waitFor(
+      'the new image reported as unreachable',
+      async () => {
+        const m = await getMcm(hub, 'drv');
+        const i = m.status?.images?.find((x) => x.image === imageOf(fourth));
+        return m.status?.observedGeneration === m.metadata.generation &&
+          i?.reason === 'RegistryUnreachable'
+          ? i
+          : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(waiting.state).toBe('Unknown');
+    // what was rolled out is untouched, and the fourth kernel is not sent anywhere yet
+    const during = await worksOf(hub, 'drv');
+    for (const [c, w] of pinnedBefore) expect(during.get(c)?.spec).toEqual(w.spec);
+    for (const c of holders) expect(imagesInWork(during.get(c)).has(fourth)).toBe(false);
+  } finally {
+    await registry.start();
+  }
+  kernels = [...kernels, fourth].sort();
+  clustersOf.set(fourth, new Set(holders));
+  await waitFor(
+    'the fourth image built, signed and pinned everywhere',
+    async () => {
+      const d = await registryDigests();
+      return [...d.values()].every((x) => x.startsWith('sha256:')) && (await allPinned(d));
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
+  expect(hub.sandbox.audit.count({ verb: 'create', resource: 'jobs' })).toBe(8);
 });
 
 it('never writes or logs the signing key or certificate', async () => {
