@@ -43,23 +43,8 @@ beforeAll(async () => {
   kernel = first!.status!.clusterClaims!.find((x) => x.name === CLAIM)!.value.split('\n')[0]!;
   kubeConfig = new PooledKubeConfig();
   kubeConfig.loadFromString(hub.sandbox.kubeconfig);
-  const controller = await Controller.start({
-    config: testConfig({
-      images: {
-        pinDigests: true,
-        builderImage: 'kaniko:test',
-        signerImage: 'signer:test',
-        registryTimeoutMs: 1000,
-        recheckIntervalMs: 800,
-        succeededJobTtlMs: 600_000,
-        registryConcurrency: 2,
-      },
-    }),
-    kubeConfig,
-    logger: testLogger(),
-    metrics: createMetrics({ processMetrics: false }),
-  });
-  hub.controllers.push(controller);
+  await startImagesController();
+
   const auth = Buffer.from('robot:pw-123').toString('base64');
   const dockerconfig = JSON.stringify({ auths: { [registry.host]: { auth } } });
   await hub.core.createNamespacedSecret({
@@ -83,6 +68,27 @@ beforeAll(async () => {
     body: { metadata: { name: 'df' }, data: { dockerfile: 'FROM scratch\n' } },
   });
 });
+
+async function startImagesController(): Promise<Controller> {
+  const controller = await Controller.start({
+    config: testConfig({
+      images: {
+        pinDigests: true,
+        builderImage: 'kaniko:test',
+        signerImage: 'signer:test',
+        registryTimeoutMs: 1000,
+        recheckIntervalMs: 800,
+        succeededJobTtlMs: 600_000,
+        registryConcurrency: 2,
+      },
+    }),
+    kubeConfig,
+    logger: testLogger(),
+    metrics: createMetrics({ processMetrics: false }),
+  });
+  hub.controllers.push(controller);
+  return controller;
+}
 
 afterAll(async () => {
   await hub?.stop();
@@ -244,4 +250,24 @@ it('tells two MCMs that want one image built from different inputs why it cannot
     expect(s.message).toContain(`${registry.host}/acme/shared:${kernel}`);
     expect(s.message).toContain(name === 'twin-a' ? 'twin-b' : 'twin-a');
   }
+});
+
+it('starts no second Job after a controller restart', async () => {
+  const creates = hub.sandbox.audit.count({ verb: 'create', resource: 'jobs' });
+  await hub.controllers[0]!.stop();
+  const second = await startImagesController();
+  await waitFor('the new controller to lead and report', () => second.synced);
+  // every MCM reconciled by the new controller: the failed build of "broken" is found again by name, not re-run
+  await waitFor(
+    'the new controller to reconcile every MCM',
+    async () => {
+      const { values } = await second.metrics.reconciles.get();
+      return values.reduce((t, v) => t + v.value, 0) >= 6;
+    },
+    { timeoutMs: 20_000 },
+  );
+  // (its first status after the restart says it has no answer yet, until the checks are back)
+  await imageStatus('broken', (i) => i.reason === 'BuildFailed');
+  await new Promise((r) => setTimeout(r, 2000)); // a few re-check intervals
+  expect(hub.sandbox.audit.count({ verb: 'create', resource: 'jobs' })).toBe(creates);
 });

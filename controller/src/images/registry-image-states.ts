@@ -81,8 +81,6 @@ export class RegistryImageStates implements ImageStates {
   private gcTimer?: NodeJS.Timeout;
   private readonly startedAt = Date.now();
   private stopped = false;
-  /** totals since start, for benchmarks and tests */
-  readonly stats = { registryRequests: 0, jobsCreated: 0 };
 
   constructor(private readonly options: RegistryImageStatesOptions) {
     const { metrics } = options;
@@ -92,7 +90,6 @@ export class RegistryImageStates implements ImageStates {
       timeoutMs: options.registryTimeoutMs,
       caFile: options.registryCaFile,
       onRequest: (registry, status) => {
-        this.stats.registryRequests++;
         this.requestCounter.inc({ registry, code: String(status) });
       },
     });
@@ -402,7 +399,6 @@ export class RegistryImageStates implements ImageStates {
       )
       .then(
         (created) => {
-          this.stats.jobsCreated++;
           this.jobCounter.inc({ type, event: 'created' });
           this.jobs.recordWrite(created as Job);
           logger.info({ job: name, image: step.recipe.destination }, `${type} Job created`);
