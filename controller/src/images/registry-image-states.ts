@@ -139,9 +139,10 @@ export class RegistryImageStates implements ImageStates {
       const same = old && JSON.stringify(old.query) === JSON.stringify(query);
       const t: Tracked = same ? old : { query, checks: [] };
       next.set(query.image, t);
-      const before = t.answer;
+      // what lookup said before this call: nothing for an image not tracked yet
+      const before = old?.answer;
       this.evaluate(mcm, t);
-      if (!sameAnswer(before, t.answer) || !old) changed = true;
+      if (!sameAnswer(before, t.answer)) changed = true;
     }
     this.byMcm.set(mcm, next);
     this.pruneChecks();
