@@ -21,6 +21,11 @@ export interface ImageRecipe {
   tolerations?: Toleration[];
   rebuildTrigger?: number;
   mcmUid: string;
+  /**
+   * the image's entry in the MCM's status as last written: what a freshly started controller answers until its
+   * own check is done, so a restart neither flaps the status nor unpins a digest while a registry is down
+   */
+  lastKnown?: ImageStateAnswer;
 }
 
 /** The queries for `track`: the plan's images with their recipes. */
@@ -29,18 +34,22 @@ export function imageQueries(
   images: readonly PlannedImage[],
 ): ImageQuery[] {
   const spec = mcm.spec.moduleSpec;
-  return images.map(({ image, build, sign, resolved }) => ({
-    image,
-    build,
-    sign,
-    recipe: {
+  const written = new Map((mcm.status?.images ?? []).map((i) => [i.image, i]));
+  return images.map(({ image, build, sign, resolved }) => {
+    const recipe: ImageRecipe = {
       resolved,
       pullSecret: spec.imageRepoSecret?.name || undefined,
       tolerations: spec.tolerations,
       rebuildTrigger: spec.imageRebuildTriggerGeneration,
       mcmUid: mcm.metadata.uid ?? '',
-    },
-  }));
+    };
+    const last = written.get(image);
+    if (last) {
+      const { state, digest, reason, message } = last;
+      recipe.lastKnown = { state, digest, reason, message };
+    }
+    return { image, build, sign, recipe };
+  });
 }
 
 /** An image-state source's answer: the model's ImageStateInfo (state, digest, reason, message). */

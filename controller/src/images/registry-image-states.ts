@@ -136,8 +136,10 @@ export class RegistryImageStates implements ImageStates {
     let changed = false;
     for (const query of queries) {
       const old = previous.get(query.image);
-      const same = old && JSON.stringify(old.query) === JSON.stringify(query);
+      // the written status (lastKnown) changes with every answer: it is no new recipe
+      const same = old && recipeKey(old.query) === recipeKey(query);
       const t: Tracked = same ? old : { query, checks: [] };
+      t.query = query;
       next.set(query.image, t);
       // what lookup said before this call: nothing for an image not tracked yet
       const before = old?.answer;
@@ -182,8 +184,10 @@ export class RegistryImageStates implements ImageStates {
     t.checks = [key];
     const result = this.checks.result(key);
     const pin = (digest: string | undefined) => (this.options.pinDigests ? digest : undefined);
+    const lastKnown = query.recipe?.lastKnown;
     if (!result) {
-      t.answer = undefined;
+      // not checked yet (a controller just started): keep saying what the status says
+      t.answer = lastKnown && lastKnown.state !== 'Unknown' ? lastKnown : undefined;
       return;
     }
     if (result.kind === 'found') {
@@ -192,7 +196,9 @@ export class RegistryImageStates implements ImageStates {
       return;
     }
     if (result.kind === 'error') {
-      const last = this.checks.lastDigest(key);
+      const last =
+        this.checks.lastDigest(key) ??
+        (lastKnown?.state === 'Ready' ? lastKnown.digest : undefined);
       t.answer = last
         ? withDigest(
             {
@@ -291,6 +297,9 @@ export class RegistryImageStates implements ImageStates {
     const prepared = step.prepared;
     if (!prepared) {
       this.prepare(mcm, t);
+      // after a restart, what the status said stands until the inputs are read again
+      const last = t.query.recipe?.lastKnown;
+      if (last && last.state !== 'Ready' && last.state !== 'Unknown') return last;
       return {
         state: 'Waiting',
         reason: 'PreparingJob',
@@ -566,6 +575,12 @@ export class RegistryImageStates implements ImageStates {
       }
     }
   }
+}
+
+function recipeKey(q: ImageQuery): string {
+  if (!q.recipe?.lastKnown) return JSON.stringify(q);
+  const { lastKnown: _ignored, ...recipe } = q.recipe;
+  return JSON.stringify({ ...q, recipe });
 }
 
 function withDigest(a: ImageStateAnswer, digest: string | undefined): ImageStateAnswer {
