@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -19,6 +19,19 @@ export interface DockerRegistryProcess {
 
 export const dockerRegistryInstalled = (): boolean => existsSync(DOCKER_REGISTRY);
 
+/** Whether something accepts TCP connections at host:port (HTTP or HTTPS alike). */
+function listening(host: string): Promise<boolean> {
+  const [address, port] = host.split(':');
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), address!);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -27,10 +40,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `authConfig`: a YAML `auth:` section, or '' for an anonymous registry. */
+/**
+ * `authConfig`: a YAML `auth:` section, or '' for an anonymous registry; `tls`: PEM certificate and key to serve
+ * HTTPS instead of plain HTTP. The storage is `<dir>/data`, so a registry started again on the same `dir` serves
+ * the same images.
+ */
 export async function startDockerRegistry(
   dir: string,
   authConfig = '',
+  tls?: { cert: string; key: string },
 ): Promise<DockerRegistryProcess> {
   if (!dockerRegistryInstalled())
     throw new Error(
@@ -39,11 +57,18 @@ export async function startDockerRegistry(
   await mkdir(dir, { recursive: true });
   const host = `127.0.0.1:${await freePort()}`;
   const config = join(dir, 'config.yml');
+  let tlsConfig = '';
+  if (tls) {
+    await writeFile(join(dir, 'tls.crt'), tls.cert);
+    await writeFile(join(dir, 'tls.key'), tls.key, { mode: 0o600 });
+    tlsConfig = `  tls:\n    certificate: ${join(dir, 'tls.crt')}\n    key: ${join(dir, 'tls.key')}\n`;
+  }
   await writeFile(
     config,
     'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n' +
       `storage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\n` +
       `http:\n  addr: ${host}\n  secret: kmm-hub-local\n` +
+      tlsConfig +
       authConfig,
   );
   let child: ChildProcess | undefined;
@@ -56,13 +81,7 @@ export async function startDockerRegistry(
     const deadline = Date.now() + 10_000;
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`docker-registry exited: ${output}`);
-      try {
-        const res = await fetch(`http://${host}/v2/`);
-        await res.body?.cancel();
-        if (res.status === 200 || res.status === 401) return;
-      } catch {
-        // not listening yet
-      }
+      if (await listening(host)) return;
       if (Date.now() > deadline) throw new Error(`docker-registry did not start: ${output}`);
       await new Promise((r) => setTimeout(r, 50));
     }

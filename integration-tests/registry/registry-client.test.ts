@@ -1,6 +1,11 @@
 // The controller's registry client against Debian's real docker-registry: digests, multi-arch indexes,
 // missing tags, re-pushed tags, basic and token auth, and the error classes a person acts on.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RegistryClient, RegistryError, type RegistryAccess } from 'kmm-hub-controller';
+import { OciPusher, selfSignedCertificate } from 'kmm-hub-sandbox';
+import { startDockerRegistry, type DockerRegistryProcess } from '../../scripts/docker-registry';
 import { parseImageReference, type ImageReference } from 'kmm-hub-controller/model';
 import { startTestRegistry, type TestRegistry } from './docker-registry';
 
@@ -183,5 +188,46 @@ describe('RegistryClient against docker-registry', () => {
       expect(bad.kind).toBe('unauthorized');
       expect(bad.message).toContain(registry.host);
     });
+  });
+});
+
+describe('RegistryClient against docker-registry over HTTPS', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kmm-hub-tls-registry-'));
+  const { cert, key } = selfSignedCertificate();
+  let registry: DockerRegistryProcess;
+  let digest: string;
+  beforeAll(async () => {
+    // seeded over plain HTTP, then served over HTTPS from the same storage
+    const plain = await startDockerRegistry(dir);
+    digest = (
+      await new OciPusher({ baseUrl: `http://${plain.host}`, repository: 'kmm/tls' }).pushImage('1')
+    ).digest;
+    await plain.stop();
+    registry = await startDockerRegistry(dir, '', { cert, key });
+  });
+  afterAll(async () => {
+    await registry.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an unknown CA with a message naming both fixes, and trusts it with a CA file or skip-verify', async () => {
+    const image = `${registry.host}/kmm/tls:1`;
+    const plainClient = new RegistryClient({ timeoutMs: 2000 });
+    const refused = (await plainClient
+      .resolve(image, ref(image), {})
+      .catch((e: unknown) => e)) as RegistryError;
+    expect(refused.kind).toBe('unreachable');
+    expect(refused.message).toContain('--registry-ca-file');
+    expect(refused.message).toContain('insecureSkipTLSVerify');
+    expect(await plainClient.resolve(image, ref(image), { insecureSkipTLSVerify: true })).toEqual({
+      kind: 'found',
+      digest,
+    });
+    await plainClient.close();
+
+    writeFileSync(join(dir, 'ca.pem'), cert);
+    const trusting = new RegistryClient({ timeoutMs: 2000, caFile: join(dir, 'ca.pem') });
+    expect(await trusting.resolve(image, ref(image), {})).toEqual({ kind: 'found', digest });
+    await trusting.close();
   });
 });
