@@ -144,6 +144,14 @@ it('asks for an imageRepoSecret on an unauthorized registry, then pins once it h
   expect(refused.message).toContain(`${registry.host}/acme/given:${kernel}`);
   expect(refused.message).toContain('set spec.moduleSpec.imageRepoSecret');
   expect((await worksOf(hub, 'auth')).size).toBe(0);
+  await waitFor('a RegistryUnauthorized Event on the MCM', async () =>
+    (await hub.core.listNamespacedEvent({ namespace: 'default' })).items.some(
+      (e) =>
+        e.reason === 'RegistryUnauthorized' &&
+        e.involvedObject.name === 'auth' &&
+        e.message?.includes('imageRepoSecret'),
+    ),
+  );
 
   await updateMcm(hub, 'auth', (m) => (m.spec.moduleSpec.imageRepoSecret = { name: 'opaque' }));
   const wrongType = await imageStatus('auth', (i) => i.reason === 'ImageRepoSecretInvalid');
@@ -172,6 +180,11 @@ it('names the ConfigMap and the key when the Dockerfile is missing', async () =>
       `${registry.host}/acme/nokey:${kernel} under it`,
   );
   expect(hub.sandbox.audit.count({ verb: 'create', resource: 'jobs' })).toBe(0);
+  await waitFor('a BuildConfigInvalid Event on the MCM', async () =>
+    (await hub.core.listNamespacedEvent({ namespace: 'default' })).items.some(
+      (e) => e.reason === 'BuildConfigInvalid' && e.involvedObject.name === 'nokey',
+    ),
+  );
 });
 
 it('keeps a failed build for inspection, does not retry it, and builds again when the Dockerfile changes', async () => {

@@ -312,13 +312,22 @@ export class RegistryImageStates implements ImageStates {
         : { state: 'Failed', reason: prepared.reason, message: prepared.message };
     }
     const conflict = this.conflictFor(mcm, step.recipe.destination, type, prepared.hash);
+    if (conflict === 'pending') {
+      const last = t.query.recipe?.lastKnown;
+      if (last && last.state !== 'Ready' && last.state !== 'Unknown') return last;
+      return {
+        state: 'Waiting',
+        reason: 'PreparingJob',
+        message: `reading the ${type} inputs of ${image}`,
+      };
+    }
     if (conflict)
       return {
         state: 'Failed',
         reason: 'ConflictingBuildInputs',
         message:
           `${step.recipe.destination} is also to be ${type === 'build' ? 'built' : 'signed'} by ManagedClusterModule ` +
-          `${conflict} with different inputs: one image cannot have two recipes; give one of them another image name`,
+          `${conflict.with} with different inputs: one image cannot have two recipes; give one of them another image name`,
       };
     const name = imageJobName(type, prepared.hash);
     const job = this.jobs.store.get(`${this.options.namespace}/${name}`);
@@ -354,21 +363,31 @@ export class RegistryImageStates implements ImageStates {
     destination: string,
     type: ImageJobType,
     hash: string,
-  ): string | undefined {
+  ): { with: string } | 'pending' | undefined {
+    let pending = false;
     for (const [other, images] of this.byMcm) {
       if (other === mcm) continue;
       for (const t of images.values()) {
-        const p = t.step?.prepared;
-        if (
-          t.step?.recipe.destination === destination &&
-          t.step.recipe.type === type &&
-          p?.ok &&
-          p.hash !== hash
-        )
-          return other;
+        if (t.step?.recipe.destination !== destination || t.step.recipe.type !== type) continue;
+        const p = t.step.prepared;
+        if (p?.ok && p.hash !== hash) return { with: other };
+        if (!p) pending = true;
       }
     }
-    return undefined;
+    // another MCM's inputs for the same image are still being read: a Job started now could be the wrong one
+    return pending ? 'pending' : undefined;
+  }
+
+  /** The MCMs whose next step makes `destination`: they decide together whether their inputs agree. */
+  private mcmsMaking(destination: string): string[] {
+    const out: string[] = [];
+    for (const [mcm, images] of this.byMcm)
+      for (const t of images.values())
+        if (t.step?.recipe.destination === destination) {
+          out.push(mcm);
+          break;
+        }
+    return out;
   }
 
   private prepare(mcm: string, t: Tracked): void {
@@ -386,6 +405,7 @@ export class RegistryImageStates implements ImageStates {
       }, again);
       timer.unref();
       this.markDirty(mcm);
+      for (const other of this.mcmsMaking(step.recipe.destination)) this.markDirty(other);
     });
   }
 

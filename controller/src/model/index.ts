@@ -102,6 +102,7 @@ export {
 } from './status';
 export { count, nameList } from './summary';
 export {
+  imageProblemEvents,
   statusEvents,
   writeEvents,
   type McmEvent,
