@@ -265,6 +265,44 @@ it('tells two MCMs that want one image built from different inputs why it cannot
   }
 });
 
+it('signs a given unsigned image with one sign Job, and says when the unsigned image is missing', async () => {
+  for (const [name, key] of [
+    ['key', 'key'],
+    ['cert', 'cert'],
+  ] as const)
+    await hub.core.createNamespacedSecret({
+      namespace: NAMESPACE,
+      body: { metadata: { name }, type: 'Opaque', data: { [key]: 'eA==' } },
+    });
+  const signOnly = (name: string, unsigned: string) =>
+    mcm(name, `acme/${name}`, (m) => {
+      m.spec.moduleSpec.imageRepoSecret = { name: 'pull' };
+      m.spec.moduleSpec.moduleLoader!.container.sign = {
+        unsignedImage: `${registry.host}/${unsigned}:${kernel}`,
+        keySecret: { name: 'key' },
+        certSecret: { name: 'cert' },
+        filesToSign: ['/opt/lib/modules/drv.ko'],
+      };
+    });
+  const creates = hub.sandbox.audit.count({ verb: 'create', resource: 'jobs' });
+  await createMcm(hub, signOnly('signed', 'acme/given'));
+  const ready = await imageStatus('signed', (i) => i.state === 'Ready');
+  expect(ready.digest).toMatch(/^sha256:/);
+  expect(hub.sandbox.audit.count({ verb: 'create', resource: 'jobs' })).toBe(creates + 1);
+  const batch = hub.kubeConfig.makeApiClient(BatchV1Api);
+  const sign = (await batch.listNamespacedJob({ namespace: NAMESPACE })).items.find(
+    (j) => j.metadata?.labels?.['kmm-hub.io/image-job'] === 'sign',
+  );
+  expect(Object.values(sign?.spec?.template.metadata?.annotations ?? {})[0]).toContain(
+    `FROM ${registry.host}/acme/given:${kernel} AS source`,
+  );
+
+  await createMcm(hub, signOnly('unsigned-missing', 'acme/nothing-here'));
+  const missing = await imageStatus('unsigned-missing', (i) => i.state === 'Missing');
+  expect(missing.reason).toBe('UnsignedImageMissing');
+  expect(missing.message).toContain(`${registry.host}/acme/nothing-here:${kernel}`);
+});
+
 it('starts no second Job after a controller restart', async () => {
   const creates = hub.sandbox.audit.count({ verb: 'create', resource: 'jobs' });
   await hub.controllers[0]!.stop();
@@ -279,7 +317,7 @@ it('starts no second Job after a controller restart', async () => {
     'the new controller to reconcile every MCM',
     async () => {
       const { values } = await second.metrics.reconciles.get();
-      return values.reduce((t, v) => t + v.value, 0) >= 5; // auth, nokey, broken, twin-a, twin-b
+      return values.reduce((t, v) => t + v.value, 0) >= 7; // every MCM of this file
     },
     { timeoutMs: 20_000 },
   );

@@ -259,11 +259,11 @@ export class RegistryImageStates implements ImageStates {
       t.checks.push(ukey);
       const u = this.checks.result(ukey);
       if (!u) {
-        t.answer = {
+        t.answer = meanwhile(t, {
           state: 'Waiting',
           reason: 'CheckingUnsignedImage',
           message: `checking ${unsigned}`,
-        };
+        });
         return;
       }
       if (u.kind === 'error') {
@@ -297,14 +297,11 @@ export class RegistryImageStates implements ImageStates {
     const prepared = step.prepared;
     if (!prepared) {
       this.prepare(mcm, t);
-      // after a restart, what the status said stands until the inputs are read again
-      const last = t.query.recipe?.lastKnown;
-      if (last && last.state !== 'Ready' && last.state !== 'Unknown') return last;
-      return {
+      return meanwhile(t, {
         state: 'Waiting',
         reason: 'PreparingJob',
         message: `reading the ${type} inputs of ${image}`,
-      };
+      });
     }
     if (!prepared.ok) {
       return prepared.retry
@@ -313,13 +310,11 @@ export class RegistryImageStates implements ImageStates {
     }
     const conflict = this.conflictFor(mcm, step.recipe.destination, type, prepared.hash);
     if (conflict === 'pending') {
-      const last = t.query.recipe?.lastKnown;
-      if (last && last.state !== 'Ready' && last.state !== 'Unknown') return last;
-      return {
+      return meanwhile(t, {
         state: 'Waiting',
         reason: 'PreparingJob',
         message: `reading the ${type} inputs of ${image}`,
-      };
+      });
     }
     if (conflict)
       return {
@@ -595,6 +590,17 @@ export class RegistryImageStates implements ImageStates {
       }
     }
   }
+}
+
+/**
+ * A transient answer (something is being read or checked), unless the written status has a settled one for the
+ * image: after a restart that one stands until the new answer is known, so the status does not flap.
+ */
+function meanwhile(t: Tracked, transient: ImageStateAnswer): ImageStateAnswer {
+  const last = t.query.recipe?.lastKnown;
+  return last && last.state !== 'Ready' && last.state !== 'Unknown' && last.state !== 'Waiting'
+    ? last
+    : transient;
 }
 
 function recipeKey(q: ImageQuery): string {
