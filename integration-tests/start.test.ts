@@ -57,6 +57,22 @@ it('starts the sandbox hub, applies the demo MCMs and rolls them out; SIGTERM st
       await fetch(`${shellUrl}/api/plugins/kmm-hub-console-plugin/plugin-manifest.json`)
     ).json()) as { name: string };
     expect(manifest.name).toBe('kmm-hub-console-plugin');
+    // prebuilt images found in the local registry and pinned
+    expect(mcm.status?.images?.every((i) => i.state === 'Ready' && i.digest)).toBe(true);
+    // the GPU driver's other kernels are built and signed on the hub by the sandbox's build executor
+    const gpu = await until('demo-gpu-driver Ready=True with hub builds', async () => {
+      const m = (await api.getClusterCustomObject({
+        group: 'hub.kmm.sigs.x-k8s.io',
+        version: 'v1beta1',
+        plural: 'managedclustermodules',
+        name: 'demo-gpu-driver',
+      })) as ManagedClusterModule;
+      const ready = m.status?.conditions?.find((c) => c.type === 'Ready');
+      return ready?.status === 'True' ? m : undefined;
+    });
+    const built = gpu.status?.images?.filter((i) => i.build && i.sign) ?? [];
+    expect(built.length).toBeGreaterThan(0);
+    expect(built.every((i) => i.state === 'Ready' && i.digest?.startsWith('sha256:'))).toBe(true);
   } finally {
     await kc.close();
     npmStart.child.kill('SIGTERM');

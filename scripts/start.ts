@@ -1,25 +1,32 @@
 /**
  * `npm start`: runs kmm-hub.
- * - With KUBECONFIG set: the hub controller against that cluster (`kmm-hub-controller run`), nothing else;
- *   first it says which server and context that is.
+ * - With KUBECONFIG set: the hub controller against that cluster (`kmm-hub-controller run`) and the plugin
+ *   served for a real console; first it says which server and context that is.
  * - Without: a local demo hub: the sandbox API server with a simulated fleet (`kmm-hub-sandbox serve`), its
  *   kubeconfig written to `.sandbox/kubeconfig`, the controller's namespace created, the demo MCMs of
- *   `sandbox/demo/` applied (unless --no-demo), and the controller running against it.
+ *   `sandbox/demo/` applied (unless --no-demo), and the controller running against it. With Debian's
+ *   docker-registry installed, a local registry on 127.0.0.1 holds the demo images (prebuilt ones pushed here,
+ *   the rest built and signed by the sandbox's simulated build executor); without it the controller runs with
+ *   --image-checks false.
  * Both run as child processes with their own logs on stderr; Ctrl-C stops everything.
  * The console parts (the shell on :9000, or the plugin on :9001 for a real console) are in start-shell.ts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CoreV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { loadKubeConfig } from 'kmm-hub-controller/runtime';
 import { buildConsoleAssets, servePluginForConsole, startShell } from './start-shell';
+import { dockerRegistryInstalled, startDockerRegistry } from './docker-registry';
+import { seedDemoRegistry } from './demo-registry';
 
 const ROOT = resolve(__dirname, '..');
 const BIN = join(ROOT, 'node_modules/.bin');
 const DEMO_MCMS = join(ROOT, 'sandbox/demo/managedclustermodules.yaml');
+const DEMO_BUILD_INPUTS = join(ROOT, 'sandbox/demo/build-inputs.yaml');
 const CONTROLLER_NAMESPACE = 'kmm-hub';
 
 const USAGE = `usage: npm start [-- --clusters <n>] [--port <port>] [--seed <n>] [--kubeconfig <path>]
@@ -50,7 +57,12 @@ function waitForReady(sandbox: ChildProcess): Promise<string> {
   });
 }
 
-async function prepareHub(kubeconfigPath: string, applyDemo: boolean): Promise<void> {
+/** `registry`: the local registry's host, which the demo images are moved to. */
+async function prepareHub(
+  kubeconfigPath: string,
+  applyDemo: boolean,
+  registry: string | undefined,
+): Promise<void> {
   const kc = loadKubeConfig(kubeconfigPath);
   try {
     await kc
@@ -58,11 +70,20 @@ async function prepareHub(kubeconfigPath: string, applyDemo: boolean): Promise<v
       .createNamespace({ body: { metadata: { name: CONTROLLER_NAMESPACE } } });
     if (!applyDemo) return;
     const objects = KubernetesObjectApi.makeApiClient(kc);
-    for (const doc of parseAllDocuments(readFileSync(DEMO_MCMS, 'utf8'))) {
+    if (registry) await seedDemoRegistry(kc, registry);
+    let text = readFileSync(DEMO_BUILD_INPUTS, 'utf8') + readFileSync(DEMO_MCMS, 'utf8');
+    if (registry) text = text.replaceAll('quay.io/demo/', `${registry}/demo/`);
+    for (const doc of parseAllDocuments(text)) {
       const object = doc.toJS() as KubernetesObject | null;
-      if (object) await objects.create(object);
+      if (!object) continue;
+      const container = (
+        object as { spec?: { moduleSpec?: { moduleLoader?: { container?: object } } } }
+      ).spec?.moduleSpec?.moduleLoader?.container;
+      // the local registry speaks plain HTTP
+      if (registry && container) Object.assign(container, { registryTLS: { insecure: true } });
+      await objects.create(object);
     }
-    process.stderr.write(`npm start: applied ${DEMO_MCMS}\n`);
+    process.stderr.write(`npm start: applied ${DEMO_BUILD_INPUTS} and ${DEMO_MCMS}\n`);
   } finally {
     await kc.close();
   }
@@ -152,13 +173,26 @@ async function main(): Promise<void> {
   ]);
   children.push(sandbox);
   const url = await waitForReady(sandbox);
-  await prepareHub(kubeconfig, !values['no-demo']);
+  let registry: Awaited<ReturnType<typeof startDockerRegistry>> | undefined;
+  const registryDir = mkdtempSync(join(tmpdir(), 'kmm-hub-demo-registry-'));
+  process.on('exit', () => rmSync(registryDir, { recursive: true, force: true }));
+  if (dockerRegistryInstalled()) {
+    registry = await startDockerRegistry(registryDir);
+    process.stderr.write(`npm start: demo image registry at http://${registry.host}\n`);
+  } else {
+    process.stderr.write(
+      'npm start: docker-registry is not installed (apt-get install docker-registry): running without ' +
+        'registry checks or hub builds; images are taken to exist with their tags\n',
+    );
+  }
+  await prepareHub(kubeconfig, !values['no-demo'], registry?.host);
   const controller = run('kmm-hub-controller', [
     'run',
     '--kubeconfig',
     kubeconfig,
     '--http-address',
     values['http-address'],
+    ...(registry ? [] : ['--image-checks', 'false']),
   ]);
   controller.stdout?.pipe(process.stdout);
   children.push(controller);
@@ -187,6 +221,7 @@ async function main(): Promise<void> {
       if (code !== 0 && !(stopping && signal === 'SIGTERM')) failed = true;
       process.stderr.write(`npm start: ${name} exited (${signal ?? `code ${code}`})\n`);
       stopAll();
+      void registry?.stop();
       if (children.every((child) => child.exitCode !== null || child.signalCode !== null)) {
         process.exit(failed ? 1 : 0);
       }

@@ -24,6 +24,29 @@ export interface LeaderElectionConfig {
   retryPeriodMs: number;
 }
 
+/** Registry checks and hub builds (the `run` command always sets it; in-process users may leave it out). */
+export interface ImagesConfig {
+  /** send `repository@sha256:...` to spokes */
+  pinDigests: boolean;
+  /** the build Jobs' image: kaniko's executor or one that takes its arguments */
+  builderImage: string;
+  /** the image sign Jobs take sign-file from (upstream's signing image) */
+  signerImage: string;
+  /** PEM file of CAs trusted for registries besides the system ones */
+  registryCaFile?: string;
+  registryTimeoutMs: number;
+  /** every distinct image is checked again after this long */
+  recheckIntervalMs: number;
+  /** succeeded build/sign Jobs are deleted this long after they finished */
+  succeededJobTtlMs: number;
+  /** registry checks in flight at once */
+  registryConcurrency: number;
+}
+
+export const DEFAULT_BUILDER_IMAGE = 'gcr.io/kaniko-project/executor:v1.23.2';
+export const DEFAULT_SIGNER_IMAGE =
+  'quay.io/edge-infrastructure/kernel-module-management-signimage:latest';
+
 export interface ControllerConfig {
   /** kubeconfig file(s) (--kubeconfig or KUBECONFIG); undefined = the in-cluster service account, else ~/.kube/config */
   kubeconfig?: string;
@@ -45,6 +68,11 @@ export interface ControllerConfig {
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
   leaderElection: LeaderElectionConfig;
+  /**
+   * Registry checks, digest pinning and hub builds. Without it (in-process tests that need no registry) every
+   * image is taken to exist with its tag and one needing a build or sign waits.
+   */
+  images?: ImagesConfig;
 }
 
 // Go's time.ParseDuration units, in milliseconds: Kubernetes operators' duration flags all take this form.

@@ -4,6 +4,7 @@ import type { ControllerConfig } from './config';
 import { EventRecorder, kubeEventClient, type EventClient } from './events/event-recorder';
 import { startHealthServer, type HealthServer } from './http/health-server';
 import { InterimImageStates, type ImageStates } from './images/image-states';
+import { RegistryImageStates } from './images/registry-image-states';
 import { Informer, dropManagedFields } from './kube/informer';
 import { kubeListWatch, type ListWatchClient } from './kube/list-watch';
 import {
@@ -81,7 +82,6 @@ export class Controller {
     const { config, kubeConfig, logger, api = {} } = options;
     this.log = logger;
     this.metrics = options.metrics ?? createMetrics();
-    this.imageStates = options.imageStates ?? new InterimImageStates();
     this.leadership =
       options.leadership ??
       (config.leaderElection.enabled
@@ -123,6 +123,19 @@ export class Controller {
       reportingController: 'kmm-hub-controller',
       reportingInstance: config.leaderElection.identity,
     });
+    this.imageStates =
+      options.imageStates ??
+      (config.images
+        ? new RegistryImageStates({
+            ...config.images,
+            kubeConfig,
+            namespace: config.namespace,
+            gate,
+            events: this.events,
+            logger: logger.child({ component: 'images' }),
+            metrics: this.metrics,
+          })
+        : new InterimImageStates());
     this.reconciler = new MCMReconciler({
       caches: this.caches,
       writer: api.writer ?? new KubeHubWriter(kubeConfig, this.events),

@@ -18,3 +18,11 @@ export { Informer, dropManagedFields, type InformerOptions } from './kube/inform
 export { WriteGate, NotLeaderError } from './kube/write-gate';
 export { EventRecorder, type EventInput } from './events/event-recorder';
 export { LeaseLeaderElector, AlwaysLeader, type Leadership } from './leader/leader-elector';
+export {
+  RegistryClient,
+  MANIFEST_ACCEPT,
+  type RegistryAccess,
+  type ManifestAnswer,
+} from './images/registry/client';
+export { RegistryError, type RegistryErrorKind } from './images/registry/errors';
+export { credentialsFor, type RegistryCredentials } from './images/registry/docker-config';

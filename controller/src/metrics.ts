@@ -25,6 +25,8 @@ export interface ControllerMetrics {
   leader: Gauge;
   informerSynced: Gauge<'resource'>;
   watchRestarts: Counter<'resource' | 'reason'>;
+  registryRequests: Counter<'registry' | 'code'>;
+  imageJobs: Counter<'type' | 'event'>;
 }
 
 /**
@@ -129,6 +131,18 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Contr
       name: 'kmm_hub_watch_restarts_total',
       help: 'Informer watch restarts by resource and reason (closed, error, expired)',
       labelNames: ['resource', 'reason'],
+      registers,
+    }),
+    registryRequests: new Counter({
+      name: 'kmm_hub_registry_requests_total',
+      help: 'HTTP requests to image registries (token requests included), by registry and status code or "error"',
+      labelNames: ['registry', 'code'],
+      registers,
+    }),
+    imageJobs: new Counter({
+      name: 'kmm_hub_image_jobs_total',
+      help: 'Build and sign Jobs created, succeeded and failed',
+      labelNames: ['type', 'event'],
       registers,
     }),
   };

@@ -8,6 +8,8 @@
  *   cross-checked against the sandbox's audit);
  * - the controller's peak RSS (VmHWM of its process), its CPU time over that time, and its reconciles (how
  *   many planned anew, how many reused the last plan because only ManifestWork status came in);
+ * - registry requests and build Jobs over that time: every image is at a local docker-registry and built on the
+ *   hub by the sandbox's build executor, so these must follow the distinct images, not the clusters;
  * - the ratio of those times to a baseline measured in the same run against the same sandbox: a minimal
  *   client (also its own process, same connection pooling, as many requests in flight as the controller can
  *   have) that creates the very ManifestWorks the model plans: no informers, no status, no decisions.
@@ -30,6 +32,7 @@ import {
   type ManifestWork,
 } from 'kmm-hub-controller/model';
 import { PooledKubeConfig, settleAll } from 'kmm-hub-controller/runtime';
+import { dockerRegistryInstalled, startDockerRegistry } from '../../scripts/docker-registry';
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'node_modules/.bin');
@@ -55,6 +58,9 @@ function arg(name: string, fallback: number): number {
   return value;
 }
 
+/** The local registry the bench's images live at; without docker-registry the controller skips image checks. */
+let registryHost: string | undefined;
+
 function mcm(i: number): ManagedClusterModule {
   return {
     apiVersion: 'hub.kmm.sigs.x-k8s.io/v1beta1',
@@ -68,10 +74,16 @@ function mcm(i: number): ManagedClusterModule {
         moduleLoader: {
           container: {
             modprobe: { moduleName: `bench_drv_${i}` },
+            ...(registryHost
+              ? {
+                  registryTLS: { insecure: true },
+                  build: { dockerfileConfigMap: { name: 'bench-dockerfile' } },
+                }
+              : {}),
             kernelMappings: [
               {
                 regexp: '^5\\.14\\.0-[0-9.]+\\.el9_[0-9]+\\.(x86_64|aarch64)$',
-                containerImage: `quay.io/acme/drv-${i}:\${KERNEL_FULL_VERSION}`,
+                containerImage: `${registryHost ?? 'quay.io'}/acme/drv-${i}:\${KERNEL_FULL_VERSION}`,
               },
             ],
           },
@@ -141,6 +153,16 @@ async function reconciles(
   };
 }
 
+/** Registry requests and build/sign Jobs created so far, from the controller's /metrics. */
+async function imageWork(url: string): Promise<{ registryRequests: number; jobs: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const sum = (re: RegExp) => [...text.matchAll(re)].reduce((t, m) => t + Number(m[1]), 0);
+  return {
+    registryRequests: sum(/^kmm_hub_registry_requests_total\{[^}]*\} (\d+)$/gm),
+    jobs: sum(/^kmm_hub_image_jobs_total\{[^}]*event="created"[^}]*\} (\d+)$/gm),
+  };
+}
+
 /** CPU seconds (user + system) the controller process has used so far, from its process metrics. */
 async function cpuSeconds(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -197,24 +219,37 @@ async function main(): Promise<void> {
   // The bins run `env node`: the project's Node 24 first on PATH.
   const env = { ...process.env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ''}` };
 
+  const registry = dockerRegistryInstalled()
+    ? await startDockerRegistry(join(dir, 'registry'))
+    : undefined;
+  registryHost = registry?.host;
   let started = performance.now();
-  const sandbox = await startSandbox({ clusters, seed, statusSyncIntervalMs: syncMs });
+  const sandbox = await startSandbox({
+    clusters,
+    seed,
+    statusSyncIntervalMs: syncMs,
+    buildExecutor: { delayMs: 200 },
+  });
   const registrationMs = performance.now() - started;
   await sandbox.writeKubeconfig(kubeconfigPath);
   const kc = new PooledKubeConfig();
   kc.loadFromString(sandbox.kubeconfig);
   const api = kc.makeApiClient(CustomObjectsApi);
-  await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: 'kmm-hub' } } });
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: 'kmm-hub' } } });
+  await core.createNamespacedConfigMap({
+    namespace: 'kmm-hub',
+    body: { metadata: { name: 'bench-dockerfile' }, data: { dockerfile: 'FROM scratch\n' } },
+  });
   let controller: ChildProcess | undefined;
   try {
     // What the model plans for these MCMs: the baseline writes exactly these, renamed and relabelled so that
     // the controller never sees them.
     const fleet = ((await api.listClusterCustomObject(CLUSTERS)) as { items: ManagedCluster[] })
       .items;
-    const planned = Array.from(
-      { length: mcms },
-      (_, i) => planManagedClusterModule(mcm(i), fleet).manifestWorks,
-    ).flat();
+    const plans = Array.from({ length: mcms }, (_, i) => planManagedClusterModule(mcm(i), fleet));
+    const planned = plans.flatMap((p) => p.manifestWorks);
+    const distinctImages = new Set(plans.flatMap((p) => p.images.map((i) => i.image))).size;
     const expected = planned.length;
     const baselineWorks = planned.map((w) => ({
       ...w,
@@ -232,6 +267,11 @@ async function main(): Promise<void> {
       `MCMs:                   ${mcms}, each selecting every cluster: ${expected} ManifestWorks`,
     );
     console.log(`work agent:             status sync every ${syncMs} ms`);
+    console.log(
+      registry
+        ? `images:                 ${distinctImages} distinct, at a local docker-registry (${registry.host}), each built on the hub`
+        : 'images:                 docker-registry is not installed: the controller runs with --image-checks false',
+    );
 
     const inFlight = Math.min(mcms, CONCURRENCY) * WRITE_CONCURRENCY;
     const out = await promisify(execFile)(
@@ -283,6 +323,7 @@ async function main(): Promise<void> {
         `127.0.0.1:${port}`,
         '--log-level',
         'warn',
+        ...(registry ? [] : ['--image-checks', 'false']),
       ],
       { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] },
     );
@@ -298,6 +339,7 @@ async function main(): Promise<void> {
 
     const audit = sandbox.audit;
     const requestsBefore = await controllerRequests(url);
+    const imageBefore = await imageWork(url);
     const cpuBefore = await cpuSeconds(url);
     const creates0 = audit.count({ verb: 'create', resource: 'manifestworks' });
     started = performance.now();
@@ -330,6 +372,7 @@ async function main(): Promise<void> {
     await waitUntil('every MCM status to settle', settled, 100, 3_600_000);
     const settledMs = performance.now() - started;
     const rss = peakRss(child.pid!);
+    const imageAfter = await imageWork(url);
     const requestsAfter = await controllerRequests(url);
     const reconcileStats = await reconciles(url);
     const memory = await memoryNow(url);
@@ -365,6 +408,14 @@ async function main(): Promise<void> {
       `controller reconciles:  ${reconcileStats.count}, ${((reconcileStats.seconds * 1000) / Math.max(1, reconcileStats.count)).toFixed(1)} ms on average ` +
         `(${reconcileStats.computed} planned, ${reconcileStats.reused} reusing the last plan)`,
     );
+    const registryRequests = imageAfter.registryRequests - imageBefore.registryRequests;
+    const jobs = imageAfter.jobs - imageBefore.jobs;
+    console.log(
+      `registry requests:      ${registryRequests} for ${distinctImages} distinct images and ${clusters} clusters ` +
+        `(${(registryRequests / Math.max(1, distinctImages)).toFixed(1)} per image, ` +
+        `${(registryRequests / Math.max(1, clusters)).toFixed(2)} per cluster)`,
+    );
+    console.log(`build/sign Jobs:        ${jobs} created (${distinctImages} distinct images)`);
     console.log('controller API requests from MCM creation to settled (verb resource):');
     for (const [k, v] of requests) console.log(`  ${k.padEnd(36)} ${v}`);
     console.log(`  ${'total'.padEnd(36)} ${requests.reduce((sum, [, v]) => sum + v, 0)}`);
@@ -377,6 +428,7 @@ async function main(): Promise<void> {
     controller?.kill('SIGKILL');
     await kc.close();
     await sandbox.stop();
+    await registry?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

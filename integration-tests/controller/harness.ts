@@ -1,5 +1,5 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { startSandbox, type Sandbox } from 'kmm-hub-sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from 'kmm-hub-sandbox';
 import {
   Controller,
   MANAGED_CLUSTER_RESOURCE,
@@ -40,8 +40,12 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-export async function startHub(clusters: number, statusSyncIntervalMs = 30): Promise<Hub> {
-  const sandbox = await startSandbox({ clusters, seed: 7, statusSyncIntervalMs });
+export async function startHub(
+  clusters: number,
+  statusSyncIntervalMs = 30,
+  options: Partial<SandboxOptions> = {},
+): Promise<Hub> {
+  const sandbox = await startSandbox({ clusters, seed: 7, statusSyncIntervalMs, ...options });
   const kubeConfig = kubeConfigFrom(sandbox.kubeconfig);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   await core.createNamespace({ body: { metadata: { name: NAMESPACE } } });

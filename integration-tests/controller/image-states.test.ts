@@ -81,9 +81,13 @@ it('holds clusters back while their image is not Ready, then pins the digest it 
       message: 'job drv-1 runs',
     }),
   ]);
+  // with the recipe an implementation needs to build it: the mapping's build, the MCM's uid
   expect(states.tracked.get('pinned')).toEqual([
-    { image: 'quay.io/acme/drv:v1', build: true, sign: false },
+    expect.objectContaining({ image: 'quay.io/acme/drv:v1', build: true, sign: false }),
   ]);
+  const recipe = states.tracked.get('pinned')![0]!.recipe!;
+  expect(recipe.resolved.build?.dockerfileConfigMap).toEqual({ name: 'drv-dockerfile' });
+  expect(recipe.mcmUid).toMatch(/^[0-9a-f-]{36}$/);
 
   const digest = `sha256:${'a'.repeat(64)}`;
   states.answers.set('quay.io/acme/drv:v1', { state: 'Ready', digest });

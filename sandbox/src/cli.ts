@@ -37,6 +37,8 @@ interface ServeOptions {
   kubeconfig: string;
   seed: number;
   statusSyncInterval: number;
+  buildExecutor: boolean;
+  buildDelay: number;
 }
 
 const log = (line: string): void => {
@@ -89,6 +91,7 @@ async function serve(options: ServeOptions): Promise<void> {
       seed: options.seed,
       statusSyncIntervalMs: options.statusSyncInterval,
       log,
+      buildExecutor: options.buildExecutor ? { delayMs: options.buildDelay } : false,
     });
   } catch (err) {
     log(`kmm-hub-sandbox: cannot start: ${(err as Error).message}`);
@@ -165,6 +168,16 @@ function buildProgram(): Command {
       'how often the simulated work agents report status feedback (OCM uses 10000)',
       integer('--status-sync-interval', 1),
       DEFAULT_STATUS_SYNC_INTERVAL_MS,
+    )
+    .option(
+      '--no-build-executor',
+      "do not simulate kmm-hub's build and sign Jobs (by default they finish after --build-delay and push an image)",
+    )
+    .option(
+      '--build-delay <ms>',
+      'how long a simulated build or sign Job runs',
+      integer('--build-delay', 0),
+      2000,
     )
     .action(serve);
   return program;

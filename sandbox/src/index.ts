@@ -1,10 +1,13 @@
 // The sandbox hub in one call: the API server (with the upstream CRDs) plus a simulated ACM fleet talking to
 // it over HTTPS. It is a test and demo hub, not a Kubernetes cluster: everything lives in memory.
 
+import { startBuildExecutor, type BuildExecutor, type BuildExecutorOptions } from './builds';
 import { Fleet } from './fleet';
 import { startApiServer } from './server';
 
 export * from './fleet';
+export * from './builds';
+export { selfSignedCertificate } from './server/tls';
 export {
   startApiServer,
   defaultCrdFiles,
@@ -33,6 +36,8 @@ export interface SandboxOptions {
   statusSyncIntervalMs?: number;
   /** where progress lines go (default: nowhere) */
   log?: (line: string) => void;
+  /** the simulated build executor for kmm-hub's Jobs (default: on, 2 s per Job); false turns it off */
+  buildExecutor?: false | Omit<BuildExecutorOptions, 'kubeconfig'>;
 }
 
 type ApiServer = Awaited<ReturnType<typeof startApiServer>>;
@@ -50,6 +55,8 @@ export interface Sandbox {
   fleet: Fleet;
   faults: ApiServer['faults'];
   audit: ApiServer['audit'];
+  /** the simulated build executor, unless turned off */
+  builds?: BuildExecutor;
   /** how long registering the initial clusters took */
   fleetStartMs: number;
   /** stops the fleet, then the server */
@@ -75,6 +82,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw err;
   }
   const fleetStartMs = performance.now() - started;
+  const builds =
+    options.buildExecutor === false
+      ? undefined
+      : await startBuildExecutor({
+          kubeconfig: server.kubeconfig,
+          ...(options.log ? { log: options.log } : {}),
+          ...options.buildExecutor,
+        });
   let stopping: Promise<void> | undefined;
   return {
     url: server.url,
@@ -86,8 +101,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults: server.faults,
     audit: server.audit,
     fleetStartMs,
+    ...(builds ? { builds } : {}),
     stop: () =>
       (stopping ??= (async () => {
+        await builds?.stop();
         await fleet.stop();
         await server.stop();
       })()),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { InvalidArgumentError, Option } from 'commander';
 import {
@@ -10,6 +11,8 @@ import {
   parseNamespace,
   parseObjectName,
   parsePositiveInt,
+  DEFAULT_BUILDER_IMAGE,
+  DEFAULT_SIGNER_IMAGE,
   type ControllerConfig,
   type LogLevel,
 } from '../config';
@@ -33,6 +36,15 @@ export interface RunOptions {
   identity?: string;
   shutdownTimeout: number;
   logLevel: LogLevel;
+  imageChecks: boolean;
+  pinDigests: boolean;
+  builderImage: string;
+  signerImage: string;
+  registryCaFile?: string;
+  registryTimeout: number;
+  imageRecheckInterval: number;
+  succeededJobTtl: number;
+  registryConcurrency: number;
 }
 
 /** commander wants InvalidArgumentError to print "option '--x <v>' argument 'y' is invalid. <why>". */
@@ -190,7 +202,87 @@ export function runOptions(): Option[] {
       parseLogLevel,
       'info',
     ),
+    option(
+      '--image-checks <bool>',
+      'check images in their registries and build/sign them on the hub (false: every image is taken to exist ' +
+        'with its tag, and one that needs a build or sign waits)',
+      'KMM_HUB_IMAGE_CHECKS',
+      parseBoolean,
+      true,
+    ),
+    option(
+      '--pin-digests <bool>',
+      'send images to spokes as repository@sha256:... resolved from their registries (false: the tags as written)',
+      'KMM_HUB_PIN_DIGESTS',
+      parseBoolean,
+      true,
+    ),
+    option(
+      '--builder-image <image>',
+      'image of the build and sign Jobs (takes kaniko executor arguments)',
+      'RELATED_IMAGE_BUILD',
+      nonEmpty('--builder-image'),
+      DEFAULT_BUILDER_IMAGE,
+    ),
+    option(
+      '--signer-image <image>',
+      'image sign Jobs take sign-file from',
+      'RELATED_IMAGE_SIGN',
+      nonEmpty('--signer-image'),
+      DEFAULT_SIGNER_IMAGE,
+    ),
+    option(
+      '--registry-ca-file <path>',
+      'PEM bundle of CAs trusted for registries, besides the system ones (default: none)',
+      'KMM_HUB_REGISTRY_CA_FILE',
+      readableFile,
+    ),
+    option(
+      '--registry-timeout <duration>',
+      'timeout of one registry request',
+      'KMM_HUB_REGISTRY_TIMEOUT',
+      parseDuration,
+      10_000,
+      '10s',
+    ),
+    option(
+      '--image-recheck-interval <duration>',
+      'check every image in its registry again after this long (at once after kmm-hub built or signed it)',
+      'KMM_HUB_IMAGE_RECHECK_INTERVAL',
+      parseDuration,
+      300_000,
+      '5m',
+    ),
+    option(
+      '--succeeded-job-ttl <duration>',
+      'delete succeeded build and sign Jobs this long after they finished (failed ones stay for inspection)',
+      'KMM_HUB_SUCCEEDED_JOB_TTL',
+      parseDuration,
+      600_000,
+      '10m',
+    ),
+    option(
+      '--registry-concurrency <n>',
+      'registry checks in flight at once',
+      'KMM_HUB_REGISTRY_CONCURRENCY',
+      parsePositiveInt,
+      8,
+    ),
   ];
+}
+
+const nonEmpty = (flag: string) => (v: string) => {
+  if (v.trim() === '') throw new Error(`${flag} must not be empty`);
+  return v;
+};
+
+function readableFile(path: string): string {
+  try {
+    readFileSync(path);
+  } catch (error) {
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  return path;
 }
 
 /** The configuration the flags describe; throws (naming the flags) when they contradict each other. */
@@ -215,6 +307,18 @@ export function toConfig(o: RunOptions): ControllerConfig {
       renewDeadlineMs: o.leaderElectionRenewDeadline,
       retryPeriodMs: o.leaderElectionRetryPeriod,
     },
+    images: o.imageChecks
+      ? {
+          pinDigests: o.pinDigests,
+          builderImage: o.builderImage,
+          signerImage: o.signerImage,
+          registryCaFile: o.registryCaFile,
+          registryTimeoutMs: o.registryTimeout,
+          recheckIntervalMs: o.imageRecheckInterval,
+          succeededJobTtlMs: o.succeededJobTtl,
+          registryConcurrency: o.registryConcurrency,
+        }
+      : undefined,
   };
   checkLeaderElection(config.leaderElection);
   return config;

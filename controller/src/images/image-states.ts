@@ -1,4 +1,6 @@
-import type { ImageStateInfo } from '../model/types';
+import type { PlannedImage } from '../model/plan';
+import type { ResolvedMapping } from '../model/mapping';
+import type { ImageStateInfo, ManagedClusterModule, Toleration } from '../model/types';
 
 /** One distinct image an MCM needs, as its plan lists it. */
 export interface ImageQuery {
@@ -7,6 +9,47 @@ export interface ImageQuery {
   build: boolean;
   /** the kernel mapping signs the image on the hub */
   sign: boolean;
+  /** how to reach, build and sign it (what the registry implementation needs; the interim one ignores it) */
+  recipe?: ImageRecipe;
+}
+
+export interface ImageRecipe {
+  /** the resolved mapping of the first kernel needing the image */
+  resolved: ResolvedMapping;
+  /** the MCM's imageRepoSecret */
+  pullSecret?: string;
+  tolerations?: Toleration[];
+  rebuildTrigger?: number;
+  mcmUid: string;
+  /**
+   * the image's entry in the MCM's status as last written: what a freshly started controller answers until its
+   * own check is done, so a restart neither flaps the status nor unpins a digest while a registry is down
+   */
+  lastKnown?: ImageStateAnswer;
+}
+
+/** The queries for `track`: the plan's images with their recipes. */
+export function imageQueries(
+  mcm: ManagedClusterModule,
+  images: readonly PlannedImage[],
+): ImageQuery[] {
+  const spec = mcm.spec.moduleSpec;
+  const written = new Map((mcm.status?.images ?? []).map((i) => [i.image, i]));
+  return images.map(({ image, build, sign, resolved }) => {
+    const recipe: ImageRecipe = {
+      resolved,
+      pullSecret: spec.imageRepoSecret?.name || undefined,
+      tolerations: spec.tolerations,
+      rebuildTrigger: spec.imageRebuildTriggerGeneration,
+      mcmUid: mcm.metadata.uid ?? '',
+    };
+    const last = written.get(image);
+    if (last) {
+      const { state, digest, reason, message } = last;
+      recipe.lastKnown = { state, digest, reason, message };
+    }
+    return { image, build, sign, recipe };
+  });
 }
 
 /** An image-state source's answer: the model's ImageStateInfo (state, digest, reason, message). */

@@ -24,6 +24,8 @@ export type InformerOptions = InformerSettings &
 export interface InformerSettings {
   resource: ResourceRef;
   labelSelector?: string;
+  /** one namespace of a namespaced resource (default: all namespaces) */
+  namespace?: string;
   logger: Logger;
   metrics?: ControllerMetrics;
   /** list page size (`limit`); 0 lists in one request */
@@ -85,7 +87,8 @@ export class Informer<T extends KubeObject> {
   private failures = 0;
 
   constructor(private readonly options: InformerOptions) {
-    this.client = options.client ?? kubeListWatch(options.kubeConfig, options.resource);
+    this.client =
+      options.client ?? kubeListWatch(options.kubeConfig, options.resource, options.namespace);
     this.log = options.logger.child({ informer: options.resource.plural });
   }
 

@@ -40,18 +40,32 @@ export interface ListWatchClient {
   ): Promise<AbortController>;
 }
 
-/** The client-node implementation: CustomObjectsApi lists and client-node's Watch, nothing more. */
-export function kubeListWatch(kubeConfig: KubeConfig, resource: ResourceRef): ListWatchClient {
+/**
+ * The client-node implementation: CustomObjectsApi lists and client-node's Watch, nothing more. A namespaced
+ * resource is listed in all namespaces unless `namespace` names one.
+ */
+export function kubeListWatch(
+  kubeConfig: KubeConfig,
+  resource: ResourceRef,
+  namespace?: string,
+): ListWatchClient {
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
   const { group, version, plural, namespaced } = resource;
   return {
     list: ({ labelSelector, limit, continue: _continue }) => {
       const query = { group, version, labelSelector, limit, _continue };
+      if (namespaced && namespace)
+        return api.listNamespacedCustomObject({ ...query, namespace, plural });
       return namespaced
         ? api.listCustomObjectForAllNamespaces({ ...query, resourcePlural: plural })
         : api.listClusterCustomObject({ ...query, plural });
     },
     watch: (query, onEvent, onDone) =>
-      new Watch(kubeConfig).watch(collectionPath(resource), { ...query }, onEvent, onDone),
+      new Watch(kubeConfig).watch(
+        collectionPath(resource, namespaced ? namespace : undefined),
+        { ...query },
+        onEvent,
+        onDone,
+      ),
   };
 }

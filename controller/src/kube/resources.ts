@@ -30,8 +30,16 @@ export const MANIFEST_WORK_RESOURCE: ResourceRef = {
 };
 
 /** The collection path across all namespaces, e.g. /apis/work.open-cluster-management.io/v1/manifestworks. */
-export function collectionPath(r: ResourceRef): string {
+export function collectionPath(r: ResourceRef, namespace?: string): string {
+  const ns = namespace ? `namespaces/${namespace}/` : '';
   return r.group === ''
-    ? `/api/${r.version}/${r.plural}`
-    : `/apis/${r.group}/${r.version}/${r.plural}`;
+    ? `/api/${r.version}/${ns}${r.plural}`
+    : `/apis/${r.group}/${r.version}/${ns}${r.plural}`;
 }
+
+export const JOB_RESOURCE: ResourceRef = {
+  group: 'batch',
+  version: 'v1',
+  plural: 'jobs',
+  namespaced: true,
+};

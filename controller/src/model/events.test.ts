@@ -1,5 +1,5 @@
-import { statusEvents, writeEvents, type WriteOutcome } from './events';
-import type { Condition, ManagedClusterModuleStatus } from './types';
+import { imageProblemEvents, statusEvents, writeEvents, type WriteOutcome } from './events';
+import type { Condition, ImageStatus, ManagedClusterModuleStatus } from './types';
 
 const outcome = (
   over: Partial<WriteOutcome['done']> = {},
@@ -107,5 +107,51 @@ describe('statusEvents', () => {
     ]);
     expect(statusEvents(status(1, ready(1)), status(1, ready(1)))).toEqual([]);
     expect(statusEvents(status(1, ready(1)), status(2, ready(2)))).toHaveLength(1);
+  });
+});
+
+describe('imageProblemEvents', () => {
+  const img = (
+    image: string,
+    state: ImageStatus['state'],
+    reason?: string,
+    message?: string,
+  ): ImageStatus => ({
+    image,
+    kernelVersions: [],
+    clusters: 1,
+    state,
+    build: false,
+    sign: false,
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+  });
+
+  it('warns once per new problem reason, counting the images that share it', () => {
+    const after = {
+      images: [
+        img('a:1', 'Unknown', 'RegistryUnreachable', 'cannot check a:1: r is unreachable'),
+        img('b:1', 'Ready', 'RegistryUnreachable', 'cannot check b:1: r is unreachable'),
+        img('c:1', 'Failed', 'BuildConfigInvalid', 'ConfigMap ns/df has no "dockerfile" key'),
+        img('d:1', 'Failed', 'BuildFailed', 'Job j failed'),
+        img('e:1', 'Ready'),
+      ],
+    };
+    expect(imageProblemEvents(undefined, after)).toEqual([
+      {
+        type: 'Warning',
+        reason: 'RegistryUnreachable',
+        action: 'CheckImage',
+        message: 'cannot check a:1: r is unreachable (and 1 more image with the same problem: b:1)',
+      },
+      {
+        type: 'Warning',
+        reason: 'BuildConfigInvalid',
+        action: 'CheckImage',
+        message: 'ConfigMap ns/df has no "dockerfile" key',
+      },
+    ]);
+    // nothing new: no Event
+    expect(imageProblemEvents(after, after)).toEqual([]);
   });
 });

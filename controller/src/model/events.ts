@@ -80,6 +80,7 @@ export function statusEvents(
       message: degraded.message ?? '',
     });
   }
+  out.push(...imageProblemEvents(before, after));
   const ready = find(after, READY);
   const readyBefore = find(before, READY);
   if (
@@ -94,4 +95,44 @@ export function statusEvents(
     });
   }
   return out;
+}
+
+/** Reasons a Job Event already announces (BuildimageFailed, ...): no second Event for them. */
+const ANNOUNCED_BY_JOBS = new Set(['BuildFailed', 'SignFailed']);
+
+/**
+ * One Warning per new image problem reason (a registry refusing or unreachable, a missing image, a build
+ * input to fix), naming the first image's message and counting the others: an image whose state or reason
+ * changed to a problem since `before`. The Event reason is the image's reason, e.g. RegistryUnauthorized.
+ */
+export function imageProblemEvents(
+  before: ManagedClusterModuleStatus | undefined,
+  after: ManagedClusterModuleStatus,
+): McmEvent[] {
+  const previous = new Map((before?.images ?? []).map((i) => [i.image, i]));
+  const byReason = new Map<string, { image: string; message: string }[]>();
+  for (const i of after.images ?? []) {
+    if (!i.reason || ANNOUNCED_BY_JOBS.has(i.reason)) continue;
+    const problem =
+      i.state === 'Failed' || i.state === 'Missing' || /^(Registry|ImageRepoSecret)/.test(i.reason);
+    if (!problem) continue;
+    const was = previous.get(i.image);
+    if (was?.state === i.state && was.reason === i.reason) continue;
+    const list = byReason.get(i.reason) ?? [];
+    list.push({ image: i.image, message: i.message ?? i.image });
+    byReason.set(i.reason, list);
+  }
+  return [...byReason.entries()].map(([reason, images]) => ({
+    type: 'Warning',
+    reason,
+    action: 'CheckImage',
+    message:
+      images.length === 1
+        ? images[0]!.message
+        : `${images[0]!.message} (and ${count(images.length - 1, 'more image')} with the same problem: ` +
+          `${nameList(
+            images.slice(1).map((i) => i.image),
+            3,
+          )})`,
+  }));
 }

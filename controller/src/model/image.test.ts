@@ -1,4 +1,4 @@
-import { hasTagOrDigest, imageRepository, pinImage } from './image';
+import { hasTagOrDigest, imageRepository, pinImage, parseImageReference } from './image';
 
 const digest = 'sha256:' + 'ab'.repeat(32);
 
@@ -29,5 +29,48 @@ describe('image references', () => {
     const other = 'sha256:' + 'cd'.repeat(32);
     expect(pinImage(`quay.io/acme/mod@${digest}`, other)).toBe(`quay.io/acme/mod@${digest}`);
     expect(pinImage(`quay.io/acme/mod:v1@${digest}`, other)).toBe(`quay.io/acme/mod:v1@${digest}`);
+  });
+});
+
+describe('parseImageReference', () => {
+  it('splits registry, repository, tag and digest as docker does', () => {
+    expect(parseImageReference('quay.io/acme/drv:5.14')).toEqual({
+      registry: 'quay.io',
+      repository: 'acme/drv',
+      tag: '5.14',
+    });
+    expect(parseImageReference('localhost:5000/drv:1')).toEqual({
+      registry: 'localhost:5000',
+      repository: 'drv',
+      tag: '1',
+    });
+    expect(parseImageReference('busybox:1')).toEqual({
+      registry: 'docker.io',
+      repository: 'library/busybox',
+      tag: '1',
+    });
+    expect(parseImageReference('acme/drv:1')).toEqual({
+      registry: 'docker.io',
+      repository: 'acme/drv',
+      tag: '1',
+    });
+    const digest = `sha256:${'a'.repeat(64)}`;
+    expect(parseImageReference(`127.0.0.1:5000/a/b@${digest}`)).toEqual({
+      registry: '127.0.0.1:5000',
+      repository: 'a/b',
+      digest,
+    });
+  });
+
+  it('names what is wrong', () => {
+    expect(parseImageReference('quay.io/acme/drv')).toEqual({
+      error: 'quay.io/acme/drv: names neither a tag nor a digest',
+    });
+    expect(parseImageReference('quay.io/Acme/drv:1')).toMatchObject({
+      error: expect.stringContaining('not a valid repository'),
+    });
+    expect(parseImageReference('quay.io/a@sha256:short')).toMatchObject({
+      error: expect.stringContaining('not a digest'),
+    });
   });
 });

@@ -24,7 +24,13 @@ export {
   type TemplateVariable,
   type TemplateValues,
 } from './template';
-export { hasTagOrDigest, imageRepository, pinImage } from './image';
+export {
+  hasTagOrDigest,
+  imageRepository,
+  parseImageReference,
+  pinImage,
+  type ImageReference,
+} from './image';
 export { applyBuildArgOverrides, kernelBuildArgs, mergeBuild, mergeSign } from './merge';
 export {
   KernelMapper,
@@ -96,6 +102,7 @@ export {
 } from './status';
 export { count, nameList } from './summary';
 export {
+  imageProblemEvents,
   statusEvents,
   writeEvents,
   type McmEvent,
@@ -104,3 +111,24 @@ export {
 } from './events';
 export { compareStrings, sortedUnique } from './order';
 export { cloneJson, isPlainObject, jsonEqual } from './json';
+export {
+  IMAGE_JOB_SELECTOR,
+  JOB_HASH_LABEL,
+  JOB_IMAGE_ANNOTATION,
+  JOB_INSECURE_ANNOTATION,
+  JOB_MANAGED_BY,
+  JOB_MANAGED_BY_LABEL,
+  JOB_TYPE_LABEL,
+  canonicalInputs,
+  imageJobEvent,
+  imageJobName,
+  jobPhase,
+  renderImageJob,
+  signDockerfile,
+  unsignedImageFor,
+  type BuildJobInputs,
+  type ImageJobInputs,
+  type ImageJobType,
+  type JobPhase,
+  type SignJobInputs,
+} from './image-jobs';

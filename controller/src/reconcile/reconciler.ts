@@ -1,5 +1,5 @@
 import { MCM_INDEX, type ReconcilerCaches } from '../caches';
-import type { ImageStates } from '../images/image-states';
+import { imageQueries, type ImageStates } from '../images/image-states';
 import { apiFailure, isNotFound } from '../kube/api-errors';
 import { MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from '../kube/resources';
 import { NotLeaderError, type WriteGate } from '../kube/write-gate';
@@ -140,12 +140,7 @@ export class MCMReconciler {
       await this.writeStatus(mcm, invalidStatus(mcm, plan.errors, this.timestamp()));
       return 'invalid';
     }
-    if (
-      imageStates.track(
-        name,
-        plan.images.map(({ image, build, sign }) => ({ image, build, sign })),
-      )
-    ) {
+    if (imageStates.track(name, imageQueries(mcm, plan.images))) {
       plan = planManagedClusterModule(mcm, clusters, lookup, works);
     }
 
