@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerPlanCommand } from './cli/plan';
 import { registerRunCommand } from './cli/run';
@@ -7,9 +9,18 @@ import { EXIT_USAGE } from './cli/exit-codes';
 // `register...Command(program)` function, called below; the controller's long-running `run` subcommand
 // registers itself with `{ isDefault: true }`, so that no subcommand means run.
 
+/** Read at run time: src/ and the compiled dist/ both sit one level under the package's root. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
 function buildProgram(): Command {
   const program = new Command('kmm-hub-controller')
     .description('kmm-hub: Kernel Module Management hub controller for ACM/OCM fleets')
+    .version(packageVersion())
     // bad flags exit 2 with commander's one-line message (help and --version still exit 0)
     .exitOverride()
     .showSuggestionAfterError(false);

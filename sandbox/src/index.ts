@@ -10,6 +10,8 @@ export {
   defaultCrdFiles,
   InProcessClient,
   REPO_ROOT,
+  selfSignedCertificate,
+  type ServingCertificate,
   type ApiServerHandle,
   type ApiServerOptions,
   type Audit,

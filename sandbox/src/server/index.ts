@@ -27,6 +27,7 @@ export type { FailRule, RequestFilter } from './faults';
 export type { KubeObject, ObjectMeta } from './types';
 export { InProcessClient } from './in-process';
 export { defaultCrdFiles, REPO_ROOT } from './crds';
+export { selfSignedCertificate, type ServingCertificate } from './tls';
 
 export interface ApiServerOptions {
   /** 0 (default) picks a free port. The server always listens on 127.0.0.1. */
