@@ -8,6 +8,7 @@ export * from './fleet';
 export {
   startApiServer,
   defaultCrdFiles,
+  installCrdFiles,
   InProcessClient,
   REPO_ROOT,
   selfSignedCertificate,

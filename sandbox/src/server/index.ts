@@ -26,7 +26,7 @@ export type { Audit, AuditEntry, AuditKey } from './audit';
 export type { FailRule, RequestFilter } from './faults';
 export type { KubeObject, ObjectMeta } from './types';
 export { InProcessClient } from './in-process';
-export { defaultCrdFiles, REPO_ROOT } from './crds';
+export { defaultCrdFiles, installCrdFiles, REPO_ROOT } from './crds';
 export { selfSignedCertificate, type ServingCertificate } from './tls';
 
 export interface ApiServerOptions {
