@@ -18,3 +18,5 @@ export { Informer, dropManagedFields, type InformerOptions } from './kube/inform
 export { WriteGate, NotLeaderError } from './kube/write-gate';
 export { EventRecorder, type EventInput } from './events/event-recorder';
 export { LeaseLeaderElector, AlwaysLeader, type Leadership } from './leader/leader-elector';
+export { startWebhookServer, WEBHOOK_PATH, type WebhookServer } from './webhook/server';
+export { reviewManagedClusterModule } from './webhook/review';

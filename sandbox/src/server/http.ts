@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Admission } from './admission';
 import { Audit } from './audit';
 import { Controllers } from './controllers';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } from './discovery';
@@ -84,6 +85,7 @@ export class Api {
   readonly faults = new FaultRules();
   readonly openapi: OpenApi;
   readonly watchers = new Set<Watcher>();
+  readonly admission: Admission;
   private discoveryCache = new Map<string, string>();
   serverAddress = '127.0.0.1';
 
@@ -96,6 +98,7 @@ export class Api {
     });
     this.resources = new Resources(this.registry, this.store, this.controllers);
     this.controllers.attach(this.resources);
+    this.admission = new Admission(this.store);
   }
 
   private send(
@@ -199,7 +202,50 @@ export class Api {
       method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE'
         ? decodeBody(req.headers['content-type'] ?? JSON_TYPE, await readBody(req))
         : undefined;
+    if (
+      (resource.verb === 'create' || resource.verb === 'update' || resource.verb === 'patch') &&
+      this.admission.watches(resource)
+    ) {
+      await this.admit(req, resource, query, body);
+    }
     this.serve(req, res, resource, query, body);
+  }
+
+  /**
+   * Validating admission runs on the object as it would be stored: the write is first made as a dry run (its
+   * errors are left to the real write to report), then the webhooks see that object. See sandbox/README.md
+   * for the window between the two.
+   */
+  private async admit(
+    req: IncomingMessage,
+    r: ResourceRequest,
+    query: URLSearchParams,
+    body: unknown,
+  ): Promise<void> {
+    const options = { ...this.writeOptions(req, query), dryRun: true };
+    const old = r.name ? this.resources.find(r) : undefined;
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    let result: WriteResult;
+    try {
+      const copy = structuredClone(body);
+      result =
+        r.verb === 'create'
+          ? this.resources.create(r, copy, options)
+          : r.verb === 'update'
+            ? this.resources.update(r, copy, options)
+            : this.resources.patch(r, contentType, copy, options);
+    } catch {
+      return;
+    }
+    const operation = result.code === 201 ? 'CREATE' : 'UPDATE';
+    await this.admission.review(
+      r,
+      operation,
+      result.object,
+      operation === 'UPDATE' ? old : undefined,
+      dryRunOf(query),
+      'sandbox-admin',
+    );
   }
 
   private sendNonResource(res: ServerResponse, path: string, segments: string[]): void {

@@ -14,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { serviceRouteKey } from './admission';
 import type { Audit } from './audit';
 import { defaultCrdFiles, readCrds } from './crds';
 import type { FailRule, RequestFilter } from './faults';
@@ -73,6 +74,17 @@ export interface ApiServerHandle {
   audit: Audit;
   /** In-process access with the same semantics, for fast test setup. */
   objects: InProcessClient;
+  /**
+   * Where the sandbox reaches a Service's port (it has no cluster network): an admission webhook whose
+   * clientConfig.service is `namespace/name:port` is called at `target`, its certificate still verified
+   * for `<name>.<namespace>.svc`.
+   */
+  routeService(
+    namespace: string,
+    name: string,
+    port: number,
+    target: { host: string; port: number },
+  ): void;
   /** The current global resourceVersion. */
   resourceVersion(): number;
   stop(): Promise<void>;
@@ -162,6 +174,8 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     faults,
     audit: api.audit,
     objects,
+    routeService: (namespace, name, port, target) =>
+      api.admission.serviceRoutes.set(serviceRouteKey(namespace, name, port), target),
     resourceVersion: () => api.store.resourceVersion,
     async stop() {
       api.controllers.stop();
