@@ -18,6 +18,8 @@ export {
   type Audit,
   type AuditEntry,
   type AuditKey,
+  type Attributes,
+  type Denial,
   type FailRule,
   type Faults,
   type KubeObject,

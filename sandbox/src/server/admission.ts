@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import { checkServerIdentity } from 'node:tls';
+import type { UserInfo } from './authorization';
 import { ApiError } from './errors';
 import type { ResourceRequest } from './request';
 import type { Store } from './store';
@@ -150,7 +151,7 @@ export class Admission {
     object: KubeObject,
     old: KubeObject | undefined,
     dryRun: boolean,
-    username: string,
+    user: UserInfo,
   ): Promise<void> {
     const webhooks = this.webhooksFor(r, operation, object, old);
     const review = {
@@ -166,7 +167,7 @@ export class Admission {
         name: object.metadata.name,
         ...(r.type.namespaced ? { namespace: object.metadata.namespace } : {}),
         operation,
-        userInfo: { username, groups: ['system:masters', 'system:authenticated'] },
+        userInfo: { username: user.username, groups: user.groups },
         object,
         oldObject: old ?? null,
         dryRun,

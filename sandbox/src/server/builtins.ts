@@ -405,7 +405,7 @@ const builtins: Builtin[] = [
     }),
   },
   {
-    // Answered, never stored: the sandbox has no authorization, so every review is allowed.
+    // Answered, never stored: evaluated by RBAC for the requesting user (system:masters may do anything).
     group: 'authorization.k8s.io',
     version: 'v1',
     kind: 'SelfSubjectAccessReview',

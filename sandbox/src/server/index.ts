@@ -16,6 +16,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { serviceRouteKey } from './admission';
 import type { Audit } from './audit';
+import { serviceAccountUser, type Denial } from './authorization';
 import { defaultCrdFiles, readCrds } from './crds';
 import type { FailRule, RequestFilter } from './faults';
 import { Api } from './http';
@@ -24,6 +25,7 @@ import { kubeconfigYaml } from './kubeconfig';
 import { selfSignedCertificate } from './tls';
 
 export type { Audit, AuditEntry, AuditKey } from './audit';
+export type { Attributes, Denial } from './authorization';
 export type { FailRule, RequestFilter } from './faults';
 export type { KubeObject, ObjectMeta } from './types';
 export { InProcessClient } from './in-process';
@@ -85,6 +87,16 @@ export interface ApiServerHandle {
     port: number,
     target: { host: string; port: number },
   ): void;
+  /**
+   * A bearer token for the ServiceAccount `namespace/name` (user `system:serviceaccount:<ns>:<name>`, groups
+   * `system:serviceaccounts`, `system:serviceaccounts:<ns>`, `system:authenticated`), authorized by the RBAC
+   * objects stored in the server, with a kubeconfig that uses it. The ServiceAccount object need not exist.
+   */
+  serviceAccountToken(namespace: string, name: string): { token: string; kubeconfig: string };
+  /** A bearer token for a user (groups default to `system:authenticated`), authorized by RBAC. */
+  userToken(username: string, groups?: string[]): { token: string; kubeconfig: string };
+  /** Requests refused with 403 so far (who, and what they asked), oldest first. */
+  denials(): Denial[];
   /** The current global resourceVersion. */
   resourceVersion(): number;
   stop(): Promise<void>;
@@ -176,6 +188,18 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     objects,
     routeService: (namespace, name, port, target) =>
       api.admission.serviceRoutes.set(serviceRouteKey(namespace, name, port), target),
+    serviceAccountToken(namespace, name) {
+      const user = serviceAccountUser(namespace, name);
+      const saToken = randomBytes(24).toString('hex');
+      api.users.set(saToken, user);
+      return { token: saToken, kubeconfig: kubeconfigYaml(url, saToken, tls.cert) };
+    },
+    userToken(username, groups = []) {
+      const userTokenValue = randomBytes(24).toString('hex');
+      api.users.set(userTokenValue, { username, groups: [...groups, 'system:authenticated'] });
+      return { token: userTokenValue, kubeconfig: kubeconfigYaml(url, userTokenValue, tls.cert) };
+    },
+    denials: () => [...api.authorizer.denials],
     resourceVersion: () => api.store.resourceVersion,
     async stop() {
       api.controllers.stop();
