@@ -55,6 +55,8 @@ export interface Sandbox {
   fleet: Fleet;
   faults: ApiServer['faults'];
   audit: ApiServer['audit'];
+  /** the API server itself: tokens for ServiceAccounts, denials, in-process objects, service routes */
+  server: ApiServer;
   /** how long registering the initial clusters took */
   fleetStartMs: number;
   /** stops the fleet, then the server */
@@ -90,6 +92,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     fleet,
     faults: server.faults,
     audit: server.audit,
+    server,
     fleetStartMs,
     stop: () =>
       (stopping ??= (async () => {
