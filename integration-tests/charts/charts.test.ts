@@ -1,9 +1,8 @@
 // Both charts with the real helm 4: lint, template with default and non-default values, and every rendered
 // object applied to the sandbox API server with the real kubectl's server-side apply.
-import { stringify } from 'yaml';
 import { installCrdFiles, defaultCrdFiles } from 'kmm-hub-sandbox';
 import { startKubectlEnv, type KubectlEnv } from '../kubectl/harness';
-import { CHARTS, helmLint, helmTemplate, ofKind, type Manifest } from './render';
+import { CHARTS, helmLint, helmTemplate, ofKind, toYamlStream, type Manifest } from './render';
 
 jest.setTimeout(120_000);
 
@@ -83,7 +82,7 @@ describe.each(VARIANTS)('$name', ({ chart, namespace, set }) => {
     for (const ns of namespaces) await env.kubectl(['create', 'namespace', ns]);
     const result = await env.kubectl(
       ['apply', '--server-side', '--field-manager=helm', '-f', '-'],
-      objects.map((o) => `---\n${stringify(o)}`).join(''),
+      toYamlStream(objects),
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

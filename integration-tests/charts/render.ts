@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { helmPath, REPO_ROOT } from '../../scripts/tools';
 
 const exec = promisify(execFile);
@@ -56,3 +56,10 @@ export async function helmLint(chart: string, set: string[] = []): Promise<strin
 }
 
 export const ofKind = (objects: Manifest[], kind: string) => objects.filter((o) => o.kind === kind);
+
+/**
+ * Objects back to a multi-document YAML stream for kubectl, quoting as YAML 1.1 readers (kubectl, go-yaml)
+ * need: a label value `yes` must stay a string.
+ */
+export const toYamlStream = (objects: Manifest[]): string =>
+  objects.map((o) => `---\n${stringify(o, { version: '1.1' })}`).join('');

@@ -6,12 +6,12 @@ import { createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { startWebhookServer, type WebhookServer } from 'kmm-hub-controller';
 import { defaultCrdFiles, installCrdFiles, selfSignedCertificate } from 'kmm-hub-sandbox';
 import { testLogger, waitFor } from '../helpers';
 import { MCM, startKubectlEnv, type KubectlEnv } from '../kubectl/harness';
-import { CHARTS, helmTemplate, ofKind } from './render';
+import { CHARTS, helmTemplate, ofKind, toYamlStream } from './render';
 
 jest.setTimeout(120_000);
 
@@ -43,7 +43,7 @@ async function applyWebhookConfiguration(set: string[] = []): Promise<void> {
   const [configuration] = ofKind(objects, 'ValidatingWebhookConfiguration');
   await env.ok(
     ['apply', '--server-side', '--force-conflicts', '-f', '-'],
-    stringify(configuration),
+    toYamlStream([configuration!]),
   );
 }
 

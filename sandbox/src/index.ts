@@ -38,6 +38,12 @@ export interface SandboxOptions {
   statusSyncIntervalMs?: number;
   /** where progress lines go (default: nowhere) */
   log?: (line: string) => void;
+  /** CRD files the API server preloads (default: defaultCrdFiles()) */
+  crdFiles?: string[];
+  /** every generated cluster without KMM (see FleetOptions.withoutKmm) */
+  withoutKmm?: boolean;
+  /** evaluate ACM Policies this often, installing KMM where the install Policy is placed (FleetOptions) */
+  policyIntervalMs?: number;
 }
 
 type ApiServer = Awaited<ReturnType<typeof startApiServer>>;
@@ -64,7 +70,10 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const server = await startApiServer({ port: options.port ?? 0 });
+  const server = await startApiServer({
+    port: options.port ?? 0,
+    ...(options.crdFiles ? { crdFiles: options.crdFiles } : {}),
+  });
   let fleet: Fleet;
   const started = performance.now();
   try {
@@ -76,6 +85,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ? { statusSyncIntervalMs: options.statusSyncIntervalMs }
         : {}),
       ...(options.log ? { log: options.log } : {}),
+      ...(options.withoutKmm !== undefined ? { withoutKmm: options.withoutKmm } : {}),
+      ...(options.policyIntervalMs !== undefined
+        ? { policyIntervalMs: options.policyIntervalMs }
+        : {}),
     });
   } catch (err) {
     await server.stop();
