@@ -48,6 +48,12 @@ const VARIANTS: { chart: keyof typeof CHARTS; name: string; namespace: string; s
     namespace: 'kmm-hub',
     set: ['webhook.enabled=false', 'replicas=1', 'controller.leaderElection.enabled=false'],
   },
+  {
+    chart: 'hub',
+    name: 'kmm-hub, cert-manager certificates (self-signed Issuer)',
+    namespace: 'kmm-hub-cm',
+    set: ['webhook.certificate.source=cert-manager'],
+  },
   { chart: 'plugin', name: 'console plugin, defaults', namespace: 'kmm-hub', set: [] },
   {
     chart: 'plugin',

@@ -23,7 +23,8 @@ export function defaultCrdFiles(root = REPO_ROOT): string[] {
 
 /**
  * The CRDs of what the charts and the OLM bundle install on a hub besides kmm-hub's own (ConsolePlugin,
- * ServiceMonitor, the ACM policy kinds, OLM's ClusterServiceVersion): `crds/upstream/install/*.yaml`. Not
+ * ServiceMonitor, the ACM policy kinds, OLM's ClusterServiceVersion, cert-manager's Certificate and Issuer):
+ * `crds/upstream/install/*.yaml`. Not
  * preloaded by default; pass `crdFiles: [...defaultCrdFiles(), ...installCrdFiles()]` to serve them.
  */
 export function installCrdFiles(root = REPO_ROOT): string[] {
