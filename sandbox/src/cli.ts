@@ -36,6 +36,9 @@ interface ServeOptions {
   kubeconfig: string;
   seed: number;
   statusSyncInterval: number;
+  installCrds?: boolean;
+  withoutKmm?: boolean;
+  policyInterval?: number;
 }
 
 const log = (line: string): void => {
@@ -81,13 +84,17 @@ async function serve(options: ServeOptions): Promise<void> {
     // Loaded here, not at the top, so flag errors and --help answer without loading the server. A
     // require, because the bin registers tsx for CommonJS only and import() would bypass it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startSandbox } = require('./index') as typeof SandboxModule;
+    const sandboxModule = require('./index') as typeof SandboxModule;
+    const { startSandbox, defaultCrdFiles, installCrdFiles } = sandboxModule;
     started = await startSandbox({
       port: options.port,
       clusters: options.clusters,
       seed: options.seed,
       statusSyncIntervalMs: options.statusSyncInterval,
       log,
+      ...(options.installCrds ? { crdFiles: [...defaultCrdFiles(), ...installCrdFiles()] } : {}),
+      ...(options.withoutKmm ? { withoutKmm: true } : {}),
+      ...(options.policyInterval !== undefined ? { policyIntervalMs: options.policyInterval } : {}),
     });
   } catch (err) {
     log(`kmm-hub-sandbox: cannot start: ${(err as Error).message}`);
@@ -152,6 +159,21 @@ function buildProgram(): Command {
       'how often the simulated work agents report status feedback (OCM uses 10000)',
       integer('--status-sync-interval', 1),
       DEFAULT_STATUS_SYNC_INTERVAL_MS,
+    )
+    .option(
+      '--install-crds',
+      'also serve the CRDs the charts and the OLM bundle need (ConsolePlugin, ServiceMonitor, Policy, ' +
+        'PlacementBinding, ClusterServiceVersion, cert-manager): `helm template charts/... | kubectl apply -f -`',
+    )
+    .option(
+      '--without-kmm',
+      'no simulated cluster runs KMM until a spoke install Policy installs it',
+    )
+    .option(
+      '--policy-interval <ms>',
+      'evaluate ACM Policies this often: an enforced KMM install Policy installs KMM on the clusters it is ' +
+        'placed on (needs --install-crds)',
+      integer('--policy-interval', 1),
     )
     .action(serve);
   return program;
