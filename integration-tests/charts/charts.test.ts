@@ -123,6 +123,14 @@ describe.each(VARIANTS)('$name', ({ chart, namespace, set }) => {
           readOnlyRootFilesystem: true,
           capabilities: { drop: ['ALL'] },
         });
+        // kubelet resolves a probe's named port among the probed container's own ports only
+        for (const probe of ['livenessProbe', 'readinessProbe']) {
+          const port = (c[probe] as { httpGet?: { port: number | string } } | undefined)?.httpGet
+            ?.port;
+          if (typeof port === 'string') {
+            expect((c.ports as { name: string }[] | undefined)?.map((p) => p.name)).toContain(port);
+          }
+        }
         if (c.name !== 'enable')
           expect(c.resources).toMatchObject({
             requests: expect.any(Object),
