@@ -52,7 +52,9 @@ function localConf(): string {
   );
   // the substitutions must have hit: the shipped file still names the image's paths
   expect(replaced).not.toMatch(/\/var\/serving-cert|\/opt\/app-root|listen 9443/);
-  return replaced;
+  // As root (CI machines), nginx would run its workers as `nobody`, who may not traverse the checkout; the
+  // image runs everything as one non-root user, which `user` of the current user reproduces.
+  return process.getuid?.() === 0 ? `user root;\n${replaced}` : replaced;
 }
 
 function get(path: string): Promise<{ status: number; type: string; cache: string; body: string }> {
