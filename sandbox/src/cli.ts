@@ -2,7 +2,7 @@
 // kubeconfig, prints `ready <url>` on stdout (its only stdout line; logs go to stderr) and runs until
 // SIGINT/SIGTERM. Exit status: 0 clean stop, 1 could not start, 2 bad flags (one-line message).
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type * as SandboxModule from './index';
@@ -39,6 +39,7 @@ interface ServeOptions {
   installCrds?: boolean;
   withoutKmm?: boolean;
   policyInterval?: number;
+  serviceAccountKubeconfig: { namespace: string; name: string; path: string }[];
 }
 
 const log = (line: string): void => {
@@ -114,6 +115,22 @@ async function serve(options: ServeOptions): Promise<void> {
     process.exit(EXIT_START_FAILED);
   }
   log(`kmm-hub-sandbox: kubeconfig written to ${kubeconfig}`);
+  for (const sa of options.serviceAccountKubeconfig) {
+    const path = resolve(sa.path);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, started.server.serviceAccountToken(sa.namespace, sa.name).kubeconfig, {
+        mode: 0o600,
+      });
+    } catch (err) {
+      log(`kmm-hub-sandbox: cannot write ${path}: ${(err as Error).message}`);
+      await started.stop();
+      process.exit(EXIT_START_FAILED);
+    }
+    log(
+      `kmm-hub-sandbox: kubeconfig of ServiceAccount ${sa.namespace}/${sa.name} (RBAC applies) written to ${path}`,
+    );
+  }
   state.sandbox = started;
   if (state.signalled) {
     const why = state.signalled;
@@ -164,6 +181,21 @@ function buildProgram(): Command {
       '--install-crds',
       'also serve the CRDs the charts and the OLM bundle need (ConsolePlugin, ServiceMonitor, Policy, ' +
         'PlacementBinding, ClusterServiceVersion, cert-manager): `helm template charts/... | kubectl apply -f -`',
+    )
+    .option(
+      '--service-account-kubeconfig <namespace/name=path>',
+      'also write a kubeconfig whose token is the ServiceAccount namespace/name, authorized by the RBAC ' +
+        'objects applied to the server (repeatable)',
+      (value: string, previous: ServeOptions['serviceAccountKubeconfig']) => {
+        const m = /^([a-z0-9][-a-z0-9]*)\/([a-z0-9][-a-z0-9.]*)=(.+)$/.exec(value);
+        if (!m) {
+          throw new InvalidArgumentError(
+            'expected <namespace>/<serviceaccount>=<kubeconfig path>, e.g. kmm-hub/kmm-hub=/tmp/sa.kubeconfig',
+          );
+        }
+        return [...previous, { namespace: m[1]!, name: m[2]!, path: m[3]! }];
+      },
+      [] as ServeOptions['serviceAccountKubeconfig'],
     )
     .option(
       '--without-kmm',
