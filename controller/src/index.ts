@@ -26,3 +26,5 @@ export {
 } from './images/registry/client';
 export { RegistryError, type RegistryErrorKind } from './images/registry/errors';
 export { credentialsFor, type RegistryCredentials } from './images/registry/docker-config';
+export { startWebhookServer, WEBHOOK_PATH, type WebhookServer } from './webhook/server';
+export { reviewManagedClusterModule } from './webhook/review';

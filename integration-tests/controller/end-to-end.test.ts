@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { kubectlPath, REPO_ROOT } from '../../scripts/tools';
+import { parseAllDocuments, stringify } from 'yaml';
+import { helmPath, kubectlPath, REPO_ROOT } from '../../scripts/tools';
 import {
   kernelVersionsOf,
   MCM_NAME_LABEL,
@@ -14,7 +15,9 @@ import { startBin, waitFor, type Proc } from '../helpers';
 
 // "Done when", as a user would do it: start the sandbox hub with its CLI, apply an MCM with the real kubectl,
 // run the real `kmm-hub-controller run --kubeconfig ...` process, and wait with kubectl until every matching
-// cluster has its ManifestWork and the MCM reads Ready=True; then SIGTERM stops the controller cleanly.
+// cluster has its ManifestWork and the MCM reads Ready=True; then SIGTERM stops the controller cleanly. The
+// controller runs as the chart's ServiceAccount, with the chart's rendered RBAC applied and enforced by the
+// sandbox, and the namespace flags the chart gives it.
 
 jest.setTimeout(120_000);
 
@@ -23,6 +26,7 @@ const run = promisify(execFile);
 describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kubectl', () => {
   let dir: string;
   let kubeconfig: string;
+  let controllerKubeconfig: string;
   let sandbox: Proc;
   let controller: Proc | undefined;
   const kubectl = async (...args: string[]): Promise<string> =>
@@ -36,6 +40,7 @@ describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kube
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kmm-hub-e2e-'));
     kubeconfig = join(dir, 'kubeconfig');
+    controllerKubeconfig = join(dir, 'controller.kubeconfig');
     sandbox = startBin('kmm-hub-sandbox', [
       'serve',
       '--port',
@@ -46,6 +51,8 @@ describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kube
       kubeconfig,
       '--status-sync-interval',
       '100',
+      '--service-account-kubeconfig',
+      `kmm-hub/kmm-hub=${controllerKubeconfig}`,
     ]);
     await waitFor(
       'the sandbox to be ready',
@@ -57,6 +64,34 @@ describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kube
     );
   });
 
+  let chartNamespaceFlags: string[] = [];
+  /** The chart's ServiceAccount, ClusterRole, Role and bindings for the controller, as helm renders them. */
+  const applyChartRbac = async () => {
+    const { stdout } = await run(
+      helmPath(),
+      ['template', 'kmm-hub', join(REPO_ROOT, 'charts/kmm-hub'), '--namespace', 'kmm-hub'],
+      { maxBuffer: 16 << 20 },
+    );
+    const objects = parseAllDocuments(stdout)
+      .map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec?: unknown } | null)
+      .filter((o) => o !== null);
+    const rbac = objects.filter(
+      (o) =>
+        o.metadata.name === 'kmm-hub' && /^(ServiceAccount|(Cluster)?Role(Binding)?)$/.test(o.kind),
+    );
+    expect(rbac).toHaveLength(5);
+    const file = join(dir, 'rbac.yaml');
+    writeFileSync(file, rbac.map((o) => `---\n${stringify(o, { version: '1.1' })}`).join(''));
+    await kubectl('apply', '--server-side', '-f', file);
+    const deployment = objects.find((o) => o.kind === 'Deployment') as unknown as {
+      spec: { template: { spec: { containers: { name: string; args: string[] }[] } } };
+    };
+    chartNamespaceFlags = deployment.spec.template.spec.containers[0]!.args.filter((a) =>
+      /^--(namespace|events-namespace|leader-election-namespace)=/.test(a),
+    );
+    expect(chartNamespaceFlags).toHaveLength(3);
+  };
+
   afterAll(async () => {
     controller?.child.kill('SIGKILL');
     sandbox?.child.kill('SIGTERM');
@@ -66,6 +101,7 @@ describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kube
 
   it('rolls out an MCM applied with kubectl to every matching cluster, reports Ready=True, and stops on SIGTERM', async () => {
     await kubectl('create', 'namespace', 'kmm-hub');
+    await applyChartRbac();
     await kubectl('apply', '-f', join(__dirname, 'fixtures/acme-nic-driver.yaml'));
     controller = startBin(
       'kmm-hub-controller',
@@ -73,11 +109,12 @@ describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kube
       [
         'run',
         '--kubeconfig',
-        kubeconfig,
+        controllerKubeconfig,
         '--http-address',
         '127.0.0.1:0',
         '--image-checks',
         'false',
+        ...chartNamespaceFlags,
       ],
       {
         KMM_HUB_LEADER_ELECTION_RETRY_PERIOD: '500ms',
@@ -187,5 +224,7 @@ describe('kmm-hub-controller run against kmm-hub-sandbox serve, driven with kube
     );
     expect(holder).toBe('');
     expect(controller.lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+    // the chart's RBAC was enough: nothing the controller asked for was refused
+    expect(controller.lines.filter((l) => /forbidden|\b403\b/i.test(l))).toEqual([]);
   });
 });

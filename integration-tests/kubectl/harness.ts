@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApiServer, type ApiServerHandle } from 'kmm-hub-sandbox';
+import { startApiServer, type ApiServerHandle, type ApiServerOptions } from 'kmm-hub-sandbox';
 import { kubectlPath } from '../../scripts/tools';
 import { waitFor } from '../helpers';
 
@@ -55,9 +55,9 @@ export interface KubectlStream {
  * Starts a sandbox API server on a free port with a fresh kubeconfig and a fresh KUBECACHEDIR (kubectl
  * caches discovery for hours), for one test file.
  */
-export async function startKubectlEnv(): Promise<KubectlEnv> {
+export async function startKubectlEnv(options: ApiServerOptions = {}): Promise<KubectlEnv> {
   const binary = kubectlPath();
-  const server = await startApiServer({ port: 0 });
+  const server = await startApiServer({ port: 0, ...options });
   const dir = mkdtempSync(join(tmpdir(), 'kmm-kubectl-'));
   const kubeconfig = join(dir, 'kubeconfig');
   server.writeKubeconfig(kubeconfig);

@@ -273,6 +273,12 @@ describe('npx kmm-hub-sandbox serve', () => {
       '--kubeconfig',
       '--seed',
       '--status-sync-interval',
+      '--no-build-executor',
+      '--build-delay',
+      '--install-crds',
+      '--service-account-kubeconfig',
+      '--without-kmm',
+      '--policy-interval',
       '-h,',
     ]);
     for (const flag of ['--port', '--clusters', '--kubeconfig']) {
@@ -282,6 +288,7 @@ describe('npx kmm-hub-sandbox serve', () => {
     expect(entries.get('--status-sync-interval')).toMatch(
       new RegExp(` \\(default: ${DEFAULT_STATUS_SYNC_INTERVAL_MS}\\)$`),
     );
+    expect(entries.get('--build-delay')).toMatch(/ \(default: 2000\)$/);
     expect(entries.get('-h,')).not.toMatch(/required|default/);
   }, 60_000);
 

@@ -3,7 +3,7 @@
 // SIGINT/SIGTERM. Exit status: 0 clean stop, 1 could not start, 2 bad flags (one-line message).
 
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Help, InvalidArgumentError, type Option } from 'commander';
 import type * as SandboxModule from './index';
@@ -39,6 +39,10 @@ interface ServeOptions {
   statusSyncInterval: number;
   buildExecutor: boolean;
   buildDelay: number;
+  installCrds?: boolean;
+  withoutKmm?: boolean;
+  policyInterval?: number;
+  serviceAccountKubeconfig: { namespace: string; name: string; path: string }[];
 }
 
 const log = (line: string): void => {
@@ -84,7 +88,8 @@ async function serve(options: ServeOptions): Promise<void> {
     // Loaded here, not at the top, so flag errors and --help answer without loading the server. A
     // require, because the bin registers tsx for CommonJS only and import() would bypass it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startSandbox } = require('./index') as typeof SandboxModule;
+    const sandboxModule = require('./index') as typeof SandboxModule;
+    const { startSandbox, defaultCrdFiles, installCrdFiles } = sandboxModule;
     started = await startSandbox({
       port: options.port,
       clusters: options.clusters,
@@ -92,6 +97,9 @@ async function serve(options: ServeOptions): Promise<void> {
       statusSyncIntervalMs: options.statusSyncInterval,
       log,
       buildExecutor: options.buildExecutor ? { delayMs: options.buildDelay } : false,
+      ...(options.installCrds ? { crdFiles: [...defaultCrdFiles(), ...installCrdFiles()] } : {}),
+      ...(options.withoutKmm ? { withoutKmm: true } : {}),
+      ...(options.policyInterval !== undefined ? { policyIntervalMs: options.policyInterval } : {}),
     });
   } catch (err) {
     log(`kmm-hub-sandbox: cannot start: ${(err as Error).message}`);
@@ -111,6 +119,22 @@ async function serve(options: ServeOptions): Promise<void> {
     process.exit(EXIT_START_FAILED);
   }
   log(`kmm-hub-sandbox: kubeconfig written to ${kubeconfig}`);
+  for (const sa of options.serviceAccountKubeconfig) {
+    const path = resolve(sa.path);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, started.server.serviceAccountToken(sa.namespace, sa.name).kubeconfig, {
+        mode: 0o600,
+      });
+    } catch (err) {
+      log(`kmm-hub-sandbox: cannot write ${path}: ${(err as Error).message}`);
+      await started.stop();
+      process.exit(EXIT_START_FAILED);
+    }
+    log(
+      `kmm-hub-sandbox: kubeconfig of ServiceAccount ${sa.namespace}/${sa.name} (RBAC applies) written to ${path}`,
+    );
+  }
   state.sandbox = started;
   if (state.signalled) {
     const why = state.signalled;
@@ -178,6 +202,36 @@ function buildProgram(): Command {
       'how long a simulated build or sign Job runs',
       integer('--build-delay', 0),
       2000,
+    )
+    .option(
+      '--install-crds',
+      'also serve the CRDs the charts and the OLM bundle need (ConsolePlugin, ServiceMonitor, Policy, ' +
+        'PlacementBinding, ClusterServiceVersion, cert-manager): `helm template charts/... | kubectl apply -f -`',
+    )
+    .option(
+      '--service-account-kubeconfig <namespace/name=path>',
+      'also write a kubeconfig whose token is the ServiceAccount namespace/name, authorized by the RBAC ' +
+        'objects applied to the server (repeatable)',
+      (value: string, previous: ServeOptions['serviceAccountKubeconfig']) => {
+        const m = /^([a-z0-9][-a-z0-9]*)\/([a-z0-9][-a-z0-9.]*)=(.+)$/.exec(value);
+        if (!m) {
+          throw new InvalidArgumentError(
+            'expected <namespace>/<serviceaccount>=<kubeconfig path>, e.g. kmm-hub/kmm-hub=/tmp/sa.kubeconfig',
+          );
+        }
+        return [...previous, { namespace: m[1]!, name: m[2]!, path: m[3]! }];
+      },
+      [] as ServeOptions['serviceAccountKubeconfig'],
+    )
+    .option(
+      '--without-kmm',
+      'no simulated cluster runs KMM until a spoke install Policy installs it',
+    )
+    .option(
+      '--policy-interval <ms>',
+      'evaluate ACM Policies this often: an enforced KMM install Policy installs KMM on the clusters it is ' +
+        'placed on (needs --install-crds)',
+      integer('--policy-interval', 1),
     )
     .action(serve);
   return program;

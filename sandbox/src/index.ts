@@ -7,17 +7,21 @@ import { startApiServer } from './server';
 
 export * from './fleet';
 export * from './builds';
-export { selfSignedCertificate } from './server/tls';
 export {
   startApiServer,
   defaultCrdFiles,
+  installCrdFiles,
   InProcessClient,
   REPO_ROOT,
+  selfSignedCertificate,
+  type ServingCertificate,
   type ApiServerHandle,
   type ApiServerOptions,
   type Audit,
   type AuditEntry,
   type AuditKey,
+  type Attributes,
+  type Denial,
   type FailRule,
   type Faults,
   type KubeObject,
@@ -38,6 +42,12 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** the simulated build executor for kmm-hub's Jobs (default: on, 2 s per Job); false turns it off */
   buildExecutor?: false | Omit<BuildExecutorOptions, 'kubeconfig'>;
+  /** CRD files the API server preloads (default: defaultCrdFiles()) */
+  crdFiles?: string[];
+  /** every generated cluster without KMM (see FleetOptions.withoutKmm) */
+  withoutKmm?: boolean;
+  /** evaluate ACM Policies this often, installing KMM where the install Policy is placed (FleetOptions) */
+  policyIntervalMs?: number;
 }
 
 type ApiServer = Awaited<ReturnType<typeof startApiServer>>;
@@ -57,6 +67,8 @@ export interface Sandbox {
   audit: ApiServer['audit'];
   /** the simulated build executor, unless turned off */
   builds?: BuildExecutor;
+  /** the API server itself: tokens for ServiceAccounts, denials, in-process objects, service routes */
+  server: ApiServer;
   /** how long registering the initial clusters took */
   fleetStartMs: number;
   /** stops the fleet, then the server */
@@ -64,7 +76,10 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const server = await startApiServer({ port: options.port ?? 0 });
+  const server = await startApiServer({
+    port: options.port ?? 0,
+    ...(options.crdFiles ? { crdFiles: options.crdFiles } : {}),
+  });
   let fleet: Fleet;
   const started = performance.now();
   try {
@@ -76,6 +91,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ? { statusSyncIntervalMs: options.statusSyncIntervalMs }
         : {}),
       ...(options.log ? { log: options.log } : {}),
+      ...(options.withoutKmm !== undefined ? { withoutKmm: options.withoutKmm } : {}),
+      ...(options.policyIntervalMs !== undefined
+        ? { policyIntervalMs: options.policyIntervalMs }
+        : {}),
     });
   } catch (err) {
     await server.stop();
@@ -100,6 +119,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     fleet,
     faults: server.faults,
     audit: server.audit,
+    server,
     fleetStartMs,
     ...(builds ? { builds } : {}),
     stop: () =>

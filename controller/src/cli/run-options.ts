@@ -45,6 +45,8 @@ export interface RunOptions {
   imageRecheckInterval: number;
   succeededJobTtl: number;
   registryConcurrency: number;
+  webhookAddress?: { host: string; port: number };
+  webhookCertDir: string;
 }
 
 /** commander wants InvalidArgumentError to print "option '--x <v>' argument 'y' is invalid. <why>". */
@@ -194,6 +196,19 @@ export function runOptions(): Option[] {
       parseDuration,
       30_000,
       '30s',
+    ),
+    option(
+      '--webhook-address <host:port>',
+      'serve the validating admission webhook for ManagedClusterModules over HTTPS here (default: not served)',
+      'KMM_HUB_WEBHOOK_ADDRESS',
+      parseHostPort,
+    ),
+    option(
+      '--webhook-cert-dir <dir>',
+      "the webhook's serving certificate: tls.crt and tls.key, read again whenever they change",
+      'KMM_HUB_WEBHOOK_CERT_DIR',
+      undefined,
+      '/var/run/kmm-hub/webhook-tls',
     ),
     option(
       '--log-level <level>',

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Controller } from '../controller';
 import type { PooledKubeConfig } from '../kube/pooled-kubeconfig';
+import type { WebhookServer } from '../webhook/server';
 import { EXIT_USAGE } from './exit-codes';
 import { runOptions, toConfig, type RunOptions } from './run-options';
 
@@ -41,6 +42,7 @@ export function registerRunCommand(program: Command): void {
     const logger = createLogger(config.logLevel);
     let controller: Controller;
     let kubeConfig: PooledKubeConfig;
+    let webhook: WebhookServer | undefined;
     try {
       kubeConfig = loadKubeConfig(config.kubeconfig);
       logger.info(
@@ -53,6 +55,15 @@ export function registerRunCommand(program: Command): void {
         'starting kmm-hub-controller',
       );
       controller = await Controller.start({ config, kubeConfig, logger });
+      // Every replica serves the webhook, leader or not: the Service spreads the API server's calls.
+      if (opts.webhookAddress) {
+        const { startWebhookServer } = await import('../webhook/server');
+        webhook = await startWebhookServer({
+          ...opts.webhookAddress,
+          certDir: opts.webhookCertDir,
+          logger,
+        });
+      }
     } catch (error) {
       logger.fatal({ err: error }, 'could not start');
       logger.flush();
@@ -71,6 +82,7 @@ export function registerRunCommand(program: Command): void {
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
     });
+    await webhook?.close();
     await controller.stop();
     await kubeConfig.close();
     logger.flush();

@@ -12,6 +12,7 @@ import { SPOKE_KMM_NAMESPACE, Spoke } from './spoke';
 import type { SpokeObject } from './spoke-api';
 import { loadSpokeCatalog, type SpokeCatalog } from './spoke-catalog';
 import type { ClusterProfile, SpokeNode } from './types';
+import { PolicyAgent } from './policy-agent';
 import { withoutWorkFinalizer, WorkAgent } from './work-agent';
 
 export interface FleetOptions {
@@ -25,6 +26,13 @@ export interface FleetOptions {
   statusSyncIntervalMs?: number;
   /** HTTP requests in flight while registering clusters (default 32) */
   concurrency?: number;
+  /** every generated cluster without KMM (default: about 12% of them, as the generator decides) */
+  withoutKmm?: boolean;
+  /**
+   * Evaluate ACM Policies every this many ms (default: never): an enforced Policy that installs KMM in managed
+   * mode, placed on a cluster, installs KMM there (policy-agent.ts). The hub must serve the policy CRDs.
+   */
+  policyIntervalMs?: number;
   /** the upstream CRD folder the spoke kinds come from (default: the repository's crds/upstream) */
   crdDir?: string;
   log?: (line: string) => void;
@@ -48,6 +56,8 @@ export class Fleet {
   private readonly concurrency: number;
   private readonly log: (line: string) => void;
   private readonly progressIntervalMs: number;
+  private readonly withoutKmm: boolean;
+  private readonly policyAgent: PolicyAgent | undefined;
   private nextIndex = 1;
 
   private constructor(options: FleetOptions) {
@@ -55,6 +65,7 @@ export class Fleet {
     this.concurrency = options.concurrency ?? 32;
     this.log = options.log ?? (() => undefined);
     this.progressIntervalMs = options.progressIntervalMs ?? 1000;
+    this.withoutKmm = options.withoutKmm ?? false;
     this.catalog = loadSpokeCatalog(options.crdDir);
     this.kubeConfig = PooledKubeConfig.fromString(options.kubeconfig);
     this.hub = new HubClient(this.kubeConfig);
@@ -66,6 +77,16 @@ export class Fleet {
         : {}),
       ...(options.log ? { log: options.log } : {}),
     });
+    this.policyAgent =
+      options.policyIntervalMs === undefined
+        ? undefined
+        : new PolicyAgent({
+            kubeConfig: this.kubeConfig,
+            intervalMs: options.policyIntervalMs,
+            installKmm: (cluster) => this.installKmm(cluster),
+            hasKmm: (cluster) => this.spokes.get(cluster)?.profile.kmm ?? false,
+            ...(options.log ? { log: options.log } : {}),
+          });
   }
 
   /** Starts the work agent, then registers `clusters` clusters; resolves when every one is on the hub. */
@@ -79,10 +100,12 @@ export class Fleet {
     const fleet = new Fleet(options);
     await fleet.agent.start();
     await fleet.addClusters(options.clusters ?? 0);
+    fleet.policyAgent?.start();
     return fleet;
   }
 
   async stop(): Promise<void> {
+    await this.policyAgent?.stop();
     await this.agent.stop();
     this.hub.stop();
     await this.kubeConfig.close();
@@ -196,7 +219,10 @@ export class Fleet {
     if (!Number.isInteger(n) || n < 0) {
       throw new Error(`addClusters: n must be a whole number >= 0, got ${n}`);
     }
-    const profiles = Array.from({ length: n }, () => generateCluster(this.seed, this.nextIndex++));
+    const profiles = Array.from({ length: n }, () => {
+      const profile = generateCluster(this.seed, this.nextIndex++);
+      return this.withoutKmm ? { ...profile, kmm: false } : profile;
+    });
     const spokes = profiles.map((p) => new Spoke(p, this.catalog, this.pullRules));
     for (const spoke of spokes) this.spokes.set(spoke.name, spoke);
     let registered = 0;
@@ -228,6 +254,26 @@ export class Fleet {
     );
     await this.hub.deleteManagedCluster(cluster);
     await this.hub.deleteNamespace(cluster);
+  }
+
+  /**
+   * Installs KMM in managed mode on the cluster (what the spoke install Policy does; the policy agent calls
+   * this): the spoke serves KMM's kinds, publishes its kernel claim, and its agent retries ManifestWorks that
+   * failed for want of the Module kind. Resolves false if KMM was installed already.
+   */
+  async installKmm(cluster: string): Promise<boolean> {
+    const spoke = this.spoke(cluster);
+    if (!spoke.installKmm(this.catalog)) return false;
+    if (!spoke.offline) {
+      await this.report(spoke);
+      this.agent.resync(cluster);
+    }
+    return true;
+  }
+
+  /** Evaluates the hub's Policies now (with policyIntervalMs set); tests use it to skip a wait. */
+  async evaluatePolicies(): Promise<void> {
+    await this.policyAgent?.pass();
   }
 
   /** Marks an image, or every image matching a `*` glob, (un)pullable on every spoke. */

@@ -72,13 +72,28 @@ export type StatusSource = (kind: SpokeKind, object: SpokeObject) => unknown;
 export class SpokeApi {
   private readonly objects = new Map<string, SpokeObject>();
   private revision = 0;
+  private readonly kinds: SpokeKind[];
 
   constructor(
-    private readonly kinds: readonly SpokeKind[],
+    kinds: readonly SpokeKind[],
     namespaces: readonly string[],
     /** the live status of an object (what the spoke's operators report), or undefined */
     private readonly statusOf: StatusSource,
   ) {
+    this.kinds = [...kinds];
+    const namespaceKind = this.mapping('v1', 'Namespace');
+    for (const name of namespaces) {
+      this.apply(
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+        'Update',
+        namespaceKind,
+      );
+    }
+  }
+
+  /** Starts serving more kinds (an operator installed later brings its CRDs) and creates namespaces. */
+  serve(kinds: readonly SpokeKind[], namespaces: readonly string[] = []): void {
+    for (const k of kinds) if (!this.kinds.includes(k)) this.kinds.push(k);
     const namespaceKind = this.mapping('v1', 'Namespace');
     for (const name of namespaces) {
       this.apply(

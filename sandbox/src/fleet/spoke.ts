@@ -61,6 +61,17 @@ export class Spoke {
     );
   }
 
+  /**
+   * KMM installed in managed mode (what the spoke install Policy does): the spoke serves KMM's CRDs, has its
+   * namespace, and from now on publishes its kernels. Returns false if KMM was there already.
+   */
+  installKmm(catalog: SpokeCatalog): boolean {
+    if (this.profile.kmm) return false;
+    this.profile.kmm = true;
+    this.api.serve(catalog.kmm, [SPOKE_KMM_NAMESPACE]);
+    return true;
+  }
+
   get name(): string {
     return this.profile.name;
   }

@@ -1,4 +1,5 @@
 import type { JSONSchemaProps } from '../schema';
+import { installBuiltins } from './builtins-install';
 import { ALL_VERBS, type PrinterColumn, type ResourceType } from './types';
 
 /*
@@ -12,7 +13,7 @@ const int: JSONSchemaProps = { type: 'integer' };
 const bool: JSONSchemaProps = { type: 'boolean' };
 const time: JSONSchemaProps = { type: 'string', format: 'date-time' };
 const stringMap: JSONSchemaProps = { type: 'object', additionalProperties: str };
-const open = (description: string): JSONSchemaProps => ({
+export const open = (description: string): JSONSchemaProps => ({
   type: 'object',
   description,
   'x-kubernetes-preserve-unknown-fields': true,
@@ -68,7 +69,7 @@ const objectMeta: JSONSchemaProps = {
 
 export const OBJECT_META_SCHEMA = objectMeta;
 
-function kindSchema(
+export function kindSchema(
   description: string,
   properties: Record<string, JSONSchemaProps>,
 ): JSONSchemaProps {
@@ -100,7 +101,7 @@ const objectReference: JSONSchemaProps = {
   },
 };
 
-const conditions: JSONSchemaProps = {
+export const conditions: JSONSchemaProps = {
   type: 'array',
   'x-kubernetes-list-type': 'map',
   'x-kubernetes-list-map-keys': ['type'],
@@ -109,7 +110,7 @@ const conditions: JSONSchemaProps = {
   items: open('A condition.'),
 };
 
-const namedList = (description: string): JSONSchemaProps => ({
+export const namedList = (description: string): JSONSchemaProps => ({
   type: 'array',
   description,
   'x-kubernetes-list-type': 'map',
@@ -119,7 +120,7 @@ const namedList = (description: string): JSONSchemaProps => ({
   items: { ...open(description), required: ['name'] },
 });
 
-const podSpec: JSONSchemaProps = {
+export const podSpec: JSONSchemaProps = {
   type: 'object',
   description: 'PodSpec (containers, volumes and the rest; only the lists are modelled).',
   'x-kubernetes-preserve-unknown-fields': true,
@@ -135,7 +136,7 @@ const podSpec: JSONSchemaProps = {
   },
 };
 
-interface Builtin {
+export interface Builtin {
   group: string;
   version: string;
   kind: string;
@@ -404,7 +405,7 @@ const builtins: Builtin[] = [
     }),
   },
   {
-    // Answered, never stored: the sandbox has no authorization, so every review is allowed.
+    // Answered, never stored: evaluated by RBAC for the requesting user (system:masters may do anything).
     group: 'authorization.k8s.io',
     version: 'v1',
     kind: 'SelfSubjectAccessReview',
@@ -449,7 +450,7 @@ const builtins: Builtin[] = [
 ];
 
 export function builtinTypes(): ResourceType[] {
-  return builtins.map((b) => ({
+  return [...builtins, ...installBuiltins()].map((b) => ({
     group: b.group,
     plural: b.plural,
     singular: b.kind.toLowerCase(),

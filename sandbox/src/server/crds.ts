@@ -21,6 +21,20 @@ export function defaultCrdFiles(root = REPO_ROOT): string[] {
   return [...yamlIn(join(root, 'crds/upstream')), ...yamlIn(join(root, 'charts/kmm-hub/crds'))];
 }
 
+/**
+ * The CRDs of what the charts and the OLM bundle install on a hub besides kmm-hub's own (ConsolePlugin,
+ * ServiceMonitor, the ACM policy kinds, OLM's ClusterServiceVersion, cert-manager's Certificate and Issuer):
+ * `crds/upstream/install/*.yaml`. Not
+ * preloaded by default; pass `crdFiles: [...defaultCrdFiles(), ...installCrdFiles()]` to serve them.
+ */
+export function installCrdFiles(root = REPO_ROOT): string[] {
+  const dir = join(root, 'crds/upstream/install');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
 /** Reads CRD objects from YAML files; later files replace earlier CRDs with the same name. */
 export function readCrds(files: string[]): KubeObject[] {
   const byName = new Map<string, KubeObject>();

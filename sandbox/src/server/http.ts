@@ -1,6 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Admission } from './admission';
 import { Audit } from './audit';
+import {
+  ADMIN,
+  attributesOf,
+  Authorizer,
+  selfSubjectAccessReview,
+  type UserInfo,
+} from './authorization';
 import { Controllers } from './controllers';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } from './discovery';
 import { ApiError, badRequest, gone, methodNotAllowed, noSuchResource } from './errors';
@@ -84,6 +92,10 @@ export class Api {
   readonly faults = new FaultRules();
   readonly openapi: OpenApi;
   readonly watchers = new Set<Watcher>();
+  readonly admission: Admission;
+  readonly authorizer: Authorizer;
+  /** Tokens besides the administrator's (options.token), and whom they authenticate. */
+  readonly users = new Map<string, UserInfo>();
   private discoveryCache = new Map<string, string>();
   serverAddress = '127.0.0.1';
 
@@ -96,6 +108,8 @@ export class Api {
     });
     this.resources = new Resources(this.registry, this.store, this.controllers);
     this.controllers.attach(this.resources);
+    this.admission = new Admission(this.store);
+    this.authorizer = new Authorizer(this.store);
   }
 
   private send(
@@ -137,6 +151,16 @@ export class Api {
     }
   }
 
+  /** The administrator's token (system:masters) or one added with users; anything else is a 401. */
+  private authenticate(req: IncomingMessage): UserInfo {
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
+    if (token === this.options.token) return ADMIN;
+    const user = token === undefined ? undefined : this.users.get(token);
+    if (!user) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+    return user;
+  }
+
   private cached(key: string, build: () => unknown): string {
     let body = this.discoveryCache.get(key);
     if (body === undefined) {
@@ -154,9 +178,7 @@ export class Api {
       res.end('ok');
       return;
     }
-    if (req.headers.authorization !== `Bearer ${this.options.token}`) {
-      throw new ApiError(401, 'Unauthorized', 'Unauthorized');
-    }
+    const user = this.authenticate(req);
     const segments = path
       .split('/')
       .filter((s) => s !== '')
@@ -181,6 +203,7 @@ export class Api {
       namespace: resource.namespace,
     };
     this.audit.record(auditKey);
+    this.authorizer.authorize(user, attributesOf(resource));
     const latency = this.faults.latencyFor(auditKey);
     if (latency > 0) {
       // A client that goes away (or a server that stops) ends the wait: the request is abandoned, as
@@ -199,7 +222,51 @@ export class Api {
       method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE'
         ? decodeBody(req.headers['content-type'] ?? JSON_TYPE, await readBody(req))
         : undefined;
-    this.serve(req, res, resource, query, body);
+    if (
+      (resource.verb === 'create' || resource.verb === 'update' || resource.verb === 'patch') &&
+      this.admission.watches(resource)
+    ) {
+      await this.admit(req, resource, query, body, user);
+    }
+    this.serve(req, res, resource, query, body, user);
+  }
+
+  /**
+   * Validating admission runs on the object as it would be stored: the write is first made as a dry run (its
+   * errors are left to the real write to report), then the webhooks see that object. See sandbox/README.md
+   * for the window between the two.
+   */
+  private async admit(
+    req: IncomingMessage,
+    r: ResourceRequest,
+    query: URLSearchParams,
+    body: unknown,
+    user: UserInfo,
+  ): Promise<void> {
+    const options = { ...this.writeOptions(req, query), dryRun: true };
+    const old = r.name ? this.resources.find(r) : undefined;
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    let result: WriteResult;
+    try {
+      const copy = structuredClone(body);
+      result =
+        r.verb === 'create'
+          ? this.resources.create(r, copy, options)
+          : r.verb === 'update'
+            ? this.resources.update(r, copy, options)
+            : this.resources.patch(r, contentType, copy, options);
+    } catch {
+      return;
+    }
+    const operation = result.code === 201 ? 'CREATE' : 'UPDATE';
+    await this.admission.review(
+      r,
+      operation,
+      result.object,
+      operation === 'UPDATE' ? old : undefined,
+      dryRunOf(query),
+      user,
+    );
   }
 
   private sendNonResource(res: ServerResponse, path: string, segments: string[]): void {
@@ -289,6 +356,7 @@ export class Api {
     r: ResourceRequest,
     query: URLSearchParams,
     body: unknown,
+    user: UserInfo,
   ): void {
     switch (r.verb) {
       case 'get': {
@@ -308,7 +376,11 @@ export class Api {
         return this.watch(req, res, r, query);
       case 'create':
         if (r.type.builtin && r.type.kind === 'SelfSubjectAccessReview') {
-          return this.send(res, 201, JSON.stringify(accessReview(body)));
+          return this.send(
+            res,
+            201,
+            JSON.stringify(selfSubjectAccessReview(this.authorizer, user, body)),
+          );
         }
         return this.sendWrite(
           req,
@@ -584,16 +656,3 @@ export class Api {
 }
 
 /** The sandbox authorizes every authenticated request, and says so when asked. */
-function accessReview(body: unknown): Record<string, unknown> {
-  const review = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  return {
-    apiVersion: 'authorization.k8s.io/v1',
-    kind: 'SelfSubjectAccessReview',
-    metadata: { creationTimestamp: null },
-    spec: review.spec ?? {},
-    status: {
-      allowed: true,
-      reason: 'the kmm-hub sandbox has no authorization: every token may do anything',
-    },
-  };
-}

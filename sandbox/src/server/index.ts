@@ -14,7 +14,9 @@ import { writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { serviceRouteKey } from './admission';
 import type { Audit } from './audit';
+import { serviceAccountUser, type Denial } from './authorization';
 import { defaultCrdFiles, readCrds } from './crds';
 import type { FailRule, RequestFilter } from './faults';
 import { Api } from './http';
@@ -23,10 +25,12 @@ import { kubeconfigYaml } from './kubeconfig';
 import { selfSignedCertificate } from './tls';
 
 export type { Audit, AuditEntry, AuditKey } from './audit';
+export type { Attributes, Denial } from './authorization';
 export type { FailRule, RequestFilter } from './faults';
 export type { KubeObject, ObjectMeta } from './types';
 export { InProcessClient } from './in-process';
-export { defaultCrdFiles, REPO_ROOT } from './crds';
+export { defaultCrdFiles, installCrdFiles, REPO_ROOT } from './crds';
+export { selfSignedCertificate, type ServingCertificate } from './tls';
 
 export interface ApiServerOptions {
   /** 0 (default) picks a free port. The server always listens on 127.0.0.1. */
@@ -72,6 +76,27 @@ export interface ApiServerHandle {
   audit: Audit;
   /** In-process access with the same semantics, for fast test setup. */
   objects: InProcessClient;
+  /**
+   * Where the sandbox reaches a Service's port (it has no cluster network): an admission webhook whose
+   * clientConfig.service is `namespace/name:port` is called at `target`, its certificate still verified
+   * for `<name>.<namespace>.svc`.
+   */
+  routeService(
+    namespace: string,
+    name: string,
+    port: number,
+    target: { host: string; port: number },
+  ): void;
+  /**
+   * A bearer token for the ServiceAccount `namespace/name` (user `system:serviceaccount:<ns>:<name>`, groups
+   * `system:serviceaccounts`, `system:serviceaccounts:<ns>`, `system:authenticated`), authorized by the RBAC
+   * objects stored in the server, with a kubeconfig that uses it. The ServiceAccount object need not exist.
+   */
+  serviceAccountToken(namespace: string, name: string): { token: string; kubeconfig: string };
+  /** A bearer token for a user (groups default to `system:authenticated`), authorized by RBAC. */
+  userToken(username: string, groups?: string[]): { token: string; kubeconfig: string };
+  /** Requests refused with 403 so far (who, and what they asked), oldest first. */
+  denials(): Denial[];
   /** The current global resourceVersion. */
   resourceVersion(): number;
   stop(): Promise<void>;
@@ -161,6 +186,20 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     faults,
     audit: api.audit,
     objects,
+    routeService: (namespace, name, port, target) =>
+      api.admission.serviceRoutes.set(serviceRouteKey(namespace, name, port), target),
+    serviceAccountToken(namespace, name) {
+      const user = serviceAccountUser(namespace, name);
+      const saToken = randomBytes(24).toString('hex');
+      api.users.set(saToken, user);
+      return { token: saToken, kubeconfig: kubeconfigYaml(url, saToken, tls.cert) };
+    },
+    userToken(username, groups = []) {
+      const userTokenValue = randomBytes(24).toString('hex');
+      api.users.set(userTokenValue, { username, groups: [...groups, 'system:authenticated'] });
+      return { token: userTokenValue, kubeconfig: kubeconfigYaml(url, userTokenValue, tls.cert) };
+    },
+    denials: () => [...api.authorizer.denials],
     resourceVersion: () => api.store.resourceVersion,
     async stop() {
       api.controllers.stop();

@@ -1,6 +1,7 @@
 import { jsonEqual } from 'kmm-hub-controller/model';
 import type { FieldError } from '../schema';
 import * as fe from '../schema/field-errors';
+import { validateInstallKind } from './strategy-install';
 import { isCoreKind, type KubeObject, type ResourceType } from './types';
 import { nowRfc3339 } from './util';
 
@@ -123,6 +124,7 @@ export function validateKind(
       );
     }
   }
+  errors.push(...validateInstallKind(type, previous, object));
   return errors;
 }
 

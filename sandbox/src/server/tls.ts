@@ -60,11 +60,11 @@ function extension(id: string, critical: boolean, value: Buffer): Buffer {
 }
 
 /**
- * A fresh self-signed serving certificate for 127.0.0.1 and localhost (ECDSA P-256, SHA-256, valid from
+ * A fresh self-signed serving certificate for 127.0.0.1, localhost and `extraDnsNames` (ECDSA P-256, SHA-256, valid from
  * an hour ago for a year). client-go (kubectl, helm) sends bearer tokens only over TLS, so the
  * kubeconfig points at HTTPS and carries this certificate as its CA.
  */
-export function selfSignedCertificate(): ServingCertificate {
+export function selfSignedCertificate(extraDnsNames: string[] = []): ServingCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const name = seq(set(seq(oid('2.5.4.3'), utf8('kmm-hub-sandbox'))));
   const now = Date.now();
@@ -89,7 +89,11 @@ export function selfSignedCertificate(): ServingCertificate {
         extension(
           '2.5.29.17', // subjectAltName: IP 127.0.0.1, DNS localhost
           false,
-          seq(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost'))),
+          seq(
+            tlv(0x87, Buffer.from([127, 0, 0, 1])),
+            tlv(0x82, Buffer.from('localhost')),
+            ...extraDnsNames.map((n) => tlv(0x82, Buffer.from(n))),
+          ),
         ),
       ),
     ),

@@ -1,0 +1,249 @@
+// RBAC is exact: the controller runs as the chart's ServiceAccount with the chart's rendered RBAC, against a
+// sandbox that authorizes that token, through a scenario that makes every call it has (watch, roll out, meet
+// someone else's ManifestWork, update, deselect, repeat an Event, renew its Lease) and makes no forbidden
+// request. Then every verb the chart grants is removed in turn: each removal makes the same scenario hit a 403
+// for exactly that verb and resource, so no grant is unused.
+import { Controller, createMetrics, MANIFEST_WORK_RESOURCE } from 'kmm-hub-controller';
+import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
+import { kernelVersionsOf, type ManagedCluster } from 'kmm-hub-controller/model';
+import type { Attributes, KubeObject } from 'kmm-hub-sandbox';
+import { testLogger, waitFor } from '../helpers';
+import {
+  clusters,
+  createMcm,
+  driverMcm,
+  getMcm,
+  NAMESPACE,
+  startHub,
+  testConfig,
+  updateMcm,
+  worksOf,
+  type Hub,
+} from '../controller/harness';
+import { execFileSync } from 'node:child_process';
+import { parseAllDocuments } from 'yaml';
+import { helmPath } from '../../scripts/tools';
+import { CHARTS, type Manifest } from './render';
+
+jest.setTimeout(600_000);
+
+const MCM = 'rbac-driver';
+const SERVICE_ACCOUNT = 'kmm-hub';
+
+interface Grant {
+  kind: 'ClusterRole' | 'Role';
+  rule: number;
+  group: string;
+  resource: string;
+  verb: string;
+}
+
+// Rendered once, synchronously, so that test.each below has one case per granted verb.
+const rendered = parseAllDocuments(
+  execFileSync(helmPath(), ['template', 'kmm-hub', CHARTS.hub, '--namespace', NAMESPACE], {
+    encoding: 'utf8',
+  }),
+)
+  .map((d) => d.toJS() as Manifest | null)
+  .filter((o): o is Manifest => o !== null);
+// the controller's own objects: its ServiceAccount, ClusterRole and Role and their bindings
+const CHART_RBAC = rendered.filter(
+  (o) =>
+    (o.kind === 'ServiceAccount' || o.kind.endsWith('Role') || o.kind.endsWith('RoleBinding')) &&
+    o.metadata.name === 'kmm-hub',
+);
+
+type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+const rulesOf = (o: Manifest) => (o as unknown as { rules: Rule[] }).rules;
+
+function grants(): Grant[] {
+  const out: Grant[] = [];
+  for (const o of CHART_RBAC.filter((r) => r.kind === 'ClusterRole' || r.kind === 'Role')) {
+    rulesOf(o).forEach((rule, i) => {
+      for (const group of rule.apiGroups)
+        for (const resource of rule.resources)
+          for (const verb of rule.verbs)
+            out.push({ kind: o.kind as Grant['kind'], rule: i, group, resource, verb });
+    });
+  }
+  return out;
+}
+
+/** The chart's RBAC without one verb (a rule left with no verb is dropped). */
+function without(g: Grant | undefined): Manifest[] {
+  if (!g) return CHART_RBAC;
+  return CHART_RBAC.map((o) => {
+    if (o.kind !== g.kind) return o;
+    const rules = rulesOf(o)
+      .map((r, i) => (i === g.rule ? { ...r, verbs: r.verbs.filter((v) => v !== g.verb) } : r))
+      .filter((r) => r.verbs.length > 0);
+    return { ...o, rules } as Manifest;
+  });
+}
+
+const matches = (g: Grant, a: Attributes) =>
+  !('path' in a) &&
+  a.verb === g.verb &&
+  a.group === g.group &&
+  (a.subresource ? `${a.resource}/${a.subresource}` : a.resource) === g.resource;
+
+/**
+ * Runs the scenario as the ServiceAccount; stops early once `stopWhen` holds (the removed grant was refused).
+ * Returns the steps completed.
+ */
+async function scenario(hub: Hub, rbac: Manifest[], stopWhen: () => boolean): Promise<string[]> {
+  const server = hub.sandbox.server;
+  for (const o of rbac) server.objects.create(o as unknown as KubeObject);
+  const steps: string[] = [];
+  const step = async (name: string, done: () => boolean | Promise<boolean>, timeoutMs = 30_000) => {
+    const finished = await waitFor(
+      name,
+      async () => (stopWhen() ? 'stopped' : (await done()) && 'done'),
+      {
+        timeoutMs,
+        intervalMs: 25,
+      },
+    );
+    if (finished === 'stopped') return false;
+    steps.push(name);
+    return true;
+  };
+  const kubeConfig = new PooledKubeConfig();
+  kubeConfig.loadFromString(server.serviceAccountToken(NAMESPACE, SERVICE_ACCOUNT).kubeconfig);
+
+  // someone else's ManifestWork with the MCM's name in a cluster it will select: the create meets it
+  const selected = (await clusters(hub)).filter(
+    (c: ManagedCluster) =>
+      c.metadata?.labels?.['gpu'] === 'true' && (kernelVersionsOf(c) ?? []).length > 0,
+  );
+  expect(selected.length).toBeGreaterThan(2);
+  const [foreignCluster, deselected] = [selected[0]!.metadata.name!, selected[1]!.metadata.name!];
+  await hub.api.createNamespacedCustomObject({
+    ...MANIFEST_WORK_RESOURCE,
+    namespace: foreignCluster,
+    body: {
+      apiVersion: 'work.open-cluster-management.io/v1',
+      kind: 'ManifestWork',
+      metadata: { name: MCM, namespace: foreignCluster },
+      spec: { workload: { manifests: [] } },
+    },
+  });
+
+  let controller: Controller | undefined;
+  const starting = Controller.start({
+    config: testConfig(
+      { eventsNamespace: NAMESPACE, leaderElection: { enabled: true } },
+      'rbac-exact',
+    ),
+    kubeConfig,
+    logger: testLogger(),
+    metrics: createMetrics({ processMetrics: false }),
+  }).then((c) => (controller = c));
+  try {
+    if (
+      !(await step(
+        'leads and syncs',
+        () => controller?.synced === true && controller.leadership.isLeader,
+      ))
+    )
+      return steps;
+    await createMcm(hub, driverMcm(MCM, { gpu: 'true' }, 'v1'));
+    const rolledOut = async () => {
+      const works = await worksOf(hub, MCM);
+      const m = await getMcm(hub, MCM);
+      return (
+        works.size === selected.length - 1 &&
+        m.status?.observedGeneration === m.metadata?.generation
+      );
+    };
+    if (!(await step('rolls out and reports status', rolledOut))) return steps;
+    // the foreign ManifestWork's conflict is retried and reported again: the Event's count is updated
+    const repeated = () => server.audit.count({ verb: 'update', resource: 'events' }) > 0;
+    if (!(await step('repeats an Event', repeated))) return steps;
+    await updateMcm(hub, MCM, (m) => {
+      m.spec.moduleSpec.moduleLoader!.container.kernelMappings[0]!.containerImage =
+        'quay.io/acme/drv-v2:${KERNEL_FULL_VERSION}';
+    });
+    const updated = async () =>
+      [...(await worksOf(hub, MCM)).values()].every((w) =>
+        JSON.stringify(w.spec).includes('drv-v2'),
+      );
+    if (!(await step('updates its ManifestWorks', updated))) return steps;
+    await hub.sandbox.fleet.relabel(deselected, { gpu: null });
+    if (
+      !(await step(
+        'deletes a deselected cluster ManifestWork',
+        async () => !(await worksOf(hub, MCM)).has(deselected),
+      ))
+    ) {
+      return steps;
+    }
+    const renewals = () => server.audit.count({ verb: 'update', resource: 'leases' });
+    const before = renewals();
+    await step('renews its Lease', () => renewals() > before + 1);
+    return steps;
+  } finally {
+    await (controller ?? (await starting)).stop();
+    await kubeConfig.close();
+  }
+}
+
+test('the chart RBAC is what the controller README lists', () => {
+  expect(CHART_RBAC.map((o) => o.kind).sort()).toEqual([
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'Role',
+    'RoleBinding',
+    'ServiceAccount',
+  ]);
+  expect(grants().map((g) => `${g.kind} ${g.group}/${g.resource} ${g.verb}`)).toEqual([
+    'ClusterRole hub.kmm.sigs.x-k8s.io/managedclustermodules list',
+    'ClusterRole hub.kmm.sigs.x-k8s.io/managedclustermodules watch',
+    'ClusterRole hub.kmm.sigs.x-k8s.io/managedclustermodules/status update',
+    'ClusterRole cluster.open-cluster-management.io/managedclusters list',
+    'ClusterRole cluster.open-cluster-management.io/managedclusters watch',
+    'ClusterRole work.open-cluster-management.io/manifestworks list',
+    'ClusterRole work.open-cluster-management.io/manifestworks watch',
+    'ClusterRole work.open-cluster-management.io/manifestworks get',
+    'ClusterRole work.open-cluster-management.io/manifestworks create',
+    'ClusterRole work.open-cluster-management.io/manifestworks update',
+    'ClusterRole work.open-cluster-management.io/manifestworks delete',
+    'Role coordination.k8s.io/leases get',
+    'Role coordination.k8s.io/leases create',
+    'Role coordination.k8s.io/leases update',
+    'Role /events create',
+    'Role /events update',
+  ]);
+});
+
+test('with the chart RBAC the controller does everything and is never refused', async () => {
+  const hub = await startHub(12, 30);
+  try {
+    const steps = await scenario(hub, CHART_RBAC, () => false);
+    expect(steps).toEqual([
+      'leads and syncs',
+      'rolls out and reports status',
+      'repeats an Event',
+      'updates its ManifestWorks',
+      'deletes a deselected cluster ManifestWork',
+      'renews its Lease',
+    ]);
+    expect(hub.sandbox.server.denials()).toEqual([]);
+  } finally {
+    await hub.stop();
+  }
+});
+
+test.each(grants().map((g) => [`${g.kind} ${g.group}/${g.resource} ${g.verb}`, g] as const))(
+  'without %s the controller is refused exactly that',
+  async (_name, g) => {
+    const hub = await startHub(12, 30);
+    try {
+      const denied = () => hub.sandbox.server.denials().some((d) => matches(g, d.attributes));
+      await scenario(hub, without(g), denied);
+      expect(denied()).toBe(true);
+    } finally {
+      await hub.stop();
+    }
+  },
+);
