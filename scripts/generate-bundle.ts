@@ -27,8 +27,9 @@ type Obj = Record<string, unknown> & {
 };
 interface Container {
   name: string;
+  image?: string;
   args?: string[];
-  env?: unknown[];
+  env?: { name: string; value?: string }[];
   volumeMounts?: { name: string }[];
 }
 interface PodSpec {
@@ -233,6 +234,19 @@ export function generateBundle(): Bundle {
   const controllerDeployment = controllerForOlm(one<Deployment>(hub, 'Deployment'));
   const pluginDeployment = one<Deployment>(plugin, 'Deployment');
   const serviceAccount = controllerDeployment.spec.template.spec.serviceAccountName ?? '';
+  // every image the operator runs or starts: its containers', and the Job images it passes to the controller
+  // as RELATED_IMAGE_* (what mirroring tools rewrite and OLM lists as related images)
+  const relatedImages = [
+    ...[controllerDeployment, pluginDeployment].flatMap((d) =>
+      d.spec.template.spec.containers.map((c) => ({
+        name: `${d.metadata.name}-${c.name}`,
+        image: c.image ?? '',
+      })),
+    ),
+    ...(controllerDeployment.spec.template.spec.containers[0]?.env ?? [])
+      .filter((e) => e.name.startsWith('RELATED_IMAGE_') && e.value)
+      .map((e) => ({ name: e.name.slice('RELATED_IMAGE_'.length).toLowerCase(), image: e.value! })),
+  ];
   const webhookConfiguration = one<Obj>(hub, 'ValidatingWebhookConfiguration');
   const [webhook] = (webhookConfiguration as unknown as { webhooks: Webhook[] }).webhooks;
   if (!webhook) throw new Error('the chart renders no webhook');
@@ -268,6 +282,7 @@ export function generateBundle(): Bundle {
       provider: { name: 'kmm-hub' },
       maintainers: [{ name: 'kmm-hub maintainers', email: 'kmm-hub@example.com' }],
       links: [{ name: 'Kernel Module Management', url: 'https://kmm.sigs.k8s.io/' }],
+      relatedImages,
       installModes: [
         { type: 'OwnNamespace', supported: false },
         { type: 'SingleNamespace', supported: false },
@@ -343,6 +358,11 @@ export function generateBundle(): Bundle {
     [
       'kmm-hub-metrics-reader_rbac.authorization.k8s.io_v1_clusterrole.yaml',
       strip(one(hub, 'ClusterRole', `${RELEASE}-metrics-reader`)),
+    ],
+    // empty; OpenShift injects the trusted CA bundle the controller mounts for registries
+    [
+      'kmm-hub-registry-ca_v1_configmap.yaml',
+      strip(one(hub, 'ConfigMap', `${RELEASE}-registry-ca`)),
     ],
     [`${rootPackage.consolePlugin.name}_v1_service.yaml`, strip(one(plugin, 'Service'))],
     [

@@ -92,6 +92,21 @@ test('the install strategy is the chart: same Deployments (OLM namespace and cer
   const rules = (kind: string, name: string) => (hub.find((o) => o.kind === kind && o.metadata.name === name) as unknown as { rules: unknown[] }).rules;
   expect(strategy.clusterPermissions[0].rules).toEqual([...rules('ClusterRole', 'kmm-hub'), ...rules('ClusterRole', 'kmm-hub-metrics-auth')]);
   expect(strategy.permissions[0].rules).toEqual(rules('Role', 'kmm-hub'));
+  // the Job images are OLM related images, passed as the RELATED_IMAGE_* variables OLM and mirroring use
+  const env = Object.fromEntries((controller.spec.template.spec.containers[0].env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
+  expect(env.RELATED_IMAGE_BUILD).toBe('gcr.io/kaniko-project/executor:v1.23.2');
+  expect(env.RELATED_IMAGE_SIGN).toBe('quay.io/edge-infrastructure/kernel-module-management-signimage:latest');
+  const related = csv().spec.relatedImages as { name: string; image: string }[];
+  expect(related).toEqual(
+    expect.arrayContaining([
+      { name: 'build', image: env.RELATED_IMAGE_BUILD },
+      { name: 'sign', image: env.RELATED_IMAGE_SIGN },
+      { name: 'kmm-hub-controller', image: chartController.spec.template.spec.containers[0]!.image },
+    ]),
+  );
+  // the registry CA bundle the controller mounts is in the bundle, labelled for OpenShift's injection
+  expect(args).toContain('--registry-ca-file=/var/run/kmm-hub/registry-ca/ca-bundle.crt');
+  expect(read('manifests/kmm-hub-registry-ca_v1_configmap.yaml').metadata.labels['config.openshift.io/inject-trusted-cabundle']).toBe('true');
   const [webhook] = csv().spec.webhookdefinitions;
   expect(webhook).toMatchObject({ type: 'ValidatingAdmissionWebhook', generateName: 'vmanagedclustermodule.hub.kmm.sigs.x-k8s.io', webhookPath: '/validate-managedclustermodule', deploymentName: 'kmm-hub' });
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { consolePlugin: { name: string } };

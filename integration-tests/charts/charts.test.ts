@@ -39,8 +39,17 @@ const VARIANTS: { chart: keyof typeof CHARTS; name: string; namespace: string; s
       'spokePolicy.namespace=kmm-policies',
       'spokePolicy.clusterSelector.matchLabels.kmm=enabled',
       'spokePolicy.subscription.channel=fast',
-      'hubBuilds.enabled=true',
+      `controller.images.builder.digest=${DIGEST}`,
+      `controller.images.signer.digest=${DIGEST}`,
+      'controller.images.registryCA.source=configMap',
+      'controller.images.registryCA.name=corp-registry-ca',
     ],
+  },
+  {
+    chart: 'hub',
+    name: 'kmm-hub, image checks off',
+    namespace: 'kmm-hub',
+    set: ['controller.images.checks=false', 'controller.images.pinDigests=false'],
   },
   {
     chart: 'hub',

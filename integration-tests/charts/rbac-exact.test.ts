@@ -1,8 +1,12 @@
 // RBAC is exact: the controller runs as the chart's ServiceAccount with the chart's rendered RBAC, against a
 // sandbox that authorizes that token, through a scenario that makes every call it has (watch, roll out, meet
 // someone else's ManifestWork, update, deselect, repeat an Event, renew its Lease) and makes no forbidden
-// request. Then every verb the chart grants is removed in turn: each removal makes the same scenario hit a 403
-// for exactly that verb and resource, so no grant is unused.
+// request. Image checks are on, as the chart runs the controller: the images live in Debian's real
+// docker-registry behind basic auth (read with the MCMs' imageRepoSecret), and a second MCM's image is built and
+// signed on the hub by Jobs (its Dockerfile ConfigMap, signing key and certificate Secrets read) that the
+// sandbox's build executor runs and the controller deletes once they succeeded. Then every verb the chart grants
+// is removed in turn: each removal makes the same scenario hit a 403 for exactly that verb and resource, so no
+// grant is unused.
 import { Controller, createMetrics, MANIFEST_WORK_RESOURCE } from 'kmm-hub-controller';
 import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
 import { kernelVersionsOf, type ManagedCluster } from 'kmm-hub-controller/model';
@@ -20,6 +24,7 @@ import {
   worksOf,
   type Hub,
 } from '../controller/harness';
+import { startTestRegistry, type TestRegistry } from '../registry/docker-registry';
 import { execFileSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
 import { helmPath } from '../../scripts/tools';
@@ -28,7 +33,16 @@ import { CHARTS, type Manifest } from './render';
 jest.setTimeout(600_000);
 
 const MCM = 'rbac-driver';
+const BUILT_MCM = 'rbac-built';
 const SERVICE_ACCOUNT = 'kmm-hub';
+
+let registry: TestRegistry;
+beforeAll(async () => {
+  registry = await startTestRegistry({ kind: 'basic', username: 'robot', password: 'rbac-pw' });
+});
+afterAll(() => registry?.destroy());
+/** each scenario its own repositories, so that no image of an earlier run is found instead of built */
+let runs = 0;
 
 interface Grant {
   kind: 'ClusterRole' | 'Role';
@@ -111,6 +125,36 @@ async function scenario(hub: Hub, rbac: Manifest[], stopWhen: () => boolean): Pr
   const kubeConfig = new PooledKubeConfig();
   kubeConfig.loadFromString(server.serviceAccountToken(NAMESPACE, SERVICE_ACCOUNT).kubeconfig);
 
+  // what the MCMs name in the controller's namespace, created by an administrator: the registry credentials,
+  // a Dockerfile, the signing key and certificate
+  const repo = `${registry.host}/rbac-${++runs}`;
+  const auth = Buffer.from('robot:rbac-pw').toString('base64');
+  const dockerconfig = JSON.stringify({ auths: { [registry.host]: { auth } } });
+  const b64 = (v: string) => Buffer.from(v).toString('base64');
+  await hub.core.createNamespacedSecret({
+    namespace: NAMESPACE,
+    body: {
+      metadata: { name: 'pull' },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': b64(dockerconfig) },
+    },
+  });
+  await hub.core.createNamespacedConfigMap({
+    namespace: NAMESPACE,
+    body: {
+      metadata: { name: 'drv-dockerfile' },
+      data: { dockerfile: 'FROM scratch\nCOPY drv.ko /opt/lib/modules/\n' },
+    },
+  });
+  for (const [name, key] of [
+    ['signing-key', 'key'],
+    ['signing-cert', 'cert'],
+  ] as const)
+    await hub.core.createNamespacedSecret({
+      namespace: NAMESPACE,
+      body: { metadata: { name }, type: 'Opaque', data: { [key]: b64(`rbac ${key}`) } },
+    });
+
   // someone else's ManifestWork with the MCM's name in a cluster it will select: the create meets it
   const selected = (await clusters(hub)).filter(
     (c: ManagedCluster) =>
@@ -118,6 +162,12 @@ async function scenario(hub: Hub, rbac: Manifest[], stopWhen: () => boolean): Pr
   );
   expect(selected.length).toBeGreaterThan(2);
   const [foreignCluster, deselected] = [selected[0]!.metadata.name!, selected[1]!.metadata.name!];
+  // the driver's images exist (v1 and v2, every kernel of the fleet); the built MCM's must be built
+  const kernels = [...new Set(selected.flatMap((c) => kernelVersionsOf(c) ?? []))];
+  for (const tag of ['v1', 'v2'])
+    for (const k of kernels) await registry.pusher(`rbac-${runs}/drv-${tag}`).pushImage(k);
+  const builtCluster = selected[2]!;
+  const builtKernel = (kernelVersionsOf(builtCluster) ?? [])[0]!;
   await hub.api.createNamespacedCustomObject({
     ...MANIFEST_WORK_RESOURCE,
     namespace: foreignCluster,
@@ -132,7 +182,19 @@ async function scenario(hub: Hub, rbac: Manifest[], stopWhen: () => boolean): Pr
   let controller: Controller | undefined;
   const starting = Controller.start({
     config: testConfig(
-      { eventsNamespace: NAMESPACE, leaderElection: { enabled: true } },
+      {
+        eventsNamespace: NAMESPACE,
+        leaderElection: { enabled: true },
+        images: {
+          pinDigests: true,
+          builderImage: 'example.com/kaniko:test',
+          signerImage: 'example.com/signer:test',
+          registryTimeoutMs: 2000,
+          recheckIntervalMs: 1000,
+          succeededJobTtlMs: 200,
+          registryConcurrency: 4,
+        },
+      },
       'rbac-exact',
     ),
     kubeConfig,
@@ -147,7 +209,12 @@ async function scenario(hub: Hub, rbac: Manifest[], stopWhen: () => boolean): Pr
       ))
     )
       return steps;
-    await createMcm(hub, driverMcm(MCM, { gpu: 'true' }, 'v1'));
+    const driver = driverMcm(MCM, { gpu: 'true' }, 'v1');
+    driver.spec.moduleSpec.imageRepoSecret = { name: 'pull' };
+    const container = driver.spec.moduleSpec.moduleLoader!.container;
+    container.registryTLS = { insecure: true };
+    container.kernelMappings[0]!.containerImage = `${repo}/drv-v1:\${KERNEL_FULL_VERSION}`;
+    await createMcm(hub, driver);
     const rolledOut = async () => {
       const works = await worksOf(hub, MCM);
       const m = await getMcm(hub, MCM);
@@ -157,12 +224,52 @@ async function scenario(hub: Hub, rbac: Manifest[], stopWhen: () => boolean): Pr
       );
     };
     if (!(await step('rolls out and reports status', rolledOut))) return steps;
+    // an image built and signed on the hub: one build and one sign Job, then the work pins the signed image
+    await createMcm(hub, {
+      apiVersion: 'hub.kmm.sigs.x-k8s.io/v1beta1',
+      kind: 'ManagedClusterModule',
+      metadata: { name: BUILT_MCM },
+      spec: {
+        spokeNamespace: 'openshift-kmm',
+        selector: { gpu: 'true' },
+        moduleSpec: {
+          selector: { 'node-role.kubernetes.io/worker': '' },
+          imageRepoSecret: { name: 'pull' },
+          moduleLoader: {
+            container: {
+              modprobe: { moduleName: 'acme_built' },
+              registryTLS: { insecure: true },
+              kernelMappings: [
+                {
+                  literal: builtKernel,
+                  containerImage: `${repo}/built:\${KERNEL_FULL_VERSION}`,
+                  build: { dockerfileConfigMap: { name: 'drv-dockerfile' } },
+                  sign: {
+                    keySecret: { name: 'signing-key' },
+                    certSecret: { name: 'signing-cert' },
+                    filesToSign: ['/opt/lib/modules/drv.ko'],
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    const jobsCreated = () => server.audit.count({ verb: 'create', resource: 'jobs' });
+    const built = async () =>
+      jobsCreated() >= 2 &&
+      JSON.stringify(
+        (await worksOf(hub, BUILT_MCM)).get(builtCluster.metadata.name!)?.spec ?? {},
+      ).includes(`${repo}/built@sha256:`);
+    if (!(await step('builds and signs an image on the hub', built, 60_000))) return steps;
+    const jobsDeleted = () => server.audit.count({ verb: 'delete', resource: 'jobs' });
+    if (!(await step('deletes its succeeded Jobs', () => jobsDeleted() >= 2))) return steps;
     // the foreign ManifestWork's conflict is retried and reported again: the Event's count is updated
     const repeated = () => server.audit.count({ verb: 'update', resource: 'events' }) > 0;
     if (!(await step('repeats an Event', repeated))) return steps;
     await updateMcm(hub, MCM, (m) => {
-      m.spec.moduleSpec.moduleLoader!.container.kernelMappings[0]!.containerImage =
-        'quay.io/acme/drv-v2:${KERNEL_FULL_VERSION}';
+      m.spec.moduleSpec.moduleLoader!.container.kernelMappings[0]!.containerImage = `${repo}/drv-v2:\${KERNEL_FULL_VERSION}`;
     });
     const updated = async () =>
       [...(await worksOf(hub, MCM)).values()].every((w) =>
@@ -213,16 +320,24 @@ test('the chart RBAC is what the controller README lists', () => {
     'Role coordination.k8s.io/leases update',
     'Role /events create',
     'Role /events update',
+    'Role batch/jobs list',
+    'Role batch/jobs watch',
+    'Role batch/jobs create',
+    'Role batch/jobs delete',
+    'Role /configmaps get',
+    'Role /secrets get',
   ]);
 });
 
 test('with the chart RBAC the controller does everything and is never refused', async () => {
-  const hub = await startHub(12, 30);
+  const hub = await startHub(12, 30, { buildExecutor: { delayMs: 100 } });
   try {
     const steps = await scenario(hub, CHART_RBAC, () => false);
     expect(steps).toEqual([
       'leads and syncs',
       'rolls out and reports status',
+      'builds and signs an image on the hub',
+      'deletes its succeeded Jobs',
       'repeats an Event',
       'updates its ManifestWorks',
       'deletes a deselected cluster ManifestWork',
@@ -237,7 +352,7 @@ test('with the chart RBAC the controller does everything and is never refused', 
 test.each(grants().map((g) => [`${g.kind} ${g.group}/${g.resource} ${g.verb}`, g] as const))(
   'without %s the controller is refused exactly that',
   async (_name, g) => {
-    const hub = await startHub(12, 30);
+    const hub = await startHub(12, 30, { buildExecutor: { delayMs: 100 } });
     try {
       const denied = () => hub.sandbox.server.denials().some((d) => matches(g, d.attributes));
       await scenario(hub, without(g), denied);

@@ -9,7 +9,13 @@ import { CHARTS, helmTemplate, helmTemplateError, ofKind, type Manifest } from '
 jest.setTimeout(60_000);
 const exec = promisify(execFile);
 
-type Container = { name: string; args: string[]; image: string; env?: { name: string }[] };
+type Container = {
+  name: string;
+  args: string[];
+  image: string;
+  env?: { name: string; value?: string }[];
+  volumeMounts?: { name: string; mountPath: string }[];
+};
 const controllerContainer = (objects: Manifest[]): Container => {
   const [deployment] = ofKind(objects, 'Deployment');
   const spec = (deployment!.spec as { template: { spec: { containers: Container[] } } }).template
@@ -34,10 +40,14 @@ test('every flag of `kmm-hub-controller run` is set by the chart, or deliberatel
   const set = new Set(
     c.args.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]),
   );
-  // the pod's service account and name: client-node's in-cluster config and the POD_NAME variable
+  const env = (name: string) => (c.env ?? []).some((e) => e.name === name);
+  // the pod's service account and name: client-node's in-cluster config and the POD_NAME variable; the Job
+  // images through the variables OLM's related images use
   const byThePod: Record<string, boolean> = {
     kubeconfig: true,
-    identity: (c.env ?? []).some((e) => e.name === 'POD_NAME'),
+    identity: env('POD_NAME'),
+    'builder-image': env('RELATED_IMAGE_BUILD'),
+    'signer-image': env('RELATED_IMAGE_SIGN'),
   };
   const missing = flags.filter((f) => !set.has(f) && !byThePod[f]);
   expect(missing).toEqual([]);
@@ -83,6 +93,150 @@ test('an image digest wins over the tag unless pinning is off', async () => {
   expect(byDefault.image).toBe('quay.io/kmm-hub/kmm-hub-controller:0.1.0');
 });
 
+describe('image checks, pinning, Job images and the registry CA', () => {
+  type Pod = {
+    containers: Container[];
+    volumes: { name: string; configMap?: unknown; secret?: unknown }[];
+  };
+  const podOf = (objects: Manifest[]) =>
+    (ofKind(objects, 'Deployment')[0]!.spec as { template: { spec: Pod } }).template.spec;
+  const envOf = (c: Container) => Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+
+  it('by default: checks and pinning on, the Job images as related images, the injected CA bundle', async () => {
+    const { objects } = await helmTemplate(CHARTS.hub);
+    const c = controllerContainer(objects);
+    expect(c.args).toEqual(
+      expect.arrayContaining([
+        '--image-checks=true',
+        '--pin-digests=true',
+        '--registry-timeout=10s',
+        '--image-recheck-interval=5m',
+        '--succeeded-job-ttl=10m',
+        '--registry-concurrency=8',
+        '--registry-ca-file=/var/run/kmm-hub/registry-ca/ca-bundle.crt',
+      ]),
+    );
+    expect(envOf(c)).toMatchObject({
+      RELATED_IMAGE_BUILD: 'gcr.io/kaniko-project/executor:v1.23.2',
+      RELATED_IMAGE_SIGN: 'quay.io/edge-infrastructure/kernel-module-management-signimage:latest',
+    });
+    expect(c.volumeMounts).toContainEqual(
+      expect.objectContaining({ name: 'registry-ca', mountPath: '/var/run/kmm-hub/registry-ca' }),
+    );
+    const ca = ofKind(objects, 'ConfigMap').find((o) => o.metadata.name === 'kmm-hub-registry-ca')!;
+    expect((ca.metadata as { labels?: Record<string, string> }).labels).toMatchObject({
+      'config.openshift.io/inject-trusted-cabundle': 'true',
+    });
+    expect(ca.data).toBeUndefined();
+    expect(podOf(objects).volumes).toContainEqual({
+      name: 'registry-ca',
+      configMap: {
+        name: 'kmm-hub-registry-ca',
+        items: [{ key: 'ca-bundle.crt', path: 'ca-bundle.crt' }],
+      },
+    });
+  });
+
+  it('values reach the flags; the Job images by digest; a CA bundle from a Secret', async () => {
+    const digest = `sha256:${'3c'.repeat(32)}`;
+    const { objects } = await helmTemplate(CHARTS.hub, {
+      set: [
+        'controller.images.pinDigests=false',
+        'controller.images.registryTimeout=3s',
+        'controller.images.recheckInterval=1m',
+        'controller.images.succeededJobTtl=1h',
+        'controller.images.registryConcurrency=2',
+        `controller.images.builder.digest=${digest}`,
+        'controller.images.signer.repository=registry.example.com/signer',
+        'controller.images.signer.tag=v2',
+        'controller.images.registryCA.source=secret',
+        'controller.images.registryCA.name=corp-ca',
+        'controller.images.registryCA.key=ca.pem',
+      ],
+    });
+    const c = controllerContainer(objects);
+    expect(c.args).toEqual(
+      expect.arrayContaining([
+        '--pin-digests=false',
+        '--registry-timeout=3s',
+        '--image-recheck-interval=1m',
+        '--succeeded-job-ttl=1h',
+        '--registry-concurrency=2',
+        '--registry-ca-file=/var/run/kmm-hub/registry-ca/ca-bundle.crt',
+      ]),
+    );
+    expect(envOf(c)).toMatchObject({
+      RELATED_IMAGE_BUILD: `gcr.io/kaniko-project/executor@${digest}`,
+      RELATED_IMAGE_SIGN: 'registry.example.com/signer:v2',
+    });
+    expect(podOf(objects).volumes).toContainEqual({
+      name: 'registry-ca',
+      secret: { secretName: 'corp-ca', items: [{ key: 'ca.pem', path: 'ca-bundle.crt' }] },
+    });
+    expect(ofKind(objects, 'ConfigMap')).toEqual([]);
+  });
+
+  it('without a CA source: no --registry-ca-file, no volume', async () => {
+    const { objects } = await helmTemplate(CHARTS.hub, {
+      set: ['controller.images.registryCA.source=none'],
+    });
+    const c = controllerContainer(objects);
+    expect(c.args.some((a) => a.startsWith('--registry-ca-file'))).toBe(false);
+    expect(c.volumeMounts?.map((m) => m.name)).toEqual(['webhook-tls']);
+    expect(ofKind(objects, 'ConfigMap')).toEqual([]);
+  });
+
+  it('with checks off: only --image-checks=false, no Job images, no CA bundle', async () => {
+    const { objects } = await helmTemplate(CHARTS.hub, {
+      set: ['controller.images.checks=false', 'controller.images.pinDigests=false'],
+    });
+    const c = controllerContainer(objects);
+    const imageFlags = c.args.filter((a) =>
+      /^--(image-|pin-|registry-|succeeded-|builder-|signer-)/.test(a),
+    );
+    expect(imageFlags).toEqual(['--image-checks=false']);
+    expect(Object.keys(envOf(c))).toEqual(['POD_NAME']);
+    expect(podOf(objects).volumes.map((v) => v.name)).not.toContain('registry-ca');
+    expect(ofKind(objects, 'ConfigMap')).toEqual([]);
+    // and the controller's Role grants nothing for Jobs and their inputs
+    const resources = (o: Manifest) =>
+      (o as unknown as { rules: { resources: string[] }[] }).rules.flatMap((r) => r.resources);
+    expect(ofKind(objects, 'Role').flatMap(resources).sort()).toEqual(['events', 'leases']);
+    const { objects: on } = await helmTemplate(CHARTS.hub);
+    expect(ofKind(on, 'Role').flatMap(resources).sort()).toEqual([
+      'configmaps',
+      'events',
+      'jobs',
+      'leases',
+      'secrets',
+    ]);
+  });
+
+  it('the Jobs rules stay in the release namespace when the Lease and Events are elsewhere', async () => {
+    const { objects } = await helmTemplate(CHARTS.hub, {
+      set: [
+        'controller.leaderElection.namespace=kmm-leases',
+        'controller.eventsNamespace=kmm-events',
+      ],
+    });
+    const roles = ofKind(objects, 'Role').map((o) => [
+      o.metadata.name,
+      o.metadata.namespace,
+      (o as unknown as { rules: { resources: string[] }[] }).rules.flatMap((r) => r.resources),
+    ]);
+    expect(roles).toEqual([
+      ['kmm-hub', 'kmm-hub', ['jobs', 'configmaps', 'secrets']],
+      ['kmm-hub-leases', 'kmm-leases', ['leases']],
+      ['kmm-hub-events', 'kmm-events', ['events']],
+    ]);
+    expect(ofKind(objects, 'RoleBinding').map((o) => o.metadata.name)).toEqual([
+      'kmm-hub',
+      'kmm-hub-leases',
+      'kmm-hub-events',
+    ]);
+  });
+});
+
 describe('inconsistent values fail at template time, naming the value', () => {
   it.each([
     [['webhook.certificate.source='], 'kmm-hub', /webhook\.certificate\.source is empty/],
@@ -113,6 +267,50 @@ describe('inconsistent values fail at template time, naming the value', () => {
     [['controller.resyncPeriod=ten minutes'], 'kmm-hub', /\/controller\/resyncPeriod/],
     [['webhook.failurePolicy=Sometimes'], 'kmm-hub', /\/webhook\/failurePolicy/],
     [['controller.concurency=3'], 'kmm-hub', /concurency/],
+    [
+      ['controller.images.checks=false'],
+      'kmm-hub',
+      /controller\.images\.pinDigests is true but controller\.images\.checks is false/,
+    ],
+    [
+      ['controller.images.registryCA.source=configMap'],
+      'kmm-hub',
+      /controller\.images\.registryCA\.source is configMap but controller\.images\.registryCA\.name is empty/,
+    ],
+    [
+      ['controller.images.registryCA.source=secret'],
+      'kmm-hub',
+      /controller\.images\.registryCA\.source is secret but controller\.images\.registryCA\.name is empty/,
+    ],
+    [
+      ['controller.images.registryCA.key=other.pem'],
+      'kmm-hub',
+      /controller\.images\.registryCA\.source is inject but controller\.images\.registryCA\.key is "other\.pem"/,
+    ],
+    [
+      [
+        `controller.images.builder.digest=sha256:${'4'.repeat(64)}`,
+        'controller.images.builder.tag=',
+        'controller.images.builder.pinByDigest=false',
+      ],
+      'kmm-hub',
+      /controller\.images\.builder\.pinByDigest is false but controller\.images\.builder\.tag is empty/,
+    ],
+    [
+      ['controller.images.registryCA.source=system'],
+      'kmm-hub',
+      /\/controller\/images\/registryCA\/source/,
+    ],
+    [
+      ['controller.images.registryTimeout=soon'],
+      'kmm-hub',
+      /\/controller\/images\/registryTimeout/,
+    ],
+    [
+      ['controller.images.signer.digest=sha256:abc'],
+      'kmm-hub',
+      /\/controller\/images\/signer\/digest/,
+    ],
   ])('%j in namespace %s', async (set, namespace, message) => {
     expect(await helmTemplateError(CHARTS.hub, set, namespace)).toMatch(message);
   });

@@ -46,6 +46,19 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- default (printf "%s-metrics-tls" (include "kmm-hub.fullname" .)) .Values.metrics.tls.secretName -}}
 {{- end -}}
 
+{{/* Where the registry CA bundle comes from, as JSON: {mounted, source, name, key, file}. Mounted only with
+image checks on and a source other than none. */}}
+{{- define "kmm-hub.registryCA" -}}
+{{- $images := .Values.controller.images -}}
+{{- $ca := $images.registryCA -}}
+{{- $mounted := and $images.checks (ne $ca.source "none") -}}
+{{- $name := $ca.name -}}
+{{- if and (eq $ca.source "inject") (not $name) -}}
+{{- $name = printf "%s-registry-ca" (include "kmm-hub.fullname" .) -}}
+{{- end -}}
+{{- dict "mounted" $mounted "source" $ca.source "name" $name "key" $ca.key "file" "ca-bundle.crt" | toJson -}}
+{{- end -}}
+
 {{- define "kmm-hub.spokePolicyNamespace" -}}
 {{- default .Release.Namespace .Values.spokePolicy.namespace -}}
 {{- end -}}
