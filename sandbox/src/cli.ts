@@ -9,6 +9,10 @@ import { Command, CommanderError, Help, InvalidArgumentError, type Option } from
 import type * as SandboxModule from './index';
 import type { Sandbox } from './index';
 import { DEFAULT_STATUS_SYNC_INTERVAL_MS } from './fleet/defaults';
+import {
+  DEFAULT_BOOKMARK_INTERVAL_MS,
+  DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS,
+} from './server/defaults';
 
 const EXIT_START_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -37,6 +41,8 @@ interface ServeOptions {
   kubeconfig: string;
   seed: number;
   statusSyncInterval: number;
+  bookmarkInterval: number;
+  minRequestTimeout: number;
 }
 
 const log = (line: string): void => {
@@ -88,6 +94,8 @@ async function serve(options: ServeOptions): Promise<void> {
       clusters: options.clusters,
       seed: options.seed,
       statusSyncIntervalMs: options.statusSyncInterval,
+      bookmarkIntervalMs: options.bookmarkInterval,
+      minRequestTimeoutSeconds: options.minRequestTimeout,
       log,
     });
   } catch (err) {
@@ -165,6 +173,18 @@ function buildProgram(): Command {
       'how often the simulated work agents report status feedback (OCM uses 10000)',
       integer('--status-sync-interval', 1),
       DEFAULT_STATUS_SYNC_INTERVAL_MS,
+    )
+    .option(
+      '--bookmark-interval <ms>',
+      'how often a watch that allows bookmarks gets one (kube-apiserver: about every minute)',
+      integer('--bookmark-interval', 1),
+      DEFAULT_BOOKMARK_INTERVAL_MS,
+    )
+    .option(
+      '--min-request-timeout <seconds>',
+      "as kube-apiserver's flag: a watch without timeoutSeconds is closed after 1x to 2x this",
+      integer('--min-request-timeout', 1),
+      DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS,
     )
     .action(serve);
   return program;

@@ -8,6 +8,8 @@ export * from './fleet';
 export {
   startApiServer,
   defaultCrdFiles,
+  DEFAULT_BOOKMARK_INTERVAL_MS,
+  DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS,
   InProcessClient,
   REPO_ROOT,
   type ApiServerHandle,
@@ -33,6 +35,10 @@ export interface SandboxOptions {
   statusSyncIntervalMs?: number;
   /** where progress lines go (default: nowhere) */
   log?: (line: string) => void;
+  /** the API server's bookmark interval (default 60 000 ms, as kube-apiserver) */
+  bookmarkIntervalMs?: number;
+  /** the API server's `--min-request-timeout` (default 1800 s) */
+  minRequestTimeoutSeconds?: number;
 }
 
 type ApiServer = Awaited<ReturnType<typeof startApiServer>>;
@@ -57,7 +63,11 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const server = await startApiServer({ port: options.port ?? 0 });
+  const server = await startApiServer({
+    port: options.port ?? 0,
+    bookmarkIntervalMs: options.bookmarkIntervalMs,
+    minRequestTimeoutSeconds: options.minRequestTimeoutSeconds,
+  });
   let fleet: Fleet;
   const started = performance.now();
   try {

@@ -16,6 +16,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import type { Audit } from './audit';
 import { defaultCrdFiles, readCrds } from './crds';
+import { DEFAULT_BOOKMARK_INTERVAL_MS, DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS } from './defaults';
 import type { FailRule, RequestFilter } from './faults';
 import { Api } from './http';
 import { InProcessClient } from './in-process';
@@ -27,6 +28,7 @@ export type { FailRule, RequestFilter } from './faults';
 export type { KubeObject, ObjectMeta } from './types';
 export { InProcessClient } from './in-process';
 export { defaultCrdFiles, REPO_ROOT } from './crds';
+export { DEFAULT_BOOKMARK_INTERVAL_MS, DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS } from './defaults';
 
 export interface ApiServerOptions {
   /** 0 (default) picks a free port. The server always listens on 127.0.0.1. */
@@ -37,8 +39,16 @@ export interface ApiServerOptions {
   watchHistorySize?: number;
   /** The bearer token (default: random). */
   token?: string;
-  /** How often watches with allowWatchBookmarks get a BOOKMARK (default 1000 ms). */
+  /**
+   * How often watches with allowWatchBookmarks get a BOOKMARK (default 60 000 ms: kube-apiserver's watch cache
+   * sends one about every minute, and one 2 s before the watch's deadline).
+   */
   bookmarkIntervalMs?: number;
+  /**
+   * kube-apiserver's `--min-request-timeout` (default 1800 s): a watch without `timeoutSeconds` is closed after
+   * a random duration between 1x and 2x this. Fractions of a second are allowed for tests.
+   */
+  minRequestTimeoutSeconds?: number;
 }
 
 export interface Faults {
@@ -91,11 +101,21 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServerHandle> {
+  for (const [name, value] of [
+    ['bookmarkIntervalMs', options.bookmarkIntervalMs],
+    ['minRequestTimeoutSeconds', options.minRequestTimeoutSeconds],
+  ] as const) {
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new Error(`${name} must be a positive number, got ${value}`);
+    }
+  }
   const token = options.token ?? randomBytes(24).toString('hex');
   const api = new Api({
     token,
     watchHistorySize: options.watchHistorySize ?? 10000,
-    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS,
+    minRequestTimeoutSeconds:
+      options.minRequestTimeoutSeconds ?? DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS,
   });
   const objects = new InProcessClient(api.registry, api.resources);
   for (const name of SYSTEM_NAMESPACES) {
