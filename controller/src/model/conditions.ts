@@ -14,7 +14,7 @@ export interface StatusFacts {
   problems: { field: string; message: string }[];
   /** clusters spec.selector matches */
   selected: number;
-  /** selected clusters that are eligible (a kernel with a mapping, or no kernel needed) */
+  /** selected clusters that are eligible (a kernel with a mapping, or KMM for a device-plugin-only MCM) */
   desired: number;
   /** eligible clusters whose ManifestWork reports Applied=True */
   applied: number;
