@@ -77,6 +77,19 @@ describe('failed works', () => {
     ]);
   });
 
+  it('are not also reported as not available (what was not applied cannot be)', () => {
+    const w = failed('c1', NAMESPACE);
+    w.status!.conditions!.push({
+      type: 'Available',
+      status: 'False',
+      reason: 'ResourcesNotAvailable',
+      message: '1 of 1 resources are not available',
+    });
+    expect(workState(w).degradedReasons).toEqual([
+      'namespace kmm-e2e does not exist on the spoke; create it, or use openshift-kmm',
+    ]);
+  });
+
   it('without a manifest condition keep the work condition', () => {
     const w = failed('c1', NAMESPACE);
     delete w.status!.resourceStatus;

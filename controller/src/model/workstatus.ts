@@ -54,7 +54,8 @@ export function workState(work: ManifestWork): WorkState {
       ...(causes.length > 0 ? causes : [conditionReason('not applied', applied)]),
     );
   }
-  if (available?.status === 'False')
+  // What was not applied is not available either: the apply failure is the cause to show, not both.
+  if (available?.status === 'False' && applied?.status !== 'False')
     degradedReasons.push(conditionReason('not available', available));
   for (const section of FEEDBACK_SECTIONS) {
     const c = feedback[section];
