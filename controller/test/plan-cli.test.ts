@@ -139,7 +139,7 @@ describe('kmm-hub-controller plan', () => {
     const r = results.examples as Run;
     // stdout is a pipe here: the one-line summary comes on stderr
     expect(r.stderr).toBe(
-      'kmm-hub-controller plan: 2 MCMs, 8 clusters, 12 ManifestWorks, 4 images, 2 skipped, 0 errors\n',
+      'kmm-hub-controller plan: 2 MCMs, 8 clusters, 11 ManifestWorks, 4 images, 3 skipped, 0 errors\n',
     );
     expect(r.code).toBe(0);
     const doc = parse(r.stdout);
@@ -153,7 +153,6 @@ describe('kmm-hub-controller plan', () => {
       'edge-store-0412/acme-gpu',
       'edge-store-0412/acme-gpu-plugin',
       'edge-store-0587/acme-gpu-plugin',
-      'lab-gpu-01/acme-gpu-plugin',
       'prod-ap-south-1/acme-gpu',
       'prod-ap-south-1/acme-gpu-plugin',
       'prod-eu-central-1/acme-gpu',
@@ -182,6 +181,14 @@ describe('kmm-hub-controller plan', () => {
         mcm: 'acme-gpu',
         cluster: 'lab-gpu-01',
         reason: expect.stringMatching(/no kernel-versions.kmm.node.kubernetes.io claim/),
+      },
+      // No KMM there (no claim): not even the device plugin goes.
+      {
+        mcm: 'acme-gpu-plugin',
+        cluster: 'lab-gpu-01',
+        reason: expect.stringMatching(
+          /no kernel-versions.* claim.*; a device plugin needs KMM there$/,
+        ),
       },
     ]);
     expect(r.stdout).not.toMatch(/build:\s*\n\s+dockerfileConfigMap|keySecret|[&*]a\d/); // no build/sign, no YAML aliases

@@ -13,6 +13,8 @@ import {
 } from 'kmm-hub-controller/model';
 import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
 import {
+  DEFAULT_BOOKMARK_INTERVAL_MS,
+  DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS,
   DEFAULT_STATUS_SYNC_INTERVAL_MS,
   generateCluster,
   kernelClaimValue,
@@ -184,23 +186,44 @@ describe('npx kmm-hub-sandbox serve', () => {
     expect(result.stderr).toContain('SIGTERM received, stopping');
   }, 90_000);
 
-  it('serves plain HTTP on the same port (token required) and stops cleanly on SIGINT', async () => {
+  it('serves plain HTTP on the same port (token required), honours the watch timing flags, and stops cleanly on SIGINT', async () => {
     const kubeconfig = join(dir, 'sigint', 'kubeconfig');
     const statuses: number[] = [];
+    const watches: { ms: number; bookmarks: number }[] = [];
     const result = await run(
-      ['serve', '--port', '0', '--clusters', '1', '--kubeconfig', kubeconfig],
+      [
+        ...['serve', '--port', '0', '--clusters', '1', '--kubeconfig', kubeconfig],
+        ...['--bookmark-interval', '200', '--min-request-timeout', '1'],
+      ],
       async ({ url, pid }) => {
         const token = parse(readFileSync(kubeconfig, 'utf8')).users[0].user.token as string;
         const http = url.replace('https://', 'http://');
         const namespaces = `${http}/api/v1/namespaces/cluster-0001`;
         statuses.push((await fetch(namespaces)).status);
-        statuses.push(
-          (await fetch(namespaces, { headers: { Authorization: `Bearer ${token}` } })).status,
-        );
+        const headers = { Authorization: `Bearer ${token}` };
+        statuses.push((await fetch(namespaces, { headers })).status);
+        // Read each watch to its end: the server closes both.
+        const watch = async (query: string) => {
+          const started = Date.now();
+          const body = await (
+            await fetch(`${http}/api/v1/configmaps?watch=true&allowWatchBookmarks=true${query}`, {
+              headers,
+            })
+          ).text();
+          watches.push({
+            ms: Date.now() - started,
+            bookmarks: body.split('"BOOKMARK"').length - 1,
+          });
+        };
+        await Promise.all([watch('&timeoutSeconds=3'), watch('')]);
         process.kill(pid, 'SIGINT');
       },
     );
     expect(statuses).toEqual([401, 200]);
+    // timeoutSeconds=3: bookmarks every 200 ms until 2 s before its end (one only, at the default interval).
+    expect(watches.find((w) => w.ms >= 2900)?.bookmarks).toBeGreaterThanOrEqual(2);
+    // No timeoutSeconds: closed after 1x to 2x --min-request-timeout (1 s).
+    expect(watches.find((w) => w.ms < 2900)?.ms).toBeGreaterThanOrEqual(950);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('SIGINT received, stopping');
   }, 90_000);
@@ -279,6 +302,8 @@ describe('npx kmm-hub-sandbox serve', () => {
       '--service-account-kubeconfig',
       '--without-kmm',
       '--policy-interval',
+      '--bookmark-interval',
+      '--min-request-timeout',
       '-h,',
     ]);
     for (const flag of ['--port', '--clusters', '--kubeconfig']) {
@@ -289,6 +314,12 @@ describe('npx kmm-hub-sandbox serve', () => {
       new RegExp(` \\(default: ${DEFAULT_STATUS_SYNC_INTERVAL_MS}\\)$`),
     );
     expect(entries.get('--build-delay')).toMatch(/ \(default: 2000\)$/);
+    expect(entries.get('--bookmark-interval')).toMatch(
+      new RegExp(` \\(default: ${DEFAULT_BOOKMARK_INTERVAL_MS}\\)$`),
+    );
+    expect(entries.get('--min-request-timeout')).toMatch(
+      new RegExp(` \\(default: ${DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS}\\)$`),
+    );
     expect(entries.get('-h,')).not.toMatch(/required|default/);
   }, 60_000);
 
@@ -303,6 +334,10 @@ describe('npx kmm-hub-sandbox serve', () => {
         '--clusters must be a whole number >= 0',
       ],
       [['--port', '0', '--clusters', '1'], "required option '--kubeconfig <path>' not specified"],
+      [
+        ['--port', '0', '--clusters', '1', '--kubeconfig', 'k', '--min-request-timeout', '0'],
+        '--min-request-timeout must be a whole number >= 1',
+      ],
       [
         ['--port', '0', '--clusters', '1', '--kubeconfig', 'k', '--bogus'],
         "unknown option '--bogus'",

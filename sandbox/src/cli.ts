@@ -9,6 +9,10 @@ import { Command, CommanderError, Help, InvalidArgumentError, type Option } from
 import type * as SandboxModule from './index';
 import type { Sandbox } from './index';
 import { DEFAULT_STATUS_SYNC_INTERVAL_MS } from './fleet/defaults';
+import {
+  DEFAULT_BOOKMARK_INTERVAL_MS,
+  DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS,
+} from './server/defaults';
 
 const EXIT_START_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -43,6 +47,8 @@ interface ServeOptions {
   withoutKmm?: boolean;
   policyInterval?: number;
   serviceAccountKubeconfig: { namespace: string; name: string; path: string }[];
+  bookmarkInterval: number;
+  minRequestTimeout: number;
 }
 
 const log = (line: string): void => {
@@ -95,6 +101,8 @@ async function serve(options: ServeOptions): Promise<void> {
       clusters: options.clusters,
       seed: options.seed,
       statusSyncIntervalMs: options.statusSyncInterval,
+      bookmarkIntervalMs: options.bookmarkInterval,
+      minRequestTimeoutSeconds: options.minRequestTimeout,
       log,
       buildExecutor: options.buildExecutor ? { delayMs: options.buildDelay } : false,
       ...(options.installCrds ? { crdFiles: [...defaultCrdFiles(), ...installCrdFiles()] } : {}),
@@ -232,6 +240,18 @@ function buildProgram(): Command {
       'evaluate ACM Policies this often: an enforced KMM install Policy installs KMM on the clusters it is ' +
         'placed on (needs --install-crds)',
       integer('--policy-interval', 1),
+    )
+    .option(
+      '--bookmark-interval <ms>',
+      'how often a watch that allows bookmarks gets one (kube-apiserver: about every minute)',
+      integer('--bookmark-interval', 1),
+      DEFAULT_BOOKMARK_INTERVAL_MS,
+    )
+    .option(
+      '--min-request-timeout <seconds>',
+      "as kube-apiserver's flag: a watch without timeoutSeconds is closed after 1x to 2x this",
+      integer('--min-request-timeout', 1),
+      DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS,
     )
     .action(serve);
   return program;

@@ -11,6 +11,8 @@ export {
   startApiServer,
   defaultCrdFiles,
   installCrdFiles,
+  DEFAULT_BOOKMARK_INTERVAL_MS,
+  DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS,
   InProcessClient,
   REPO_ROOT,
   selfSignedCertificate,
@@ -48,6 +50,10 @@ export interface SandboxOptions {
   withoutKmm?: boolean;
   /** evaluate ACM Policies this often, installing KMM where the install Policy is placed (FleetOptions) */
   policyIntervalMs?: number;
+  /** the API server's bookmark interval (default 60 000 ms, as kube-apiserver) */
+  bookmarkIntervalMs?: number;
+  /** the API server's `--min-request-timeout` (default 1800 s) */
+  minRequestTimeoutSeconds?: number;
 }
 
 type ApiServer = Awaited<ReturnType<typeof startApiServer>>;
@@ -79,6 +85,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const server = await startApiServer({
     port: options.port ?? 0,
     ...(options.crdFiles ? { crdFiles: options.crdFiles } : {}),
+    bookmarkIntervalMs: options.bookmarkIntervalMs,
+    minRequestTimeoutSeconds: options.minRequestTimeoutSeconds,
   });
   let fleet: Fleet;
   const started = performance.now();

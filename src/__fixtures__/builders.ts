@@ -56,6 +56,8 @@ export type WorkStatusOptions = {
   /** Module status counters fed back as Integer values; undefined: not reported yet */
   moduleLoader?: { desired: number; available: number };
   updated?: string;
+  /** the spoke's error when applying the Module (applied: 'False'), as OCM's work agent reports it */
+  applyError?: string;
 };
 
 export const manifestWork = (
@@ -66,8 +68,12 @@ export const manifestWork = (
   const work = new ManifestWorkRenderer(mcm).render(clusterName, opts.mappings ?? []);
   const time = opts.updated ?? T0;
   const conditions: Condition[] = [];
-  if (opts.applied)
-    conditions.push({ ...condition('Applied', opts.applied), lastTransitionTime: time });
+  if (opts.applied) {
+    const failed = opts.applyError
+      ? condition('Applied', 'False', 'AppliedManifestWorkFailed', 'Failed to apply manifest work')
+      : condition('Applied', opts.applied);
+    conditions.push({ ...failed, lastTransitionTime: time });
+  }
   if (opts.available) {
     conditions.push({ ...condition('Available', opts.available), lastTransitionTime: time });
   }
@@ -96,7 +102,15 @@ export const manifestWork = (
               name,
               namespace: mcm.spec.spokeNamespace,
             },
-            conditions: conditions.map((c) => ({ ...c })),
+            conditions: conditions.map((c) =>
+              c.type === 'Applied' && opts.applyError
+                ? {
+                    ...c,
+                    reason: 'AppliedManifestFailed',
+                    message: `Failed to apply manifest: ${opts.applyError}`,
+                  }
+                : { ...c },
+            ),
             ...(values ? { statusFeedback: { values } } : {}),
           },
         ],

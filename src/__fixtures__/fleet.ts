@@ -132,6 +132,8 @@ export const works = [
     mappings: [{ literal: EL94, containerImage: img(EL94) }],
     applied: 'False',
     available: 'Unknown',
+    applyError:
+      'admission webhook "vmodule.kb.io" denied the request: failed to validate kernel mappings',
   }),
   manifestWork(devicePlugin, 'cluster-a', { applied: 'True', available: 'True' }),
 ];

@@ -190,8 +190,18 @@ export const clusterModuleStatus = (
     work: current,
     workUpdated: lastTransition(work?.status?.conditions),
   };
-  // A device-plugin-only MCM needs no kernel data: its Module goes to every selected cluster.
+  // A device-plugin-only MCM needs no kernel data: its Module goes to every selected cluster with KMM (a
+  // kernel claim); the plan skips the others.
   if (index.mapper && !index.mcm.spec.moduleSpec.moduleLoader) {
+    const skip = index.skips.get(name)?.[0];
+    if (skip && !work) {
+      return {
+        ...base,
+        kernels: undefined,
+        skipped: { code: skip.code, reason: skip.reason },
+        state: 'noClaim',
+      };
+    }
     return {
       ...base,
       kernels: [],

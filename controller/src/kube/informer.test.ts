@@ -170,6 +170,53 @@ describe('Informer', () => {
     expect(api.current.query.resourceVersion).toBe('5');
   });
 
+  it('resumes a quiet watch the client ended from the last bookmark: no relist, no error, nothing lost', async () => {
+    const api = new FakeListWatch();
+    api.onList = () => ({ items: [obj('a', 1)], metadata: { resourceVersion: '5' } });
+    const { rec, metrics } = start(api);
+    await settle();
+    rec.seen.length = 0;
+
+    api.current.send('BOOKMARK', { metadata: { resourceVersion: '9' } });
+    // Quiet for the idle timeout: the client ends the watch the way a server-side close ends it.
+    await jest.advanceTimersByTimeAsync(90_000);
+    api.current.end();
+    await settle();
+    // At once, from the bookmark's version: what happened meanwhile is replayed by the server from there.
+    expect(api.watches).toHaveLength(2);
+    expect(api.current.query.resourceVersion).toBe('9');
+    api.current.send('ADDED', obj('b', 10));
+    expect(rec.seen).toEqual(['add b@10']);
+    expect(api.lists).toHaveLength(1);
+    const restarts = await metrics.watchRestarts.get();
+    expect(restarts.values).toEqual([
+      expect.objectContaining({
+        labels: { resource: 'managedclustermodules', reason: 'closed' },
+        value: 1,
+      }),
+    ]);
+  });
+
+  it('counts a watch the API server never answered (a timeout before any answer) as an error, with backoff', async () => {
+    const api = new FakeListWatch();
+    const { metrics } = start(api);
+    await settle();
+    api.current.end(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    await settle();
+    expect(api.watches).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(200);
+    expect(api.watches).toHaveLength(2);
+    expect(api.current.query.resourceVersion).toBe('1');
+    expect(api.lists).toHaveLength(1);
+    const restarts = await metrics.watchRestarts.get();
+    expect(restarts.values).toEqual([
+      expect.objectContaining({
+        labels: { resource: 'managedclustermodules', reason: 'error' },
+        value: 1,
+      }),
+    ]);
+  });
+
   it('backs off exponentially while lists fail, and starts from the minimum again after a success', async () => {
     const api = new FakeListWatch();
     let failing = 2;

@@ -35,6 +35,8 @@ export interface InformerSettings {
   maxBackoffMs?: number;
   /** server-side watch timeout; the actual value is drawn between it and twice it, as client-go does */
   watchTimeoutSeconds?: number;
+  /** with `kubeConfig`: how long a watch may carry nothing before it is resumed (kubeListWatch's default) */
+  watchIdleTimeoutMs?: number;
   /**
    * Applied to every object before it is cached (listed, watched or recorded), e.g. to drop fields the
    * controller never reads; handlers see the transformed objects.
@@ -65,7 +67,8 @@ interface WatchEnd {
  * ListWatch does not give (it stops for good on any error other than 410 and reports updates without the old
  * object):
  * - lists in pages, then watches from the list's resourceVersion, with bookmarks;
- * - a watch that ends (server timeout, dropped connection, restart) resumes from the last resourceVersion seen;
+ * - a watch that ends (server timeout, dropped connection, restart, or a quiet one the client ended for
+ *   inactivity) resumes from the last resourceVersion seen, with no relist and no error counted;
  * - 410 Gone (watch ERROR event or HTTP status) relists, and the relist is diffed against the cache so that
  *   handlers see exactly the adds, updates (old and new object) and deletes missed meanwhile;
  * - errors (refused connections, 5xx, failed lists) retry with exponential backoff, reset by the next success;
@@ -88,7 +91,11 @@ export class Informer<T extends KubeObject> {
 
   constructor(private readonly options: InformerOptions) {
     this.client =
-      options.client ?? kubeListWatch(options.kubeConfig, options.resource, options.namespace);
+      options.client ??
+      kubeListWatch(options.kubeConfig, options.resource, {
+        namespace: options.namespace,
+        watchIdleTimeoutMs: options.watchIdleTimeoutMs,
+      });
     this.log = options.logger.child({ informer: options.resource.plural });
   }
 
@@ -302,10 +309,7 @@ export class Informer<T extends KubeObject> {
       };
       const onDone = (error: unknown): void => {
         this.currentWatch = undefined;
-        // client-node ends a watch that carried no data for 30 s with a TimeoutError: a quiet resource, not a
-        // failure; the loop resumes from the last resourceVersion.
-        const quiet = (error as { name?: string } | null)?.name === 'TimeoutError';
-        if (error && !quiet && !end.expired && end.error === undefined) {
+        if (error && !end.expired && end.error === undefined) {
           if (isGone(error)) end.expired = true;
           else if (!this.stopped) end.error = error;
         }

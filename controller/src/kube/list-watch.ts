@@ -41,31 +41,63 @@ export interface ListWatchClient {
 }
 
 /**
- * The client-node implementation: CustomObjectsApi lists and client-node's Watch, nothing more. A namespaced
- * resource is listed in all namespaces unless `namespace` names one.
+ * How long a watch may carry nothing before the client gives up on its connection. kube-apiserver sends a
+ * bookmark about every minute on a quiet watch (and one 2 s before the watch's deadline), so a healthy watch is
+ * never silent much longer than that; client-node's own default, 30 s, would cut every quiet watch before its
+ * first bookmark and keep its resourceVersion from ever moving forward.
+ */
+export const WATCH_IDLE_TIMEOUT_MS = 90_000;
+
+export interface KubeListWatchOptions {
+  /** one namespace of a namespaced resource (default: all namespaces) */
+  namespace?: string;
+  /** see WATCH_IDLE_TIMEOUT_MS (the default) */
+  watchIdleTimeoutMs?: number;
+}
+
+/**
+ * The client-node implementation: CustomObjectsApi lists and client-node's Watch. A namespaced resource is
+ * listed and watched in all namespaces unless `namespace` names one. A watch the client ends for
+ * inactivity is reported as a normal end (`onDone(null)`), like a server-side close: the resource was quiet,
+ * and the informer resumes from its last resourceVersion.
  */
 export function kubeListWatch(
   kubeConfig: KubeConfig,
   resource: ResourceRef,
-  namespace?: string,
+  options: KubeListWatchOptions = {},
 ): ListWatchClient {
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
   const { group, version, plural, namespaced } = resource;
+  const namespace = namespaced ? options.namespace : undefined;
   return {
     list: ({ labelSelector, limit, continue: _continue }) => {
       const query = { group, version, labelSelector, limit, _continue };
-      if (namespaced && namespace)
-        return api.listNamespacedCustomObject({ ...query, namespace, plural });
+      if (namespace) return api.listNamespacedCustomObject({ ...query, namespace, plural });
       return namespaced
         ? api.listCustomObjectForAllNamespaces({ ...query, resourcePlural: plural })
         : api.listClusterCustomObject({ ...query, plural });
     },
-    watch: (query, onEvent, onDone) =>
-      new Watch(kubeConfig).watch(
-        collectionPath(resource, namespaced ? namespace : undefined),
+    watch: async (query, onEvent, onDone) => {
+      const watch = new Watch(kubeConfig);
+      // Private in client-node's types, but the one way to set its timer (read at every watch() call).
+      (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs =
+        options.watchIdleTimeoutMs ?? WATCH_IDLE_TIMEOUT_MS;
+      // client-node reports both of its timeouts as a TimeoutError: before the answer's headers (the API
+      // server did not answer: a failure) and after them (nothing came for the idle timeout: a quiet watch).
+      // Its watch() resolves once the headers are in, and calls onDone before that when they never come.
+      let answered = false;
+      const controller = await watch.watch(
+        collectionPath(resource, namespace),
         { ...query },
         onEvent,
-        onDone,
-      ),
+        (error) => onDone(answered && isTimeout(error) ? null : error),
+      );
+      answered = true;
+      return controller;
+    },
   };
+}
+
+function isTimeout(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'TimeoutError';
 }

@@ -101,7 +101,7 @@ describe('decideConditions', () => {
     );
     expect(c.Degraded).toMatchObject({ status: 'True', reason: 'ManifestWorksDegraded' });
     expect(c.Degraded?.message).toBe(
-      '2 of 37 eligible clusters report a problem: c3 (Applied=False: AppliedManifestWorkFailed); c7 (module available on 2 of 3 nodes)',
+      '2 of 37 eligible clusters report a problem. 1 cluster: Applied=False: AppliedManifestWorkFailed (c3). 1 cluster: module available on 2 of 3 nodes (c7).',
     );
     expect(c.Ready).toMatchObject({ status: 'False', reason: 'ManifestWorksDegraded' });
   });

@@ -14,7 +14,7 @@ export interface StatusFacts {
   problems: { field: string; message: string }[];
   /** clusters spec.selector matches */
   selected: number;
-  /** selected clusters that are eligible (a kernel with a mapping, or no kernel needed) */
+  /** selected clusters that are eligible (a kernel with a mapping, or KMM for a device-plugin-only MCM) */
   desired: number;
   /** eligible clusters whose ManifestWork reports Applied=True */
   applied: number;
@@ -53,6 +53,35 @@ const notes = (list: readonly ClusterNote[], max = 3): string => {
     .map((n) => (n.detail ? `${n.cluster} (${n.detail})` : n.cluster));
   return list.length > max ? `${shown.join('; ')} and ${list.length - max} more` : shown.join('; ');
 };
+
+/**
+ * Clusters grouped by what is wrong, the largest group first: "28 clusters: namespace kmm-e2e does not exist on
+ * the spoke; create it, or use openshift-kmm (cluster-0001, cluster-0002, ... and 23 more)." One cause per
+ * group, so a fleet-wide mistake reads as one sentence rather than the same one per cluster.
+ */
+export function byCause(list: readonly ClusterNote[], maxGroups = 4): string {
+  const groups = new Map<string, string[]>();
+  for (const n of list) {
+    const cause = n.detail || 'no detail reported';
+    const clusters = groups.get(cause);
+    if (clusters) clusters.push(n.cluster);
+    else groups.set(cause, [n.cluster]);
+  }
+  const sorted = [...groups].sort((a, b) => b[1].length - a[1].length);
+  const shown = sorted
+    .slice(0, maxGroups)
+    .map(
+      ([cause, clusters]) =>
+        `${count(clusters.length, 'cluster')}: ${cause} (${nameList(clusters, 3)}).`,
+    );
+  if (sorted.length > maxGroups) {
+    const rest = sorted.slice(maxGroups).reduce((n, [, c]) => n + c.length, 0);
+    shown.push(
+      `${count(rest, 'more cluster')} with ${count(sorted.length - maxGroups, 'other cause')}.`,
+    );
+  }
+  return shown.join(' ');
+}
 
 /** Why some selected clusters get nothing, as sentences a person can act on ('' if none). */
 export function skippedExplanation(f: StatusFacts): string {
@@ -135,7 +164,7 @@ export function decideConditions(f: StatusFacts): Condition[] {
           DEGRADED,
           'True',
           Reasons.ManifestWorksDegraded,
-          `${f.degraded.length} of ${count(f.desired, 'eligible cluster')} report a problem: ${notes(f.degraded)}`,
+          `${f.degraded.length} of ${count(f.desired, 'eligible cluster')} report a problem. ${byCause(f.degraded)}`,
         );
 
   const rollingOut = f.pending.length > 0;

@@ -52,3 +52,6 @@ export const FEEDBACK_COUNTERS = [
 /** Condition types the OCM work agent sets on a ManifestWork. */
 export const WORK_APPLIED_CONDITION = 'Applied';
 export const WORK_AVAILABLE_CONDITION = 'Available';
+
+/** ACM's name (and label key, value "true") for the hub's own ManagedCluster. */
+export const LOCAL_CLUSTER = 'local-cluster';

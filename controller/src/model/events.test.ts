@@ -96,6 +96,24 @@ describe('statusEvents', () => {
     ).toEqual([]);
   });
 
+  it('warns when ManifestWorks become degraded and when their causes change, not while they stay', () => {
+    const degraded = (message: string): Condition => ({
+      type: 'Degraded',
+      status: 'True',
+      reason: 'ManifestWorksDegraded',
+      message,
+    });
+    const cause =
+      '2 of 2 eligible clusters report a problem. 2 clusters: namespace x does not exist';
+    expect(statusEvents(undefined, status(1, degraded(cause)))).toEqual([
+      { type: 'Warning', reason: 'ManifestWorksDegraded', action: 'Rollout', message: cause },
+    ]);
+    expect(statusEvents(status(1, degraded(cause)), status(1, degraded(cause)))).toEqual([]);
+    expect(statusEvents(status(1, degraded(cause)), status(1, degraded(`${cause}!`)))).toHaveLength(
+      1,
+    );
+  });
+
   it('records a rollout completion once per generation', () => {
     expect(statusEvents(status(1), status(1, ready(1)))).toEqual([
       {

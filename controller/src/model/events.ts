@@ -80,6 +80,20 @@ export function statusEvents(
       message: degraded.message ?? '',
     });
   }
+  // Degraded ManifestWorks, grouped by cause: once when they start, again when what is wrong changes.
+  if (
+    degraded?.status === 'True' &&
+    degraded.reason === Reasons.ManifestWorksDegraded &&
+    (degradedBefore?.reason !== Reasons.ManifestWorksDegraded ||
+      degradedBefore.message !== degraded.message)
+  ) {
+    out.push({
+      type: 'Warning',
+      reason: 'ManifestWorksDegraded',
+      action: 'Rollout',
+      message: degraded.message ?? '',
+    });
+  }
   out.push(...imageProblemEvents(before, after));
   const ready = find(after, READY);
   const readyBefore = find(before, READY);

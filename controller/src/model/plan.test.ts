@@ -131,20 +131,53 @@ describe('planning one MCM offline (every image Ready, no digest)', () => {
     ]);
   });
 
-  it('sends a device-plugin-only MCM to every selected cluster, with or without kernel claims', () => {
+  it('sends a device-plugin-only MCM to every selected cluster with KMM, whatever its kernels', () => {
     const plugin = mcm('plugin', null);
     plugin.spec.moduleSpec.devicePlugin = { container: { image: 'q.io/plugin:v1' } };
     const q = planManagedClusterModule(plugin, fleet);
-    expect(q.manifestWorks.map((w) => w.metadata.namespace)).toEqual([
-      'c1',
-      'c2',
-      'c3',
-      'c4',
-      'c5',
-    ]);
+    // Not to c5, which has no kernel claim: no KMM there, where the Module could only fail (it used to go).
+    expect(q.manifestWorks.map((w) => w.metadata.namespace)).toEqual(['c1', 'c2', 'c3', 'c4']);
     expect(q.images).toEqual([]);
-    expect(q.skipped).toEqual([]);
-    expect(q.eligibleClusters).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
+    expect(q.skipped).toEqual([
+      {
+        mcm: 'plugin',
+        cluster: 'c5',
+        code: 'NoKernelClaim',
+        reason: expect.stringMatching(
+          /no kernel-versions.* claim.*; a device plugin needs KMM there$/,
+        ),
+      },
+    ]);
+    expect(q.eligibleClusters).toEqual(['c1', 'c2', 'c3', 'c4']);
+    // A work already written stays while the claim is missing (the spoke's KMM may be restarting).
+    const claimGone = [cluster('c1', undefined)];
+    const written = q.manifestWorks.slice(0, 1);
+    const again = planManagedClusterModule(plugin, claimGone, undefined, written);
+    expect(again.manifestWorks.map((w) => w.metadata.namespace)).toEqual(['c1']);
+    expect(again.skipped).toEqual([]);
+  });
+
+  it("skips ACM's local-cluster, the hub itself, unless KMM there reports its kernels", () => {
+    const hub = cluster('local-cluster', undefined, { gpu: 'acme', 'local-cluster': 'true' });
+    const renamedHub = cluster('hub', undefined, { gpu: 'acme', 'local-cluster': 'true' });
+    const q = planManagedClusterModule(gpu(), [hub, renamedHub]);
+    expect(q.manifestWorks).toEqual([]);
+    expect(q.skipped.map((s) => [s.cluster, s.code, s.reason])).toEqual([
+      [
+        'hub',
+        'NoKernelClaim',
+        expect.stringMatching(/^it is the hub itself \(ACM's local-cluster\)/),
+      ],
+      ['local-cluster', 'NoKernelClaim', expect.stringMatching(/^it is the hub itself/)],
+    ]);
+    const plugin = mcm('plugin', null);
+    plugin.spec.moduleSpec.devicePlugin = { container: { image: 'q.io/plugin:v1' } };
+    expect(planManagedClusterModule(plugin, [hub]).skipped[0]?.reason).toMatch(
+      /^it is the hub itself.*; a device plugin needs KMM there$/,
+    );
+    // With KMM in managed mode on the hub, its kernels are planned like any spoke's.
+    const withKmm = cluster('local-cluster', [K6], { gpu: 'acme', 'local-cluster': 'true' });
+    expect(planManagedClusterModule(gpu(), [withKmm]).manifestWorks).toHaveLength(1);
   });
 
   it('plans nothing for an invalid MCM, and reports its problems', () => {
@@ -399,10 +432,10 @@ describe('coverage: the plan without rendering its ManifestWorks', () => {
         ],
       },
     ]);
+    // c3 has no kernel claim: no KMM, so no device plugin either.
     expect(planCoverage(plugin(), fleet).works).toEqual([
       { cluster: 'c1', mappings: [] },
       { cluster: 'c2', mappings: [] },
-      { cluster: 'c3', mappings: [] },
     ]);
   });
 });

@@ -2,6 +2,7 @@ import { clusterPlanInputs, type ClusterPlanInputs } from './cluster-inputs';
 import { pinImage } from './image';
 import { ManifestWorkRenderer, workMappingsOf, type WorkMapping } from './manifestwork';
 import { KernelMapper, type ResolvedMapping } from './mapping';
+import { LOCAL_CLUSTER } from './constants';
 import { compareStrings } from './order';
 import { selectorMatches } from './selection';
 import type {
@@ -111,7 +112,7 @@ const NO_ANSWER: ImageStateInfo = { state: 'Unknown' };
  * every image is Ready without a digest (the offline command). Only a kernel whose image is Ready gets a
  * new mapping, pinned to `repository@digest` when a digest is known. A cluster with no usable mapping gets
  * no ManifestWork and is reported in `skipped`; a moduleLoader-less (device plugin only) MCM goes to every
- * selected cluster.
+ * selected cluster with KMM (a kernel claim), and stays where it was already written.
  *
  * Rolled-out modules are never withdrawn because of image trouble: pass the MCM's ManifestWorks as
  * currently written (`currentWorks`, e.g. from the informer cache; others are ignored) and a kernel whose
@@ -266,6 +267,12 @@ function coverage(
   for (const cluster of selected) {
     const cname = cluster.name;
     if (!hasLoader) {
+      // A device plugin needs KMM on the spoke; without the claim a Module can only fail there. A work
+      // already written stays (the claim may be missing for a moment while the spoke's KMM restarts).
+      if (cluster.kernels === undefined && !current.has(cname)) {
+        skip(cname, 'NoKernelClaim', noClaimReason(cluster, 'a device plugin needs KMM there'));
+        continue;
+      }
       result.works.push({ cluster: cname, mappings: [] });
       result.eligibleClusters.push(cname);
       continue;
@@ -287,8 +294,7 @@ function coverage(
         'NoKernelClaim',
         (kernels
           ? 'its kernel-versions.kmm.node.kubernetes.io claim lists no kernel version'
-          : 'it has no kernel-versions.kmm.node.kubernetes.io claim: KMM is not running in managed mode ' +
-            '(KMM_MANAGED=1) on it, or has not reported yet') + kept,
+          : noClaimReason(cluster)) + kept,
       );
       if (kept) {
         const mappings = [...(written as Map<string, WorkMapping>).values()].sort(byKernel);
@@ -404,4 +410,19 @@ function uniqueByName(clusters: ClusterPlanInputs[]): NamedInputs[] {
   for (const c of clusters)
     if (c.name !== undefined && !seen.has(c.name)) seen.set(c.name, c as NamedInputs);
   return [...seen.values()].sort((a, b) => compareStrings(a.name, b.name));
+}
+
+/**
+ * Why a selected cluster without the kernel-versions claim gets nothing. ACM's local-cluster is the hub itself:
+ * kmm-hub loads modules there only when KMM (not the KMM-Hub operator) runs on it in managed mode and reports
+ * its kernels, so its missing claim is no surprise and is said so.
+ */
+function noClaimReason(cluster: ClusterPlanInputs, why?: string): string {
+  const hub = cluster.name === LOCAL_CLUSTER || cluster.labels[LOCAL_CLUSTER] === 'true';
+  const base = hub
+    ? "it is the hub itself (ACM's local-cluster): kmm-hub loads modules on the hub only when KMM runs there " +
+      'in managed mode (KMM_MANAGED=1) and reports its kernels (the kernel-versions.kmm.node.kubernetes.io claim)'
+    : 'it has no kernel-versions.kmm.node.kubernetes.io claim: KMM is not running in managed mode ' +
+      '(KMM_MANAGED=1) on it, or has not reported yet';
+  return why ? `${base}; ${why}` : base;
 }

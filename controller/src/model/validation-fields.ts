@@ -88,8 +88,9 @@ export class Problems {
     let ok = true;
     for (const [k, v] of Object.entries(obj)) {
       if (typeof v !== 'string') {
+        // A label key has dots and slashes of its own: `[key]`, as kube's field paths write map keys.
         this.add(
-          `${path}.${k}`,
+          `${path}[${k}]`,
           `must be a string, not ${describe(v)} (quote it in YAML, e.g. "true")`,
         );
         ok = false;

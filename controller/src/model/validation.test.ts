@@ -135,8 +135,14 @@ describe('MCM validation', () => {
     [
       'selector value not a string',
       (m) => (m.spec.selector = { gpu: true }),
-      'spec.selector.gpu',
+      'spec.selector[gpu]',
       /must be a string, not boolean true \(quote it/,
+    ],
+    [
+      'label value not a string, under a key with dots and a slash',
+      (m) => (m.spec.selector = { 'node-role.kubernetes.io/worker': 1 }),
+      'spec.selector[node-role.kubernetes.io/worker]',
+      /must be a string, not number 1/,
     ],
     ['name missing', (m) => delete m.metadata.name, 'metadata.name', /is required/],
     [

@@ -7,6 +7,7 @@ import {
   WORK_APPLIED_CONDITION,
   WORK_AVAILABLE_CONDITION,
 } from './constants';
+import { applyFailureCauses } from './failure-causes';
 import type { McmCoverage } from './plan';
 import type { Condition, FieldValue, ManifestWork } from './types';
 
@@ -29,7 +30,7 @@ export interface WorkState {
   feedback: Partial<Record<FeedbackSection, ModuleCounters>>;
   /** Applied=False, or Available=False, or a section with fewer available than desired */
   degraded: boolean;
-  /** why it is degraded, one sentence each */
+  /** why it is degraded, one sentence each: for a failed apply, what the spoke said, explained */
   degradedReasons: string[];
 }
 
@@ -46,8 +47,15 @@ export function workState(work: ManifestWork): WorkState {
 
   const feedback = moduleFeedback(work);
   const degradedReasons: string[] = [];
-  if (applied?.status === 'False') degradedReasons.push(conditionReason('not applied', applied));
-  if (available?.status === 'False')
+  if (applied?.status === 'False') {
+    // The spoke's own error, explained, rather than the work's "Failed to apply manifest work".
+    const causes = applyFailureCauses(work);
+    degradedReasons.push(
+      ...(causes.length > 0 ? causes : [conditionReason('not applied', applied)]),
+    );
+  }
+  // What was not applied is not available either: the apply failure is the cause to show, not both.
+  if (available?.status === 'False' && applied?.status !== 'False')
     degradedReasons.push(conditionReason('not available', available));
   for (const section of FEEDBACK_SECTIONS) {
     const c = feedback[section];

@@ -29,12 +29,13 @@ import { parseFieldSelector, parseLabelSelector } from './selectors';
 import { Store } from './store';
 import { columnsOf, table, type IncludeObject } from './table';
 import { groupVersion, resourceKey, type KubeObject } from './types';
-import { Watcher, type WatchEncoding, type WatchSink } from './watch';
+import { Watcher, watchTimeoutMs, type WatchEncoding, type WatchSink } from './watch';
 
 export interface ApiOptions {
   token: string;
   watchHistorySize: number;
   bookmarkIntervalMs: number;
+  minRequestTimeoutSeconds: number;
 }
 
 const JSON_TYPE = 'application/json';
@@ -543,7 +544,11 @@ export class Api {
     const resource = resourceKey(r.type);
     const rvParam = query.get('resourceVersion') ?? '';
     const sendInitialEvents = queryFlag(query, 'sendInitialEvents');
-    const timeoutSeconds = Number(query.get('timeoutSeconds') ?? '0');
+    const timeoutParam = query.get('timeoutSeconds') ?? '0';
+    const timeoutSeconds = Number(timeoutParam);
+    if (!/^-?\d+$/.test(timeoutParam)) {
+      throw badRequest(`timeoutSeconds: invalid value "${timeoutParam}": must be an integer`);
+    }
     const asTable = wantsTable(req.headers.accept);
     const include = (query.get('includeObject') ?? 'Metadata') as IncludeObject;
     const apiVersion = groupVersion(r.type.group, r.version);
@@ -631,7 +636,7 @@ export class Api {
           ? { kind: r.type.kind, apiVersion }
           : undefined,
         bookmarkIntervalMs: this.options.bookmarkIntervalMs,
-        timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
+        timeoutMs: watchTimeoutMs(timeoutSeconds, this.options.minRequestTimeoutSeconds),
         tags: { resource: r.type.plural, namespace },
       },
       sink,

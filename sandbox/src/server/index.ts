@@ -18,6 +18,7 @@ import { serviceRouteKey } from './admission';
 import type { Audit } from './audit';
 import { serviceAccountUser, type Denial } from './authorization';
 import { defaultCrdFiles, readCrds } from './crds';
+import { DEFAULT_BOOKMARK_INTERVAL_MS, DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS } from './defaults';
 import type { FailRule, RequestFilter } from './faults';
 import { Api } from './http';
 import { InProcessClient } from './in-process';
@@ -31,6 +32,7 @@ export type { KubeObject, ObjectMeta } from './types';
 export { InProcessClient } from './in-process';
 export { defaultCrdFiles, installCrdFiles, REPO_ROOT } from './crds';
 export { selfSignedCertificate, type ServingCertificate } from './tls';
+export { DEFAULT_BOOKMARK_INTERVAL_MS, DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS } from './defaults';
 
 export interface ApiServerOptions {
   /** 0 (default) picks a free port. The server always listens on 127.0.0.1. */
@@ -41,8 +43,16 @@ export interface ApiServerOptions {
   watchHistorySize?: number;
   /** The bearer token (default: random). */
   token?: string;
-  /** How often watches with allowWatchBookmarks get a BOOKMARK (default 1000 ms). */
+  /**
+   * How often watches with allowWatchBookmarks get a BOOKMARK (default 60 000 ms: kube-apiserver's watch cache
+   * sends one about every minute, and one 2 s before the watch's deadline).
+   */
   bookmarkIntervalMs?: number;
+  /**
+   * kube-apiserver's `--min-request-timeout` (default 1800 s): a watch without `timeoutSeconds` is closed after
+   * a random duration between 1x and 2x this. Fractions of a second are allowed for tests.
+   */
+  minRequestTimeoutSeconds?: number;
 }
 
 export interface Faults {
@@ -116,11 +126,21 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServerHandle> {
+  for (const [name, value] of [
+    ['bookmarkIntervalMs', options.bookmarkIntervalMs],
+    ['minRequestTimeoutSeconds', options.minRequestTimeoutSeconds],
+  ] as const) {
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new Error(`${name} must be a positive number, got ${value}`);
+    }
+  }
   const token = options.token ?? randomBytes(24).toString('hex');
   const api = new Api({
     token,
     watchHistorySize: options.watchHistorySize ?? 10000,
-    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS,
+    minRequestTimeoutSeconds:
+      options.minRequestTimeoutSeconds ?? DEFAULT_MIN_REQUEST_TIMEOUT_SECONDS,
   });
   const objects = new InProcessClient(api.registry, api.resources);
   for (const name of SYSTEM_NAMESPACES) {

@@ -26,12 +26,30 @@ export interface WatchRequest {
   /** Bookmark objects carry only kind, apiVersion and resourceVersion. */
   bookmarkTemplate?: { kind: string; apiVersion: string };
   bookmarkIntervalMs: number;
-  timeoutMs?: number;
+  /** When the server ends the watch: the client's `timeoutSeconds`, else a share of `--min-request-timeout`. */
+  timeoutMs: number;
   /** Tag for fault injection (`dropWatches({resource})`). */
   tags: { resource: string; namespace?: string };
 }
 
 const MAX_BACKLOG = 64 * 1024 * 1024;
+
+/** kube-apiserver's cacher sends a last bookmark this long before a watch's deadline (cache_watcher.go). */
+const PRE_TIMEOUT_BOOKMARK_MS = 2000;
+
+/**
+ * How long kube-apiserver keeps a watch open (`getTimeout` in its get handler): the client's `timeoutSeconds`
+ * when it is not 0, else a random duration between 1x and 2x `--min-request-timeout`, which spreads the
+ * reconnections of many clients.
+ */
+export function watchTimeoutMs(
+  timeoutSeconds: number,
+  minRequestTimeoutSeconds: number,
+  random: () => number = Math.random,
+): number {
+  if (timeoutSeconds !== 0) return timeoutSeconds * 1000;
+  return minRequestTimeoutSeconds * 1000 * (1 + random());
+}
 
 /** One open watch: filters store events through its selectors and writes encoded lines to its sink. */
 export class Watcher {
@@ -39,6 +57,7 @@ export class Watcher {
   private readonly timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private lastRv: number;
+  private deadline = 0;
 
   constructor(
     private readonly store: Store,
@@ -90,17 +109,34 @@ export class Watcher {
     for (const event of history) this.handle(event);
     if (initialEventsEnd) this.bookmark({ 'k8s.io/initial-events-end': 'true' });
     this.unsubscribe = this.store.subscribe(this.request.resource, (event) => this.handle(event));
-    const { bookmarkTemplate, bookmarkIntervalMs, timeoutMs } = this.request;
-    if (bookmarkTemplate) {
-      const timer = setInterval(() => this.bookmark(), bookmarkIntervalMs);
-      timer.unref();
-      this.timers.push(timer);
-    }
-    if (timeoutMs !== undefined) {
-      const timer = setTimeout(() => this.close(), timeoutMs);
-      timer.unref();
-      this.timers.push(timer);
-    }
+    const { timeoutMs } = this.request;
+    this.deadline = Date.now() + timeoutMs;
+    const timer = setTimeout(() => this.close(), Math.max(0, timeoutMs));
+    timer.unref();
+    this.timers.push(timer);
+    this.scheduleBookmark();
+  }
+
+  /**
+   * Bookmarks as kube-apiserver's watch cache sends them (`nextBookmarkTime`): about every
+   * `bookmarkIntervalMs` (a minute in kube), and once 2 s before the deadline so that the client resumes from
+   * a recent resourceVersion.
+   */
+  private scheduleBookmark(): void {
+    if (!this.request.bookmarkTemplate || this.closed) return;
+    const now = Date.now();
+    const next = Math.min(
+      now + this.request.bookmarkIntervalMs,
+      this.deadline - PRE_TIMEOUT_BOOKMARK_MS,
+    );
+    if (next <= now) return;
+    const timer = setTimeout(() => {
+      this.timers.splice(this.timers.indexOf(timer), 1);
+      this.bookmark();
+      this.scheduleBookmark();
+    }, next - now);
+    timer.unref();
+    this.timers.push(timer);
   }
 
   private bookmark(annotations?: Record<string, string>): void {

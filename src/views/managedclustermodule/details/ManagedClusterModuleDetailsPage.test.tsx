@@ -154,7 +154,10 @@ describe('ManagedClusterModule details page', () => {
     expect(
       within(rowB as HTMLElement).getByRole('img', { name: 'Waiting for build or sign' }),
     ).toBeInTheDocument();
-    expect(e?.[3]).toBe('Applied: No, Available: Not reported');
+    // The spoke's own reason, not OCM's "Failed to apply manifest work".
+    expect(e?.[3]).toBe(
+      "Applied: No, Available: Not reportedProblem: the spoke's KMM webhook refuses the Module: failed to validate kernel mappings",
+    );
 
     const user = userEvent.setup();
     await user.click(screen.getByRole('switch', { name: 'Problem clusters only' }));

@@ -90,6 +90,11 @@ export const FleetRowView = ({
               available: conditionText(t, row.work.available),
             })
           : t('None')}
+        {row.work?.degraded ? (
+          <div>
+            {t('Problem:')} <small lang="en">{row.work.degradedReasons.join('; ')}</small>
+          </div>
+        ) : null}
       </Td>
       <Td dataLabel={t('Module loaded')}>
         {loaded

@@ -125,9 +125,13 @@ describe('fleet status rows', () => {
       kernels: [],
       state: 'applied',
     });
+    // No kernel claim, so no KMM: the device plugin is not sent there (it used to be, and fail).
     const c = dp.find((r) => r.cluster === 'cluster-c');
-    expect(c?.state).toBe('pending');
-    expect(c?.skipped).toBeUndefined();
+    expect(c).toMatchObject({
+      state: 'noClaim',
+      problem: true,
+      skipped: { code: 'NoKernelClaim', reason: expect.stringMatching(/device plugin needs KMM/) },
+    });
   });
 
   it('resolves no kernel of an invalid MCM and says why', () => {
