@@ -1,6 +1,6 @@
 // The shell's own pages: the plugin's resource pages where it contributes them, generic ones (a list of
 // names, an object's YAML) for the kinds it only links to, the YAML create page, and not-found.
-import { useExtensions } from '@openshift/dynamic-plugin-sdk';
+import { useExtensions, usePluginInfo } from '@openshift/dynamic-plugin-sdk';
 import type * as Real from '@openshift-console/dynamic-plugin-sdk';
 import { Alert, PageSection, Title } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
@@ -127,13 +127,26 @@ export const ResourceDetailsPage = () => {
   );
 };
 
-/** `~new`: the model's `console.yaml-template` (or a bare object) in the YAML editor, in create mode. */
+/** Whether every plugin of the page has loaded or failed: until then, a plugin's extensions may be missing. */
+const usePluginsSettled = (): boolean => {
+  const plugins = usePluginInfo();
+  return window.SERVER_FLAGS.consolePlugins.every((name) =>
+    plugins.some((p) => p.manifest.name === name && p.status !== 'pending'),
+  );
+};
+
+/**
+ * `~new`: the model's `console.yaml-template` (or a bare object) in the YAML editor, in create mode. Opened
+ * directly (a bookmark, a reload) the page waits for the plugins, so that the bare object does not stand in
+ * for a template that has not loaded yet.
+ */
 export const CreateResourcePage = () => {
   const { reference = '', ns } = useParams();
   const templates = useExtensions(isYamlTemplate).filter((e) =>
     modelMatches(e.properties.model, reference),
   );
   const template = templates.find((t) => t.properties.name === 'default') ?? templates[0];
+  const settled = usePluginsSettled();
   const [initial, setInitial] = useState<Real.K8sResourceKind>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
@@ -143,17 +156,21 @@ export const CreateResourcePage = () => {
       kind,
       metadata: { name: 'example', ...(ns ? { namespace: ns } : {}) },
     } as Real.K8sResourceKind;
-    if (!template) return setInitial(bare);
+    if (!template) {
+      if (settled) setInitial(bare);
+      return;
+    }
     template.properties.template().then(
       (text) => setInitial(parse(text) as Real.K8sResourceKind),
       (e: unknown) => setError(e),
     );
-  }, [reference, ns, template]);
+  }, [reference, ns, template, settled]);
   if (error) throw error;
   if (!initial) return <Loading />;
   return (
     <PageSection>
-      <ResourceYAMLEditor initialResource={initial} create />
+      {/* the editor reads its text once: a new initial object is a new editor */}
+      <ResourceYAMLEditor key={JSON.stringify(initial)} initialResource={initial} create />
     </PageSection>
   );
 };

@@ -1,6 +1,6 @@
 // A CodeMirror 6 editor with YAML highlighting; the document is owned by the editor, read through a ref.
 import { yaml } from '@codemirror/lang-yaml';
-import { EditorState } from '@codemirror/state';
+import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { indentWithTab } from '@codemirror/commands';
@@ -10,6 +10,12 @@ export interface YamlEditorHandle {
   getValue(): string;
   setValue(text: string): void;
 }
+
+/** Read-only also means not editable: no caret, no input, `contenteditable="false"`. */
+const access = (readOnly: boolean): Extension => [
+  EditorState.readOnly.of(readOnly),
+  EditorView.editable.of(!readOnly),
+];
 
 export const YamlCodeEditor = ({
   initialValue,
@@ -23,8 +29,10 @@ export const YamlCodeEditor = ({
   handle: { current: YamlEditorHandle | null };
 }) => {
   const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const accessCompartment = useRef(new Compartment());
   useEffect(() => {
-    const view = new EditorView({
+    const editor = new EditorView({
       parent: host.current as HTMLDivElement,
       state: EditorState.create({
         doc: initialValue,
@@ -32,7 +40,7 @@ export const YamlCodeEditor = ({
           basicSetup,
           keymap.of([indentWithTab]),
           yaml(),
-          EditorState.readOnly.of(readOnly === true),
+          accessCompartment.current.of(access(readOnly === true)),
           EditorView.contentAttributes.of({ 'aria-label': 'YAML editor' }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) onChange?.(u.state.doc.toString());
@@ -44,16 +52,24 @@ export const YamlCodeEditor = ({
         ],
       }),
     });
+    view.current = editor;
     handle.current = {
-      getValue: () => view.state.doc.toString(),
+      getValue: () => editor.state.doc.toString(),
       setValue: (text) =>
-        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
+        editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text } }),
     };
     return () => {
       handle.current = null;
-      view.destroy();
+      view.current = null;
+      editor.destroy();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the editor is created once; setValue replaces text
   }, []);
+  // Read-only can change after the editor exists (an access review answers later).
+  useEffect(() => {
+    view.current?.dispatch({
+      effects: accessCompartment.current.reconfigure(access(readOnly === true)),
+    });
+  }, [readOnly]);
   return <div ref={host} data-test="yaml-editor" />;
 };

@@ -1,10 +1,13 @@
 // The console's YAML editor: edit, Save through the API (create or update), and the API server's error shown
-// as the console shows it (an inline danger alert with the server's message).
+// as the console shows it (an inline danger alert with the server's message). As the console's, an existing
+// object is "View only" for a user the API server does not allow to update it (a SelfSubjectAccessReview).
 import type * as Real from '@openshift-console/dynamic-plugin-sdk';
-import { ActionGroup, Alert, Button, Title } from '@patternfly/react-core';
+import { ActionGroup, Alert, Button, Label, Title } from '@patternfly/react-core';
+import { LockIcon } from '@patternfly/react-icons';
 import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { parse, stringify } from 'yaml';
+import { useAccessReview } from '../hooks';
 import { gvkOf, modelOfObject, referenceOf } from '../models';
 import { k8sCreate, k8sUpdate } from '../resources';
 import { YamlCodeEditor, type YamlEditorHandle } from './CodeMirror';
@@ -28,6 +31,21 @@ export const ResourceYAMLEditor: SDK['ResourceYAMLEditor'] = ({
   const [error, setError] = useState<string>();
   const [success, setSuccess] = useState<string>();
   const [saving, setSaving] = useState(false);
+  const model = modelOfObject(initialResource);
+  const [canUpdate, checking] = useAccessReview({
+    group: model?.apiGroup ?? '',
+    resource: model?.plural ?? '',
+    verb: 'update',
+    name: initialResource.metadata?.name ?? '',
+    ...(initialResource.metadata?.namespace
+      ? { namespace: initialResource.metadata.namespace }
+      : {}),
+  });
+  // Creating is not reviewed beforehand (the console does not either): the API server answers on Create.
+  // While the review is under way the text is editable (as in the console) but there is no Save yet.
+  const viewOnly = !create && !readOnly && !checking && !canUpdate;
+  const editable = !readOnly && !viewOnly;
+  const savable = editable && (create || canUpdate);
 
   const save = async () => {
     const text = editor.current?.getValue() ?? '';
@@ -82,9 +100,14 @@ export const ResourceYAMLEditor: SDK['ResourceYAMLEditor'] = ({
             (create ? `Create ${initialResource.kind}` : `${initialResource.kind} details`)}
         </Title>
       )}
+      {viewOnly ? (
+        <Label icon={<LockIcon />} className="pf-v6-u-mb-md" data-test="yaml-view-only">
+          View only
+        </Label>
+      ) : null}
       <YamlCodeEditor
         initialValue={toYaml(initialResource)}
-        readOnly={readOnly}
+        readOnly={!editable}
         onChange={onChange}
         handle={editor}
       />
@@ -108,7 +131,7 @@ export const ResourceYAMLEditor: SDK['ResourceYAMLEditor'] = ({
           data-test="yaml-success"
         />
       ) : null}
-      {readOnly ? null : (
+      {!savable ? null : (
         <ActionGroup className="pf-v6-u-mt-md">
           <Button
             variant="primary"
