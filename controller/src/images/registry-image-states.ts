@@ -1,5 +1,6 @@
 import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Counter } from 'prom-client';
+import type { ImagesConfig } from '../config';
 import type { EventRecorder } from '../events/event-recorder';
 import { apiFailure, isConflict, isNotFound } from '../kube/api-errors';
 import { Informer, dropManagedFields } from '../kube/informer';
@@ -23,7 +24,8 @@ import { JobInputsReader, type JobRecipe, type PreparedJob } from './job-inputs'
 import { RegistryChecks, type CheckTarget } from './registry-checks';
 import { RegistryClient } from './registry/client';
 
-export interface RegistryImageStatesOptions {
+/** The `run` command's image settings (see ImagesConfig), plus what the controller wires in. */
+export interface RegistryImageStatesOptions extends ImagesConfig {
   kubeConfig: KubeConfig;
   /** the controller's namespace: Jobs, Dockerfile ConfigMaps and Secrets live there */
   namespace: string;
@@ -31,15 +33,6 @@ export interface RegistryImageStatesOptions {
   events: EventRecorder;
   logger: Logger;
   metrics: ControllerMetrics;
-  /** send `repository@sha256:...` to spokes (default) or the tag as written */
-  pinDigests: boolean;
-  builderImage: string;
-  signerImage: string;
-  registryCaFile?: string;
-  registryTimeoutMs: number;
-  recheckIntervalMs: number;
-  succeededJobTtlMs: number;
-  registryConcurrency: number;
 }
 
 type Job = KubeObject & {
