@@ -27,7 +27,7 @@ describe('the YAML template of the create page', () => {
     expect(managedClusterModuleTemplate.match(/^\s*#/gm)?.length).toBeGreaterThan(8);
   });
 
-  it('says that the hub does not build or sign images yet, and what happens to such an image', () => {
+  it('says that the hub builds and signs once for the fleet, and where the inputs live', () => {
     const comments = (field: 'build' | 'sign') => {
       const lines = managedClusterModuleTemplate.split('\n');
       const at = lines.findIndex((l) => l.trim() === `${field}:`);
@@ -38,9 +38,10 @@ describe('the YAML template of the create page', () => {
         .map((l) => l.trim().replace(/^#\s*/, ''))
         .join(' ');
     };
-    expect(comments('build')).toMatch(/NOT IMPLEMENTED YET.*waits \(reason BuildNotSupportedYet\)/);
-    expect(comments('sign')).toMatch(/NOT IMPLEMENTED YET.*waits \(reason SignNotSupportedYet\)/);
-    expect(managedClusterModuleTemplate).not.toMatch(/the hub builds/i);
+    expect(comments('build')).toMatch(/the hub builds it once for the whole fleet \(one Job/);
+    expect(comments('build')).toMatch(/"dockerfile"\) lives in the kmm-hub controller's namespace/);
+    expect(comments('sign')).toMatch(/The hub signs them once for the fleet with a sign Job/);
+    expect(managedClusterModuleTemplate).not.toMatch(/NOT IMPLEMENTED|NotSupportedYet/);
   });
 
   it('maps a RHEL 9 kernel to a templated image and leaves others unmapped', () => {

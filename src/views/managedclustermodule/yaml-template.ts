@@ -1,6 +1,6 @@
 // The YAML the console's editor starts from when a person creates a ManagedClusterModule
 // (console.yaml-template). It must be a complete MCM that the model validates without problems, and its
-// comments must say what the controller does today: it does not build or sign images yet.
+// comments must say what the controller does with it: build and sign on the hub, once per distinct image.
 export const managedClusterModuleTemplate = `apiVersion: hub.kmm.sigs.x-k8s.io/v1beta1
 kind: ManagedClusterModule
 metadata:
@@ -26,21 +26,20 @@ spec:
           - regexp: '^.+\\.el9_\\d+\\.x86_64$'
             # $KERNEL_FULL_VERSION, $KERNEL_XYZ, $KERNEL_X/Y/Z, $MOD_NAME and $MOD_NAMESPACE are substituted.
             containerImage: quay.io/example/example-driver:$KERNEL_FULL_VERSION
-            # Optional: build the image once for the fleet when the registry does not have it. NOT
-            # IMPLEMENTED YET: until hub builds come, an image whose mapping has build waits (reason
-            # BuildNotSupportedYet) and its kernels are not rolled out; push the image to its registry
-            # and remove build to roll it out now. The ConfigMap (key "dockerfile") lives in the kmm-hub
-            # controller's namespace.
+            # Optional: when the registry does not have the image, the hub builds it once for the whole
+            # fleet (one Job in the kmm-hub controller's namespace, however many clusters need it) and
+            # rolls each kernel out as soon as its image is ready. The ConfigMap (key "dockerfile") lives
+            # in the kmm-hub controller's namespace.
             build:
               dockerfileConfigMap:
                 name: example-driver-dockerfile
               buildArgs:
                 - name: DRIVER_VERSION
                   value: "1.0.0"
-            # Optional: sign the module files for Secure Boot. NOT IMPLEMENTED YET either: the image
-            # waits (reason SignNotSupportedYet); push a signed image and remove sign to roll it out now.
-            # Key (key "key") and certificate (key "cert") Secrets live in the kmm-hub controller's
-            # namespace.
+            # Optional: sign the module files for Secure Boot. The hub signs them once for the fleet
+            # with a sign Job and pushes the signed image; spokes get it pinned by digest. Key (key "key")
+            # and certificate (key "cert") Secrets live in the kmm-hub controller's namespace and are
+            # only mounted into that Job.
             sign:
               keySecret:
                 name: example-signing-key

@@ -101,11 +101,11 @@ describe('ManagedClusterModule list page', () => {
       screen.getByRole('heading', { name: 'No ManagedClusterModules yet' }),
     ).toBeInTheDocument();
     expect(screen.getByText(/describes an out-of-tree kernel module/)).toBeInTheDocument();
-    // hub builds and signing are not there yet: the empty state must not promise them
-    expect(screen.queryByText(/builds and signs/)).not.toBeInTheDocument();
-    expect(screen.getByText(/signing images on the hub is not implemented yet/)).toHaveTextContent(
-      'waits (BuildNotSupportedYet, SignNotSupportedYet)',
-    );
+    // what the hub does with images, now that it checks, pins, builds and signs them
+    expect(
+      screen.getByText(/built and signed on the hub, once for the whole fleet/),
+    ).toHaveTextContent('sent pinned to their digests');
+    expect(screen.queryByText(/not implemented yet/)).not.toBeInTheDocument();
     await userEvent
       .setup()
       .click(screen.getByRole('button', { name: 'Create ManagedClusterModule' }));

@@ -26,10 +26,9 @@ export const NoManagedClusterModules = () => {
               'A ManagedClusterModule describes an out-of-tree kernel module (a GPU, NIC or storage driver) once, for the whole fleet. The hub works out which kernels every selected cluster runs and which image each kernel needs, and sends each cluster a KMM Module through a ManifestWork.',
             )}
           </Content>
-          {/* the CRD already has build and sign, so say plainly what becomes of them today */}
           <Content component="p">
             {t(
-              'Building and signing images on the hub is not implemented yet: an image whose kernel mapping asks for a build or a signature waits (BuildNotSupportedYet, SignNotSupportedYet) and its kernels are not rolled out. Until then, push ready images to their registry and leave build and sign out of the mappings.',
+              'Images are checked in their registries and sent pinned to their digests. An image a kernel mapping builds or signs is built and signed on the hub, once for the whole fleet, and each kernel is rolled out as soon as its image is ready.',
             )}
           </Content>
         </Content>
