@@ -1,14 +1,14 @@
 // The plugin's dist/ for a real console on another origin (console-plugin-template's `start-console` points
 // BRIDGE_PLUGINS at it): served at the root with CORS, as the template's dev server does.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen, type Listening } from './listen';
 import { sendFile } from './static-files';
 
 export async function startPluginServer(options: {
   dist: string;
   port?: number;
   host?: string;
-}): Promise<{ url: string; stop(): Promise<void> }> {
+}): Promise<Listening> {
   const cors = {
     'Access-Control-Allow-Origin': '*',
     'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
@@ -20,17 +20,5 @@ export async function startPluginServer(options: {
     const path = new URL(req.url ?? '/', 'http://plugin').pathname.slice(1);
     if (!sendFile(res, options.dist, path, cors)) res.writeHead(404, cors).end();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://localhost:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, options);
 }

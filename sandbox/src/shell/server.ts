@@ -1,9 +1,9 @@
 // The console shell's backend, standing in for the console's Go server: the host page, the plugin's dist/ at
 // /api/plugins/<name>/, PatternFly's CSS, and /api/kubernetes proxied to the API server as one identity.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { API_PREFIX, proxyHttp, websocketWatches } from './proxy';
+import { listen, type Listening } from './listen';
 import { sendFile } from './static-files';
 import type { Upstream } from './upstream';
 
@@ -27,10 +27,7 @@ export interface ShellServerOptions {
   releaseVersion?: string;
 }
 
-export interface ShellServer {
-  url: string;
-  stop(): Promise<void>;
-}
+export type ShellServer = Listening;
 
 function indexHtml(options: ShellServerOptions): string {
   const flags = {
@@ -96,18 +93,5 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
     if ((req.url ?? '').startsWith(`${API_PREFIX}/`)) watches.upgrade(req, socket, head);
     else socket.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://localhost:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        watches.close();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, options, () => watches.close());
 }
