@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import type { ManagedClusterModule } from 'kmm-hub-controller/model';
 import { createMcm, driverMcm, getMcm } from '../controller/harness';
 import { launchChromium } from './chromium';
-import { collectErrors } from './page-errors';
+import { pagePerTest } from './page-errors';
 import { screenshot } from './screenshots';
 import { startStack, type Stack, WEBHOOK_NAME } from './stack';
 
@@ -22,9 +22,6 @@ let stack: Stack;
 let readerUrl: string;
 let browser: { context: BrowserContext; close(): Promise<void> };
 let page: Page;
-let errors: string[];
-/** Console errors a test causes on purpose (Chromium logs every failed request as one). */
-let expectedErrors: RegExp[];
 
 beforeAll(async () => {
   stack = await startStack(8, { webhook: true });
@@ -73,16 +70,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-beforeEach(async () => {
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(UI_TIMEOUT);
-  errors = collectErrors(page);
-  expectedErrors = [];
-});
-
-afterEach(async () => {
-  await page.close();
-  expect(errors.filter((e) => !expectedErrors.some((x) => x.test(e)))).toEqual([]);
+const pages = pagePerTest(() => browser.context, UI_TIMEOUT);
+beforeEach(() => {
+  page = pages.page();
 });
 
 /** Replaces the whole text of the page's YAML editor, as pasting would. */
@@ -119,7 +109,7 @@ describe('the admission webhook', () => {
     const before = await getMcm(stack.hub, 'browser-valid');
     await page.goto(`${stack.shellUrl}${LIST}/browser-valid/yaml`);
     await page.locator('.cm-content').getByText('browser-valid').first().waitFor();
-    expectedErrors.push(/Failed to load resource: .* 422/);
+    pages.expectError(/Failed to load resource: .* 422/);
     await replaceYaml(stringify(withBadRegexp(before)));
     await page.getByRole('button', { name: 'Save' }).click();
     const alert = page.locator('[data-test="yaml-error"]');
@@ -141,7 +131,7 @@ describe('the admission webhook', () => {
   it('refuses a create with every field path; nothing is created', async () => {
     await page.goto(`${stack.shellUrl}${LIST}/~new`);
     await page.locator('.cm-content').getByText('example-driver').first().waitFor();
-    expectedErrors.push(/Failed to load resource: .* 422/);
+    pages.expectError(/Failed to load resource: .* 422/);
     const mcm = driverMcm('browser-invalid', {});
     await replaceYaml(stringify(withBadRegexp(mcm, 'quay.io/acme/drv')));
     await page.getByRole('button', { name: 'Create' }).click();
@@ -227,7 +217,7 @@ describe('a read-only user', () => {
     await page.waitForLoadState('networkidle');
     expect(stack.hub.sandbox.server.denials().slice(denied)).toEqual([]);
     // Events are not granted: the tab says so with the API server's message, as the console's stream does.
-    expectedErrors.push(/Failed to load resource: .* 403/);
+    pages.expectError(/Failed to load resource: .* 403/);
     await page.getByRole('tab', { name: 'Events' }).click();
     await page.getByText(`User "${READER}" cannot list resource "events"`).waitFor();
     expect(
@@ -241,7 +231,7 @@ describe('a read-only user', () => {
   it('gets the API server\u2019s 403 when creating from the create URL', async () => {
     await page.goto(`${readerUrl}${LIST}/~new`);
     await page.locator('.cm-content').getByText('example-driver').first().waitFor();
-    expectedErrors.push(/Failed to load resource: .* 403/);
+    pages.expectError(/Failed to load resource: .* 403/);
     await replaceYaml(stringify(driverMcm('by-reader', {})));
     await page.getByRole('button', { name: 'Create' }).click();
     const alert = page.locator('[data-test="yaml-error"]');
