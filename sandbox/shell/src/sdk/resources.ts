@@ -29,26 +29,26 @@ export const k8sUpdate: SDK['k8sUpdate'] = ({ model, data, ns, name, path, query
     data,
   );
 
+/** The URL of an object the caller already holds (patch and delete name it by its metadata). */
+const objectURL = (
+  model: Real.K8sModel,
+  resource: Real.K8sResourceCommon,
+  path: string | undefined,
+  queryParams: unknown,
+) =>
+  resourceURL(model, {
+    ns: resource.metadata?.namespace,
+    name: resource.metadata?.name,
+    path,
+    queryParams: q(queryParams),
+  });
+
 export const k8sPatch: SDK['k8sPatch'] = ({ model, resource, data, path, queryParams }) =>
-  requestJSON(
-    resourceURL(model, {
-      ns: resource.metadata?.namespace,
-      name: resource.metadata?.name,
-      path,
-      queryParams: q(queryParams),
-    }),
-    'PATCH',
-    data,
-  );
+  requestJSON(objectURL(model, resource, path, queryParams), 'PATCH', data);
 
 export const k8sDelete: SDK['k8sDelete'] = ({ model, resource, path, queryParams, json }) =>
   requestJSON(
-    resourceURL(model, {
-      ns: resource.metadata?.namespace,
-      name: resource.metadata?.name,
-      path,
-      queryParams: q(queryParams),
-    }),
+    objectURL(model, resource, path, queryParams),
     'DELETE',
     json ?? {
       kind: 'DeleteOptions',
