@@ -132,3 +132,19 @@ export {
   type JobPhase,
   type SignJobInputs,
 } from './image-jobs';
+export * from './preflight-types';
+export {
+  PREFLIGHT_BLOCKED,
+  mcmPreflight,
+  preflightCondition,
+  upcomingKernels,
+  validateKernelPreflight,
+  withPreflight,
+  withPreflightImages,
+  type McmPreflight,
+} from './preflight';
+export {
+  kernelPreflightStatus,
+  mcmPreflightChanged,
+  preflightStatusUnchanged,
+} from './preflight-summary';

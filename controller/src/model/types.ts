@@ -2,6 +2,8 @@
 // upstream CRDs (KMM hub.kmm.sigs.x-k8s.io and kmm.sigs.x-k8s.io, OCM cluster/work) exactly; anything not
 // typed here is carried through untouched (index signatures where the upstream schema is open).
 
+import type { PreflightStatus } from './preflight-types';
+
 export interface ObjectMeta {
   name?: string;
   generateName?: string;
@@ -238,6 +240,8 @@ export interface ManagedClusterModuleStatus {
   observedGeneration?: number;
   conditions?: Condition[];
   images?: ImageStatus[];
+  /** where the MCM stands for each kernel a KernelPreflight declares as upcoming */
+  preflight?: PreflightStatus[];
 }
 
 export interface ManagedClusterModule extends KubeObject {
