@@ -1,5 +1,5 @@
 import { MCM_GROUP } from './constants';
-import type { Condition, ImageState, KubeObject, ObjectMeta } from './types';
+import type { Condition, KubeObject, ObjectMeta, PreflightState } from './types';
 
 // The KernelPreflight API: kernels a platform team expects the fleet to run soon (the RHCOS kernel of the next
 // OpenShift release, say), so that every MCM's image for them is built and signed before any spoke upgrades.
@@ -23,26 +23,18 @@ export interface UpcomingKernel {
   release?: string;
 }
 
-/**
- * Where one MCM stands for one upcoming kernel: the state of the image its kernel mapping resolves to (the
- * image states), or why there is no image:
- * - NoMapping: no kernel mapping matches the kernel; the module would not load on it.
- * - MappingError: the mapping that matches cannot be resolved for it (e.g. a template it lacks components for).
- */
-export type PreflightState = ImageState | 'NoMapping' | 'MappingError';
-
-/** One entry of an MCM's status.preflight. */
-export interface PreflightStatus {
-  kernelVersion: string;
-  release?: string;
-  /** the image the kernel mapping resolves to (templated, not pinned); absent without a usable mapping */
-  image?: string;
-  digest?: string;
-  state: PreflightState;
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-}
+/** Every PreflightState, in the order the CRD lists them. */
+export const PREFLIGHT_STATES: readonly PreflightState[] = [
+  'Ready',
+  'Waiting',
+  'Building',
+  'Signing',
+  'Missing',
+  'Failed',
+  'Unknown',
+  'NoMapping',
+  'MappingError',
+];
 
 /** One MCM's state for one kernel in a KernelPreflight's summary. */
 export interface PreflightModuleStatus {

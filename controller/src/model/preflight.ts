@@ -6,8 +6,6 @@ import {
   MAX_UPCOMING_KERNELS,
   PREFLIGHT_READY,
   type KernelPreflight,
-  type PreflightState,
-  type PreflightStatus,
   type UpcomingKernel,
 } from './preflight-types';
 import { count, nameList } from './summary';
@@ -16,6 +14,8 @@ import type {
   ImageStateInfo,
   ManagedClusterModule,
   ManagedClusterModuleStatus,
+  PreflightState,
+  PreflightStatus,
 } from './types';
 import { Problems, type ValidationProblem } from './validation-fields';
 

@@ -2,8 +2,6 @@
 // upstream CRDs (KMM hub.kmm.sigs.x-k8s.io and kmm.sigs.x-k8s.io, OCM cluster/work) exactly; anything not
 // typed here is carried through untouched (index signatures where the upstream schema is open).
 
-import type { PreflightStatus } from './preflight-types';
-
 export interface ObjectMeta {
   name?: string;
   generateName?: string;
@@ -225,6 +223,27 @@ export interface ImageStatus {
   digest?: string;
   build: boolean;
   sign: boolean;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+/**
+ * Where one MCM stands for one upcoming kernel: the state of the image its kernel mapping resolves to (the
+ * image states), or why there is no image:
+ * - NoMapping: no kernel mapping matches the kernel; the module would not load on it.
+ * - MappingError: the mapping that matches cannot be resolved for it (e.g. a template it lacks components for).
+ */
+export type PreflightState = ImageState | 'NoMapping' | 'MappingError';
+
+/** One entry of an MCM's status.preflight. */
+export interface PreflightStatus {
+  kernelVersion: string;
+  release?: string;
+  /** the image the kernel mapping resolves to (templated, not pinned); absent without a usable mapping */
+  image?: string;
+  digest?: string;
+  state: PreflightState;
   reason?: string;
   message?: string;
   lastTransitionTime?: string;
