@@ -180,7 +180,7 @@ it('shows a kernel declared in a KernelPreflight as an upcoming column of the ke
   await page.goto(stack.shellUrl);
   await page.getByRole('link', { name: 'Kernel matrix' }).click();
   const header = page.getByRole('columnheader', {
-    name: new RegExp(upcoming.replace(/\./g, '\\.')),
+    name: new RegExp(`^${upcoming.replace(/\./g, '\\.')} Upcoming`),
   });
   await header.waitFor();
   expect(await header.textContent()).toBe(`${upcoming} UpcomingOpenShift 4.99.0`);
