@@ -262,21 +262,17 @@ const cases: Case[] = [
     'the kernel matrix with upcoming kernels and their tooltip open',
     () => {
       const upcoming = '5.14.0-611.5.1.el9_7.x86_64';
-      fakeCluster.set([
-        {
-          ...gpuDriver,
-          status: {
-            ...gpuDriver.status,
-            preflight: [
-              { kernelVersion: upcoming, release: 'OpenShift 4.20.0', image: 'i', state: 'Ready' },
-              { kernelVersion: '6.12.0-55.el10.x86_64', state: 'NoMapping', message: 'no mapping' },
-            ],
-          },
+      const withPreflight: ManagedClusterModule = {
+        ...gpuDriver,
+        status: {
+          ...gpuDriver.status,
+          preflight: [
+            { kernelVersion: upcoming, release: 'OpenShift 4.20.0', image: 'i', state: 'Ready' },
+            { kernelVersion: '6.12.0-55.el10.x86_64', state: 'NoMapping', message: 'no mapping' },
+          ],
         },
-        devicePlugin,
-        ...clusters,
-        ...works,
-      ]);
+      };
+      fakeCluster.set([withPreflight, devicePlugin, ...clusters, ...works]);
       renderAt(<KernelMatrixPage />);
     },
     async () => {
