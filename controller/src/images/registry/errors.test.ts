@@ -46,6 +46,8 @@ describe('describeNetworkProblem', () => {
     expect(describeNetworkProblem(wrapped('UND_ERR_CONNECT_TIMEOUT'), 10_000).text).toContain(
       '10000 ms',
     );
-    expect(describeNetworkProblem(wrapped('ECONNREFUSED'))).toEqual({ text: 'fetch failed: ECONNREFUSED' });
+    expect(describeNetworkProblem(wrapped('ECONNREFUSED'))).toEqual({
+      text: 'fetch failed: ECONNREFUSED',
+    });
   });
 });
