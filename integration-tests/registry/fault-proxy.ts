@@ -7,6 +7,7 @@ import {
   request,
   type IncomingMessage,
   type Server,
+  type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
