@@ -245,7 +245,7 @@ describe('the work agent', () => {
           'Applied',
         )?.message,
       ).toBe(
-        'Failed to apply manifest: no matches for kind "Module" in version "kmm.sigs.x-k8s.io/v1beta1"',
+        'Failed to apply manifest: the server doesn\'t have a resource type "Module"',
       ),
     );
   });
