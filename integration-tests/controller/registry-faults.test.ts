@@ -68,6 +68,9 @@ async function rolledOut(name: string): Promise<string> {
   return JSON.stringify([...works].sort(([a], [b]) => a.localeCompare(b)).map(([, w]) => w.spec));
 }
 
+const mcmStatusWrites = () =>
+  hub.sandbox.audit.writes({ resource: 'managedclustermodules', subresource: 'status' });
+
 const controllerWorkWrites = () =>
   hub.sandbox.audit.writes({ resource: 'manifestworks', subresource: '' });
 
@@ -165,10 +168,13 @@ async function survives(
   // Backoff, not a loop: over 3 s (the first retry after 1 s, doubling up to the 2 s re-check interval) a
   // handful of checks, each a connection and a request or two.
   const asked = proxy.contacts();
+  const statusWrites = mcmStatusWrites();
   await sleep(3000);
   const retries = proxy.contacts() - asked;
   expect(retries).toBeGreaterThan(0);
   expect(retries).toBeLessThanOrEqual(16);
+  // the same failure again is no news: the status is not rewritten at each retry
+  expect(mcmStatusWrites()).toBe(statusWrites);
   expect(await rolledOut(name)).toBe(before);
   expect(controllerWorkWrites()).toBe(writes);
 

@@ -244,9 +244,7 @@ describe('the work agent', () => {
             ?.conditions,
           'Applied',
         )?.message,
-      ).toBe(
-        'Failed to apply manifest: the server doesn\'t have a resource type "Module"',
-      ),
+      ).toBe('Failed to apply manifest: the server doesn\'t have a resource type "Module"'),
     );
   });
 
