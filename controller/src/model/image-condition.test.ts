@@ -16,7 +16,13 @@ describe('imagesVerifiedCondition', () => {
     expect(imagesVerifiedCondition([], 1)).toBeUndefined();
     expect(
       imagesVerifiedCondition([image('quay.io/a/b:1', { reason: 'BuildSucceeded' })], 4),
-    ).toMatchObject({ type: 'ImagesVerified', status: 'True', observedGeneration: 4 });
+    ).toEqual({
+      type: 'ImagesVerified',
+      status: 'True',
+      reason: 'AsExpected',
+      message: 'No registry problem with the image',
+      observedGeneration: 4,
+    });
   });
 
   it('groups failing images by registry and reason, largest first, naming the error and the fix', () => {

@@ -39,7 +39,11 @@ export function imagesVerifiedCondition(
       type: IMAGES_VERIFIED,
       status: 'True',
       reason: 'AsExpected',
-      message: `The registries answered for all ${count(images.length, 'image')}`,
+      // worded so that it also holds when image checks are off (nothing asked, nothing failed)
+      message:
+        images.length === 1
+          ? 'No registry problem with the image'
+          : `No registry problem with any of the ${images.length} images`,
       observedGeneration: generation,
     };
   const sorted = [...groups].sort((a, b) => b[1].images.length - a[1].images.length);
