@@ -100,6 +100,7 @@ export {
   statusFacts,
   statusUnchanged,
 } from './status';
+export { IMAGES_VERIFIED, imagesVerifiedCondition, isRegistryProblem } from './image-condition';
 export { count, nameList } from './summary';
 export {
   imageProblemEvents,
