@@ -275,7 +275,13 @@ export class Controller {
     // New upcoming kernels change what every MCM prepares: all are planned anew. A status-only update (the
     // summary this controller writes) changes nothing.
     const preflightChanged = (old: KernelPreflight | undefined, p: KernelPreflight | undefined) => {
-      if (old && p && old.metadata.generation === p.metadata.generation) return;
+      if (
+        old &&
+        p &&
+        old.metadata.generation === p.metadata.generation &&
+        !old.metadata.deletionTimestamp === !p.metadata.deletionTimestamp
+      )
+        return;
       this.planInputs.invalidateAll();
       for (const name of mcms.store.keys()) this.queue.add(name);
       add(preflightKey((p ?? old)!.metadata.name!));
