@@ -15,7 +15,7 @@ const KernelMatrixPage = () => {
   const { t } = usePluginTranslation();
   const { matrix, loaded, loadError } = useKernelMatrix();
   const { view, filters, pagination } = useKernelMatrixView(matrix);
-  const upcoming = useUpcomingKernels(filters.mcm, view?.kernels);
+  const upcoming = useUpcomingKernels(filters.mcm, matrix);
 
   const body = () => {
     if (loadError) return <LoadError what={t('the kernel matrix')} error={loadError} />;

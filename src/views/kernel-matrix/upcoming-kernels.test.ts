@@ -1,7 +1,7 @@
 import { clusters, devicePlugin, EL94, gpuDriver, works } from '../../__fixtures__/fleet';
 import type { ManagedClusterModule, PreflightStatus } from '../../utils/model';
 import { buildKernelMatrix, viewKernelMatrix } from './kernel-matrix';
-import { upcomingCellOf, upcomingColumns, upcomingStateOf } from './upcoming-kernels';
+import { kernelsRun, upcomingCellOf, upcomingColumns, upcomingStateOf } from './upcoming-kernels';
 
 const EL97 = '5.14.0-611.5.1.el9_7.x86_64';
 const EL10 = '6.12.0-55.1.1.el10_0.x86_64';
@@ -75,6 +75,19 @@ describe('upcomingColumns', () => {
       'noMapping',
       'noMapping',
     ]);
+  });
+});
+
+describe('kernelsRun', () => {
+  it('lists the kernels of the whole fleet, not only of the rows a filter keeps', () => {
+    const matrix = buildKernelMatrix([gpu], clusters, works);
+    const filtered = viewKernelMatrix(matrix, { label: 'no-such-label' });
+    expect(filtered.rows).toEqual([]);
+    const all = kernelsRun(matrix);
+    expect(all).toContain(EL94);
+    // so an upcoming kernel that a filtered-out cluster runs is not shown as upcoming
+    expect(upcomingColumns([gpu], undefined, all).map((c) => c.kernel)).not.toContain(EL94);
+    expect(kernelsRun(undefined)).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@ import {
   PREFLIGHT_BLOCKED,
   type PreflightState,
 } from '../../utils/model';
-import type { MatrixRow } from './kernel-matrix';
+import type { KernelMatrix, MatrixRow } from './kernel-matrix';
 
 /** What a person should see for an upcoming kernel: worst first. */
 export type UpcomingState = 'failed' | 'noMapping' | 'preparing' | 'ready';
@@ -93,6 +93,16 @@ export const upcomingColumns = (
   const columns = [...byKernel.values()].sort((a, b) => compareStrings(a.kernel, b.kernel));
   for (const c of columns) c.state = worst(c.details.map((d) => d.state)) ?? 'ready';
   return columns;
+};
+
+/**
+ * Every kernel some cluster of the fleet runs, whatever the page's filters: a kernel one cluster runs is no
+ * longer upcoming, even when that cluster is filtered out of view.
+ */
+export const kernelsRun = (matrix: KernelMatrix | undefined): string[] => {
+  const out = new Set<string>();
+  for (const c of matrix?.clusters ?? []) for (const k of c.kernels ?? []) out.add(k);
+  return [...out];
 };
 
 /**
