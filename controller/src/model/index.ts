@@ -97,6 +97,7 @@ export {
   type RegistryAnswer,
 } from './plan-diff';
 export { planDiffDocument, type PlanDiffDocument } from './plan-diff-document';
+export { applySchemaDefaults, type DefaultingSchema } from './schema-defaults';
 export {
   DEGRADED,
   PROGRESSING,

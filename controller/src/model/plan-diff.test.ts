@@ -63,6 +63,41 @@ describe('previewMcm', () => {
     }
   });
 
+  it("applies the CRD's defaults to the edit first, as the API server would", () => {
+    const schema = {
+      properties: {
+        spec: {
+          properties: {
+            moduleSpec: {
+              properties: {
+                moduleLoader: {
+                  properties: {
+                    container: {
+                      properties: {
+                        modprobe: { properties: { dirName: { default: '/opt' } } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+    const live = mcm();
+    live.spec.moduleSpec.moduleLoader!.container.modprobe.dirName = '/opt';
+    const hub = hubWith(live);
+    const edited = asFile(mcm());
+    expect(diffOf({ edited, clusters: fleet, ...hub }).otherChanges).toEqual([
+      {
+        fields: ['spec.moduleSpec.moduleLoader.container.modprobe.dirName'],
+        clusters: ['c1', 'c2', 'c3'],
+      },
+    ]);
+    expect(diffOf({ edited, clusters: fleet, schema, ...hub }).changed).toBe(false);
+  });
+
   it('names exactly the clusters a selector change gains and loses', () => {
     const hub = hubWith(mcm());
     const d = diffOf({

@@ -2,6 +2,7 @@ import { pinImage } from './image';
 import { isPlainObject, jsonEqual } from './json';
 import { moduleOf, workMappingsOf, type WorkMapping } from './manifestwork';
 import { compareStrings } from './order';
+import { applySchemaDefaults, type DefaultingSchema } from './schema-defaults';
 import { planManagedClusterModule, type PlanError, type PlannedImage } from './plan';
 import type {
   ImageState,
@@ -72,12 +73,15 @@ export interface PreviewInput {
   currentWorks: readonly ManifestWork[];
   /** answers by image (as its mapping resolves it), for images the hub does not know */
   registry?: ReadonlyMap<string, RegistryAnswer>;
+  /** the hub's MCM CRD schema: its defaults are applied to `edited`, as the API server would on apply */
+  schema?: DefaultingSchema;
 }
 
 export type PreviewResult = { errors: PlanError[] } | { errors: []; diff: McmDiff };
 
 /**
- * What applying `edited` would change on the hub: planned exactly as the controller plans (same selection,
+ * What applying `edited` would change on the hub: given the CRD's defaults as the API server would give them,
+ * then planned exactly as the controller plans (same selection,
  * mappings, retention for clusters without a kernel claim), against the live clusters and works, and compared
  * with the works as they are. Every image is taken to become Ready, so the preview shows where the edit leads
  * rather than the wait on the way; an image the hub already knows keeps its digest, so an unchanged image
@@ -87,7 +91,7 @@ export type PreviewResult = { errors: PlanError[] } | { errors: []; diff: McmDif
  */
 export function previewMcm(input: PreviewInput): PreviewResult {
   const { live } = input;
-  const edited = withLiveUid(input.edited, live);
+  const edited = withLiveUid(applySchemaDefaults(input.schema, input.edited), live);
   const known = new Map((live?.status?.images ?? []).map((i) => [i.image, i]));
   const lookup = (_mcm: string, image: string): ImageStateInfo => ({
     state: 'Ready',
