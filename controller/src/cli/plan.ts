@@ -20,7 +20,7 @@ export interface PlanOptions {
 }
 
 /** Every flag of the command as commander parses them: offline plan or, with --diff, the preview. */
-interface PlanFlags {
+export interface PlanFlags {
   mcm: string[];
   clusters?: string[];
   output?: 'text' | 'yaml' | 'json';
