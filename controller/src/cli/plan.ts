@@ -11,7 +11,6 @@ import {
 } from '../model';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_PLAN_ERRORS, EXIT_USAGE } from './exit-codes';
 import { InputError, readAll, STDIN } from './plan-input';
-import { runPlanDiff } from './plan-diff';
 
 export interface PlanOptions {
   mcm: string[];
@@ -130,6 +129,8 @@ export async function runPlanCommand(
       return refuse(
         "--clusters cannot be used with --diff: the preview reads the hub's ManagedClusters",
       );
+    // loaded only for a preview: the Kubernetes client takes seconds to load, which the offline plan need not pay
+    const { runPlanDiff } = await import('./plan-diff');
     return runPlanDiff(
       {
         mcm: flags.mcm,
