@@ -337,7 +337,7 @@ function imageOutlook(
     p.build && p.sign ? 'build and sign' : p.build ? 'build' : p.sign ? 'sign' : undefined;
   if (hub) {
     const notes: Record<ImageState, string> = {
-      Ready: 'in its registry (the hub checked it)',
+      Ready: 'known to the hub',
       Waiting: `the hub has yet to ${recipe ?? 'produce'} it`,
       Building: 'a hub build is running',
       Signing: 'a hub sign is running',
