@@ -9,6 +9,8 @@ import {
   previewMcm,
   type ManagedClusterModule,
   type PlanDiffDocument,
+  type PreviewResult,
+  type RegistryAnswer,
 } from '../model';
 import {
   EXIT_CHANGES,
@@ -22,6 +24,7 @@ import {
 import { HubError, HubReader } from './hub-read';
 import { InputError, readAll } from './plan-input';
 import { planDiffText } from './plan-diff-text';
+import { RegistryCheck } from './registry-check';
 import type { Output } from './plan';
 
 export interface PlanDiffOptions {
@@ -31,6 +34,10 @@ export interface PlanDiffOptions {
   maxChangedClusters?: string;
   /** seconds the whole read of the hub may take */
   requestTimeout: number;
+  /** ask the registries (anonymously) about images new to the hub */
+  checkRegistry?: boolean;
+  /** PEM file of extra CAs trusted for registries */
+  registryCaFile?: string;
 }
 
 const PREFIX = 'kmm-hub-controller plan --diff';
@@ -75,15 +82,17 @@ export async function runPlanDiff(
       options.requestTimeout,
       `the hub at ${server} did not answer within ${options.requestTimeout} s (--request-timeout)`,
     );
-    const results = mcms.map((edited, i) =>
+    const preview = (i: number, registry?: Map<string, RegistryAnswer>) =>
       previewMcm({
-        edited,
+        edited: mcms[i]!,
         live: live[i]!.live,
         currentWorks: live[i]!.works,
         clusters,
         schema,
-      }),
-    );
+        registry,
+      });
+    let results = mcms.map((_, i) => preview(i));
+    if (options.checkRegistry) results = await withRegistry(results, preview, options);
     const doc = planDiffDocument(
       results,
       clusters.length,
@@ -106,6 +115,30 @@ export async function runPlanDiff(
     return EXIT_INTERNAL;
   } finally {
     await kubeConfig?.close();
+  }
+}
+
+/** The previews again, with the registries' answers for the images nobody had answered for. */
+async function withRegistry(
+  results: PreviewResult[],
+  preview: (i: number, registry: Map<string, RegistryAnswer>) => PreviewResult,
+  options: PlanDiffOptions,
+): Promise<PreviewResult[]> {
+  let check: RegistryCheck;
+  try {
+    check = new RegistryCheck(options.requestTimeout * 1000, options.registryCaFile);
+  } catch (e) {
+    throw new InputError(`--registry-ca-file ${options.registryCaFile}: ${(e as Error).message}`);
+  }
+  try {
+    const out: PreviewResult[] = [];
+    for (const [i, r] of results.entries()) {
+      if (!('diff' in r) || r.unchecked.length === 0) out.push(r);
+      else out.push(preview(i, await check.answer(r.unchecked)));
+    }
+    return out;
+  } finally {
+    await check.close();
   }
 }
 

@@ -27,6 +27,8 @@ export interface PlanFlags {
   kubeconfig?: string;
   maxChangedClusters?: string;
   requestTimeout: string;
+  checkRegistry?: boolean;
+  registryCaFile?: string;
 }
 
 /** Where the command writes: the process streams, or a test's buffers. */
@@ -138,12 +140,18 @@ export async function runPlanCommand(
         output: flags.output ?? 'text',
         maxChangedClusters: flags.maxChangedClusters,
         requestTimeout: Number(flags.requestTimeout),
+        checkRegistry: flags.checkRegistry,
+        registryCaFile: flags.registryCaFile,
       },
       { ...out, summary: false },
     );
   }
   if (flags.maxChangedClusters !== undefined)
     return refuse('--max-changed-clusters needs --diff (it limits what a preview may change)');
+  if (flags.checkRegistry || flags.registryCaFile !== undefined)
+    return refuse(
+      '--check-registry and --registry-ca-file need --diff (the offline plan asks no registry)',
+    );
   if (!flags.clusters)
     return refuse(
       "required option '--clusters <file>' not specified (or --diff, to compare with a live hub)",

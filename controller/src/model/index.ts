@@ -95,6 +95,7 @@ export {
   type PreviewInput,
   type PreviewResult,
   type RegistryAnswer,
+  type RegistryTarget,
 } from './plan-diff';
 export { planDiffDocument, type PlanDiffDocument } from './plan-diff-document';
 export { applySchemaDefaults, type DefaultingSchema } from './schema-defaults';

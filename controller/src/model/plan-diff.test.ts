@@ -207,6 +207,10 @@ describe('previewMcm', () => {
       ['none', 'NotChecked'],
     ]);
     expect(none.images[1]!.note).toMatch(/a hub build starts unless it is already in its registry/);
+    // what a registry check would ask: only the image the hub does not know
+    expect(previewMcm({ edited, clusters: fleet, ...hub })).toMatchObject({
+      unchecked: [{ image: `${built}${K96}` }],
+    });
     const missing = diffOf({
       edited,
       clusters: fleet,
@@ -217,6 +221,18 @@ describe('previewMcm', () => {
       source: 'registry',
       state: 'Waiting',
       note: 'not in its registry: a hub build would start',
+    });
+    const failed = previewMcm({
+      edited,
+      clusters: fleet,
+      ...hub,
+      registry: new Map([[`${built}${K96}`, { kind: 'error' as const, message: 'unauthorized' }]]),
+    });
+    expect(failed).toMatchObject({ unchecked: [] });
+    expect('diff' in failed && failed.diff.images[1]).toMatchObject({
+      source: 'none',
+      state: 'NotChecked',
+      note: expect.stringContaining('the registry could not be checked (unauthorized)'),
     });
   });
 

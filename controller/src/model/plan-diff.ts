@@ -77,7 +77,21 @@ export interface PreviewInput {
   schema?: DefaultingSchema;
 }
 
-export type PreviewResult = { errors: PlanError[] } | { errors: []; diff: McmDiff };
+/** An incoming image nobody has answered for yet, with how its registry is reached (its mapping's registryTLS). */
+export interface RegistryTarget {
+  image: string;
+  insecure?: boolean;
+  insecureSkipTLSVerify?: boolean;
+}
+
+export type PreviewResult =
+  | { errors: PlanError[] }
+  | {
+      errors: [];
+      diff: McmDiff;
+      /** images of diff.images that neither the hub nor `registry` answered for: what a registry check would ask */
+      unchecked: RegistryTarget[];
+    };
 
 /**
  * What applying `edited` would change on the hub: given the CRD's defaults as the API server would give them,
@@ -104,7 +118,11 @@ export function previewMcm(input: PreviewInput): PreviewResult {
   const diff = planDiff(name, current, p.manifestWorks);
   diff.onHub = live !== undefined;
   diff.images = incomingImages(p.images, diff, current, p.manifestWorks, known, input.registry);
-  return { errors: [], diff };
+  const unchecked = new Set(diff.images.filter((i) => i.source === 'none').map((i) => i.image));
+  const targets = p.images
+    .filter((i) => unchecked.has(i.image) && !input.registry?.has(i.image))
+    .map(({ image, resolved }): RegistryTarget => ({ image, ...resolved.registryTLS }));
+  return { errors: [], diff, unchecked: targets };
 }
 
 /**
