@@ -9,6 +9,7 @@ import {
   type ManagedClusterModule,
   type PlanDiffDocument,
 } from 'kmm-hub-controller/model';
+import { startTestRegistry } from '../registry/docker-registry';
 import {
   clusters,
   createMcm,
@@ -206,6 +207,62 @@ it('a new MCM shows every eligible cluster as gained; an invalid one exits 1 nam
       field: 'spec.moduleSpec.moduleLoader.container.kernelMappings[0].containerImage',
     }),
   ]);
+});
+
+it('--check-registry asks the registry: present, to be built on the hub, or missing', async () => {
+  const registry = await startTestRegistry();
+  try {
+    const kernels = [...new Set(rolledOut.flatMap((c) => kernelsOf(hub, c)))].sort();
+    expect(kernels.length).toBeGreaterThan(2);
+    const [pushed, absent] = kernels;
+    await registry.pusher('acme/pushed').pushImage(pushed!);
+    const tls = { insecure: true };
+    const edited = driverMcm(MCM, SELECTOR);
+    edited.spec.moduleSpec.moduleLoader!.container.kernelMappings = [
+      {
+        literal: pushed!,
+        containerImage: `${registry.host}/acme/pushed:${pushed}`,
+        registryTLS: tls,
+      },
+      { literal: absent!, containerImage: `${registry.host}/acme/absent:1`, registryTLS: tls },
+      {
+        regexp: '^5\\.14\\.0-',
+        containerImage: `${registry.host}/acme/built:\${KERNEL_FULL_VERSION}`,
+        registryTLS: tls,
+        build: { dockerfileConfigMap: { name: 'acme-dockerfile' } },
+      },
+    ];
+    const file = mcmFile(edited);
+    const [checked, unchecked] = await Promise.all([
+      diffJson('--mcm', file, '--check-registry'),
+      diffJson('--mcm', file),
+    ]);
+    expect(checked).toMatchObject({ code: 5, stderr: '' });
+    const byImage = new Map(checked.doc!.mcms[0]!.images.map((i) => [i.image, i]));
+    expect(byImage.get(`${registry.host}/acme/pushed:${pushed}`)).toMatchObject({
+      source: 'registry',
+      state: 'Ready',
+      note: expect.stringMatching(/^in its registry \(sha256:[0-9a-f]{64}\)$/),
+    });
+    expect(byImage.get(`${registry.host}/acme/absent:1`)).toMatchObject({
+      source: 'registry',
+      state: 'Missing',
+    });
+    const built = kernels.slice(2).map((k) => byImage.get(`${registry.host}/acme/built:${k}`));
+    expect(built.length).toBeGreaterThan(0);
+    for (const b of built)
+      expect(b).toMatchObject({
+        source: 'registry',
+        state: 'Waiting',
+        note: 'not in its registry: a hub build would start',
+      });
+    // the same preview without the flag asks nobody and says so
+    expect(unchecked.doc!.mcms[0]!.images.map((i) => i.state)).toEqual(
+      checked.doc!.mcms[0]!.images.map(() => 'NotChecked'),
+    );
+  } finally {
+    await registry.destroy();
+  }
 });
 
 describe('failures: one line on stderr, nothing on stdout, a documented exit status', () => {

@@ -78,6 +78,7 @@ const diffFlags = fc.record(
       fc.string(),
     ),
     requestTimeout: fc.constantFrom('30', '0', 'x', '0.5'),
+    checkRegistry: fc.boolean(),
   },
   { requiredKeys: ['diff'] },
 );
@@ -121,6 +122,7 @@ describe('plan properties', () => {
           output: flags.output,
           maxChangedClusters: flags.maxChangedClusters,
           requestTimeout: flags.requestTimeout ?? '30',
+          checkRegistry: flags.checkRegistry,
         };
         const code = await runPlanCommand(options, {
           stdout: (t) => (stdout += t),

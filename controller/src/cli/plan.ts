@@ -103,7 +103,20 @@ export function registerPlanCommand(program: Command): void {
       '--max-changed-clusters <N|P%>',
       'with --diff: exit 6 when more than N clusters, or more than P% of the fleet, would change',
     )
-    .option('--request-timeout <seconds>', 'with --diff: how long reading the hub may take', '30')
+    .option(
+      '--check-registry',
+      'with --diff: ask the registries (anonymously) whether images new to the hub exist, so the preview says ' +
+        'which builds would start; without it they are reported as not checked',
+    )
+    .option(
+      '--registry-ca-file <file>',
+      'with --check-registry: extra CAs (PEM) trusted for registries',
+    )
+    .option(
+      '--request-timeout <seconds>',
+      'with --diff: how long reading the hub (and each registry connection) may take',
+      '30',
+    )
     .addOption(
       new Option(
         '-o, --output <format>',
