@@ -35,7 +35,8 @@ export function planDiffText(doc: PlanDiffDocument): string {
 function mcmLines(m: McmDiff): string[] {
   const head = `ManagedClusterModule ${m.mcm}${m.onHub ? '' : ' (new: not on the hub)'}`;
   if (!m.changed) return [`${head}: no changes`];
-  const out = [`${head}: ${plural(m.changedClusters.length, 'cluster')} change`];
+  const n = m.changedClusters.length;
+  const out = [`${head}: ${plural(n, 'cluster')} change${n === 1 ? 's' : ''}`];
   if (m.clustersGained.length > 0)
     out.push(`  + gains the module (${m.clustersGained.length}): ${names(m.clustersGained)}`);
   if (m.clustersLost.length > 0)

@@ -22,7 +22,7 @@ import {
   EXIT_USAGE,
 } from './exit-codes';
 import { HubError, HubReader } from './hub-read';
-import { InputError, readAll } from './plan-input';
+import { InputError, readAll, STDIN } from './plan-input';
 import { planDiffText } from './plan-diff-text';
 import { RegistryCheck } from './registry-check';
 import type { Output } from './plan';
@@ -62,6 +62,8 @@ export async function runPlanDiff(
       );
     if (!(options.requestTimeout > 0))
       throw new InputError('--request-timeout: give a number of seconds greater than 0');
+    if (options.mcm.filter((f) => f === STDIN).length > 1)
+      throw new InputError('standard input (-) can be read once: give - to one --mcm');
     const mcms = readAll<ManagedClusterModule>(options.mcm, '--mcm', {
       apiVersion: MCM_API_VERSION,
       kind: MCM_KIND,
