@@ -260,6 +260,17 @@ describe('previewMcm', () => {
     expect(d.imageChanges).toEqual([]);
   });
 
+  it('reports anything that is not an MCM as invalid, without throwing', () => {
+    for (const edited of [null, 'text', [], { metadata: null }, { metadata: { name: 7 } }]) {
+      const r = previewMcm({
+        edited: edited as unknown as ManagedClusterModule,
+        clusters: fleet,
+        ...hubWith(mcm()),
+      });
+      expect(r.errors.length).toBeGreaterThan(0);
+    }
+  });
+
   it('returns only the validation errors of an invalid edit', () => {
     const r = previewMcm({
       edited: withImage('quay.io/acme/drv'),

@@ -95,9 +95,8 @@ export type PreviewResult =
 
 /**
  * What applying `edited` would change on the hub: given the CRD's defaults as the API server would give them,
- * then planned exactly as the controller plans (same selection,
- * mappings, retention for clusters without a kernel claim), against the live clusters and works, and compared
- * with the works as they are. Every image is taken to become Ready, so the preview shows where the edit leads
+ * then planned exactly as the controller plans (same selection, mappings, retention for clusters without a
+ * kernel claim), against the live clusters and works, and compared with the works as they are. Every image is taken to become Ready, so the preview shows where the edit leads
  * rather than the wait on the way; an image the hub already knows keeps its digest, so an unchanged image
  * pins exactly as the controller pinned it. The images section says which incoming images are not known to
  * be in their registry (a hub build or sign would start, or the registry was not consulted).
@@ -111,7 +110,9 @@ export function previewMcm(input: PreviewInput): PreviewResult {
     state: 'Ready',
     digest: known.get(image)?.digest,
   });
-  const name = edited.metadata?.name ?? '';
+  // read defensively: an invalid edit is reported by the plan's validation, not by a TypeError here
+  const rawName: unknown = (edited as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+  const name = typeof rawName === 'string' ? rawName : '';
   const current = input.currentWorks.filter((w) => isWorkOf(w, name));
   const p = planManagedClusterModule(edited, input.clusters, lookup, current);
   if (p.errors.length > 0) return { errors: p.errors };
