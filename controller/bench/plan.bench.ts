@@ -3,7 +3,7 @@
 // runs of the offline fleet plan, of the controller's per-MCM planning (image states + current works), of
 // the same decisions without rendering ManifestWorks (planCoverage, what the console's kernel matrix needs),
 // and of the controller's steady-state comparison of every planned ManifestWork with its copy as the API
-// server serves it (manifestWorkDiff), each with its ratio to a baseline measured in the same process: a
+// server serves it (manifestWorkDiff), of the impact preview (previewMcm) of an unchanged and of a retagged MCM, each with its ratio to a baseline measured in the same process: a
 // pass that only deep-copies each MCM's module spec once per cluster, the least any planner that writes one
 // Module per cluster must do.
 //
@@ -15,6 +15,7 @@ import {
   planCoverage,
   planDocument,
   planManagedClusterModule,
+  previewMcm,
   type ImageStateLookup,
   type ManagedCluster,
   type ManagedClusterModule,
@@ -220,6 +221,46 @@ const compareMs = time(() => {
   if (differ > 0) throw new Error(`${differ} parts differ: the comparison is wrong`);
 });
 
+// The impact preview (`plan --diff`): each MCM against its rollout as served, the live MCM's status knowing every
+// image's digest (so an unchanged image pins as rolled out): once unchanged, once with every image retagged.
+const live = modules.map((m): ManagedClusterModule => ({
+  ...m,
+  status: {
+    images: planManagedClusterModule(m, fleet, lookup).images.map((i) => ({
+      image: i.image,
+      kernelVersions: i.kernelVersions,
+      clusters: i.clusters.length,
+      state: 'Ready',
+      digest,
+      build: i.build,
+      sign: i.sign,
+    })),
+  },
+}));
+const servedByMcm = new Map(
+  modules.map((m) => [m, servedWorks.filter((w) => w.metadata.name === m.metadata.name)]),
+);
+const retagged = modules.map((m) =>
+  JSON.parse(JSON.stringify(m).replaceAll('org/module-', 'org/mod2-')),
+);
+const preview = (edited: ManagedClusterModule[]) => {
+  let changed = 0;
+  modules.forEach((m, i) => {
+    const r = previewMcm({
+      edited: edited[i] as ManagedClusterModule,
+      live: live[i],
+      clusters: fleet,
+      currentWorks: servedByMcm.get(m) ?? [],
+    });
+    if ('diff' in r) changed += r.diff.changedClusters.length;
+  });
+  return changed;
+};
+if (preview(modules) !== 0)
+  throw new Error('an unchanged preview reports changes: the preview is wrong');
+const previewSameMs = time(() => preview(modules));
+const previewRetagMs = time(() => preview(retagged));
+
 const serializeMs = time(() => JSON.stringify(offline));
 // What the plan command spends printing, once (it is slow enough that several runs would dominate the bench).
 const once = (fn: () => unknown) => {
@@ -249,5 +290,7 @@ row('plan (offline, whole fleet)', offlineMs);
 row(`per-MCM plan x ${modules.length} (image states + current works)`, controllerMs);
 row(`planCoverage x ${modules.length} (same, no ManifestWork objects)`, coverageMs);
 row(`manifestWorkDiff of ${current.length} works with their served copies`, compareMs);
+row(`previewMcm x ${modules.length}, nothing changed (plan --diff)`, previewSameMs);
+row(`previewMcm x ${modules.length}, every image retagged`, previewRetagMs);
 row('JSON.stringify of the offline plan (for scale)', serializeMs);
 row('YAML of the offline plan, as `plan` prints it (one run)', yamlMs);

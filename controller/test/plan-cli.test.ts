@@ -266,7 +266,7 @@ describe('kmm-hub-controller plan, reading and writing like a Unix command', () 
     );
   });
 
-  it('shows two examples in plan --help, one of them reading standard input', async () => {
+  it('shows three examples in plan --help: files, standard input, and a preview against a hub', async () => {
     const r = await run('plan', '--help');
     expect(r.code).toBe(0);
     const examplesText = r.stdout.slice(r.stdout.indexOf('\nExamples:\n'));
@@ -274,7 +274,10 @@ describe('kmm-hub-controller plan, reading and writing like a Unix command', () 
     expect(commands).toEqual([
       expect.stringMatching(/^ {2}kmm-hub-controller plan --mcm controller\/examples\//),
       expect.stringMatching(/^ {2}cat \S+ \| kmm-hub-controller plan --mcm - --clusters /),
+      expect.stringMatching(
+        /^ {2}kmm-hub-controller plan --diff --kubeconfig \S+ --mcm \S+ --max-changed-clusters /,
+      ),
     ]);
-    expect(r.stdout).toMatch(/--mcm <file> .*\n.*- reads standard input/);
+    expect(r.stdout).toMatch(/--mcm <file>[^]*?- reads standard input[^]*?--clusters <file>/);
   });
 });

@@ -6,3 +6,9 @@ export const EXIT_PLAN_ERRORS = 1;
 export const EXIT_USAGE = 2;
 /** a bug: something the command did not expect (stack trace on stderr) */
 export const EXIT_INTERNAL = 3;
+/** `plan --diff`: the hub could not be read (unreachable, credentials refused, a permission missing) */
+export const EXIT_HUB = 4;
+/** `plan --diff`: applying the MCMs would change ManifestWorks (the difference is printed) */
+export const EXIT_CHANGES = 5;
+/** `plan --diff`: the changes go past --max-changed-clusters */
+export const EXIT_CHANGES_OVER_LIMIT = 6;

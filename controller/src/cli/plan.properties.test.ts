@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { propertyParameters, someCluster, someMcm } from '../__fakes__/arbitraries';
-import { runPlan } from './plan';
+import { runPlan, runPlanCommand, type PlanFlags } from './plan';
 
 // `plan` fed bad files (fast-check; fixed seed, KMM_PROPERTY_RUNS for more): any MCMs and ManagedClusters as
 // YAML, JSON or a List, or bytes that are neither. It exits 0, 1 or 2 as documented, with a one-line message
@@ -53,6 +53,36 @@ function expectDocumented(code: number | null, stdout: string, stderr: string): 
   }
 }
 
+/** A hub that refuses connections (port 9, discard): every preview that gets as far as the hub ends there. */
+const downHub = () =>
+  write(
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'hub', cluster: { server: 'https://127.0.0.1:9' } }],
+      users: [{ name: 'ci', user: { token: 'not-a-secret' } }],
+      contexts: [{ name: 'hub', context: { cluster: 'hub', user: 'ci' } }],
+      'current-context': 'hub',
+    }),
+  );
+
+/** Any combination of the preview's flags, some of them contradictory or malformed. */
+const diffFlags = fc.record(
+  {
+    diff: fc.boolean(),
+    kubeconfig: fc.constantFrom('down', 'missing', 'junk'),
+    clusters: fc.boolean(),
+    output: fc.constantFrom('text' as const, 'yaml' as const, 'json' as const),
+    maxChangedClusters: fc.oneof(
+      fc.constantFrom('0', '10', '5%', '100%', '101%', '-1', 'many', ''),
+      fc.string(),
+    ),
+    requestTimeout: fc.constantFrom('30', '0', 'x', '0.5'),
+    checkRegistry: fc.boolean(),
+  },
+  { requiredKeys: ['diff'] },
+);
+
 describe('plan properties', () => {
   it('exits 0, 1 or 2 on any input, never with a stack trace (in-process)', () => {
     const seen = new Set<number>();
@@ -71,6 +101,46 @@ describe('plan properties', () => {
     );
     // Each of the three outcomes was reached, so each branch of the check above ran.
     expect([...seen].sort()).toEqual([0, 1, 2]);
+  });
+
+  it('with the preview flags: documented exits, one line for 2 and 4, never a stack trace (in-process)', async () => {
+    const seen = new Set<number>();
+    const kubeconfigs = {
+      down: downHub(),
+      missing: join(dir, 'no-such-kubeconfig'),
+      junk: write(': :'),
+    };
+    await fc.assert(
+      fc.asyncProperty(inputs, diffFlags, async ({ mcms, clusters }, flags) => {
+        let stdout = '';
+        let stderr = '';
+        const options: PlanFlags = {
+          mcm: [write(mcms)],
+          diff: flags.diff,
+          kubeconfig: flags.kubeconfig && kubeconfigs[flags.kubeconfig],
+          clusters: flags.clusters ? [write(clusters)] : undefined,
+          output: flags.output,
+          maxChangedClusters: flags.maxChangedClusters,
+          requestTimeout: flags.requestTimeout ?? '30',
+          checkRegistry: flags.checkRegistry,
+        };
+        const code = await runPlanCommand(options, {
+          stdout: (t) => (stdout += t),
+          stderr: (t) => (stderr += t),
+        });
+        seen.add(code);
+        // the offline plan may run (no --diff, no --kubeconfig, --clusters given) and exit 0 or 1
+        expect([0, 1, 2, 4]).toContain(code);
+        expect(stderr).not.toMatch(/internal error|\n\s+at /);
+        if (code === 2 || code === 4) {
+          expect(stdout).toBe('');
+          expect(stderr).toMatch(/^kmm-hub-controller plan( --diff)?: [^\n]+\n$/);
+        }
+      }),
+      propertyParameters(60),
+    );
+    expect(seen).toContain(2);
+    expect(seen).toContain(4);
   });
 
   it('the real bin does the same on a few of those inputs', async () => {

@@ -18,6 +18,19 @@ export interface PlanOptions {
   output: 'yaml' | 'json';
 }
 
+/** Every flag of the command as commander parses them: offline plan or, with --diff, the preview. */
+export interface PlanFlags {
+  mcm: string[];
+  clusters?: string[];
+  output?: 'text' | 'yaml' | 'json';
+  diff?: boolean;
+  kubeconfig?: string;
+  maxChangedClusters?: string;
+  requestTimeout: string;
+  checkRegistry?: boolean;
+  registryCaFile?: string;
+}
+
 /** Where the command writes: the process streams, or a test's buffers. */
 export interface Output {
   stdout: (text: string) => void;
@@ -44,6 +57,10 @@ Examples:
   # a hub's live fleet, the MCM read from standard input, JSON out
   oc get managedclusters -o yaml > fleet.yaml
   cat gpu-driver.yaml | kmm-hub-controller plan --mcm - --clusters fleet.yaml --output json
+
+  # impact preview: what applying an edited MCM would change on a live hub (read-only); exit 5 when
+  # something changes, 6 when more than 10% of the fleet would
+  kmm-hub-controller plan --diff --kubeconfig hub.kubeconfig --mcm gpu-driver.yaml --max-changed-clusters 10%
 `;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -56,7 +73,10 @@ export function registerPlanCommand(program: Command): void {
       'print the ManifestWorks, images, skipped clusters and validation errors that ManagedClusterModules ' +
         'would produce for a fleet of ManagedClusters (offline: contacts no cluster and no registry). ' +
         'Exit status: 0 no errors, 1 validation errors (the document is still printed), ' +
-        '2 unreadable or malformed input or bad flags.',
+        '2 unreadable or malformed input or bad flags. ' +
+        'With --diff (or --kubeconfig): read a live hub instead of --clusters and print only what applying the ' +
+        'MCMs would change; exit 0 no change, 1 an MCM is invalid, 2 bad input or flags, 4 the hub could not be ' +
+        'read, 5 changes, 6 changes past --max-changed-clusters.',
     )
     .requiredOption(
       '--mcm <file>',
@@ -64,18 +84,93 @@ export function registerPlanCommand(program: Command): void {
         '- reads standard input',
       collect,
     )
-    .requiredOption(
+    .option(
       '--clusters <file>',
-      'ManagedCluster documents with their status (same formats); repeatable; - reads standard input',
+      'ManagedCluster documents with their status (same formats); repeatable; - reads standard input ' +
+        '(required without --diff)',
       collect,
     )
+    .option(
+      '--diff',
+      "impact preview: compare with what is rolled out now on the hub (read-only: the hub's ManagedClusters, " +
+        'and each MCM of the same name with its ManifestWorks)',
+    )
+    .option(
+      '--kubeconfig <file>',
+      'the hub to compare with (implies --diff; default: KUBECONFIG, the service account, ~/.kube/config)',
+    )
+    .option(
+      '--max-changed-clusters <N|P%>',
+      'with --diff: exit 6 when more than N clusters, or more than P% of the fleet, would change',
+    )
+    .option(
+      '--check-registry',
+      'with --diff: ask the registries (anonymously) whether images new to the hub exist, so the preview says ' +
+        'which builds would start; without it they are reported as not checked',
+    )
+    .option(
+      '--registry-ca-file <file>',
+      'with --check-registry: extra CAs (PEM) trusted for registries',
+    )
+    .option(
+      '--request-timeout <seconds>',
+      'with --diff: how long reading the hub (and each registry connection) may take',
+      '30',
+    )
     .addOption(
-      new Option('--output <format>', 'output format').choices(['yaml', 'json']).default('yaml'),
+      new Option(
+        '-o, --output <format>',
+        'output format (default: yaml; text with --diff, for people)',
+      ).choices(['text', 'yaml', 'json']),
     )
     .addHelpText('after', EXAMPLES)
-    .action((options: PlanOptions) => {
-      process.exitCode = runPlan(options);
+    .action(async (flags: PlanFlags) => {
+      process.exitCode = await runPlanCommand(flags);
     });
+}
+
+/** Dispatches to the offline plan or the preview, refusing flags that belong to the other. */
+export async function runPlanCommand(
+  flags: PlanFlags,
+  out: Output = processOutput,
+): Promise<number> {
+  const diff = flags.diff === true || flags.kubeconfig !== undefined;
+  const refuse = (message: string) => {
+    out.stderr(`kmm-hub-controller plan: ${message}\n`);
+    return EXIT_USAGE;
+  };
+  if (diff) {
+    if (flags.clusters)
+      return refuse(
+        "--clusters cannot be used with --diff: the preview reads the hub's ManagedClusters",
+      );
+    // loaded only for a preview: the Kubernetes client takes seconds to load, which the offline plan need not pay
+    const { runPlanDiff } = await import('./plan-diff');
+    return runPlanDiff(
+      {
+        mcm: flags.mcm,
+        kubeconfig: flags.kubeconfig,
+        output: flags.output ?? 'text',
+        maxChangedClusters: flags.maxChangedClusters,
+        requestTimeout: Number(flags.requestTimeout),
+        checkRegistry: flags.checkRegistry,
+        registryCaFile: flags.registryCaFile,
+      },
+      { ...out, summary: false },
+    );
+  }
+  if (flags.maxChangedClusters !== undefined)
+    return refuse('--max-changed-clusters needs --diff (it limits what a preview may change)');
+  if (flags.checkRegistry || flags.registryCaFile !== undefined)
+    return refuse(
+      '--check-registry and --registry-ca-file need --diff (the offline plan asks no registry)',
+    );
+  if (!flags.clusters)
+    return refuse(
+      "required option '--clusters <file>' not specified (or --diff, to compare with a live hub)",
+    );
+  if (flags.output === 'text') return refuse('--output text needs --diff; use yaml or json');
+  return runPlan({ mcm: flags.mcm, clusters: flags.clusters, output: flags.output ?? 'yaml' }, out);
 }
 
 /** Reads the files, plans, prints; returns the exit status. */

@@ -83,6 +83,23 @@ export {
 } from './plan';
 export { planDocument, type PlanDocument } from './plan-document';
 export {
+  exceedsLimit,
+  parseChangeLimit,
+  planDiff,
+  previewMcm,
+  type ChangeLimit,
+  type ImageChange,
+  type McmDiff,
+  type OtherChange,
+  type PreviewImage,
+  type PreviewInput,
+  type PreviewResult,
+  type RegistryAnswer,
+  type RegistryTarget,
+} from './plan-diff';
+export { planDiffDocument, type PlanDiffDocument } from './plan-diff-document';
+export { applySchemaDefaults, type DefaultingSchema } from './schema-defaults';
+export {
   DEGRADED,
   PROGRESSING,
   READY,
