@@ -225,7 +225,7 @@ export function gateRollout(input: RolloutGateInput): RolloutGate {
   if (phase === 'Progressing') {
     const wakes = [...states.values()].flatMap((s) => (s.wakeAt === undefined ? [] : [s.wakeAt]));
     const admittedDeadline =
-      strategy.progressDeadlineMs === undefined ? [] : [now + strategy.progressDeadlineMs];
+      strategy.progressDeadlineMs === undefined ? [] : [now + strategy.progressDeadlineMs + 1];
     const next = Math.min(
       ...wakes,
       ...(out.create.length + out.update.length > 0 ? admittedDeadline : []),

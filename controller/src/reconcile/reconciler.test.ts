@@ -92,6 +92,42 @@ describe('MCMReconciler', () => {
     expect(hub.calls).toEqual([]);
   });
 
+  it('writes only what the rollout gate lets through, asks to be called back, and reports the rollout', async () => {
+    const { hub, caches, reconciler, clear } = setup();
+    const progressive = mcm({
+      rolloutStrategy: { type: 'Progressive', maxConcurrency: 1, progressDeadline: '10m' },
+    });
+    caches.mcms.store.upsert(hub.seedMcm(progressive));
+    const result = await reconciler.reconcile('drv');
+    expect(hub.calls).toEqual(['create c1/drv', 'status drv']);
+    expect(result).toEqual({ requeueAfterMs: 600_001 });
+    expect(hub.works.get('c1/drv')?.metadata.annotations).toEqual({
+      'hub.kmm.sigs.x-k8s.io/rollout-written-at': NOW.toISOString(),
+    });
+    const status = caches.mcms.store.get('drv')!.status!;
+    expect(status.rollout).toMatchObject({
+      phase: 'Progressing',
+      currentWave: 1,
+      totalWaves: 3,
+      progressing: 1,
+      pending: 2,
+      moving: [{ cluster: 'c1' }],
+    });
+    expect(status.conditions?.find((c) => c.type === 'RolloutHalted')).toMatchObject({
+      status: 'False',
+      reason: 'RolloutProgressing',
+    });
+    expect(hub.eventLines).toContain(
+      'Normal RolloutStarted: rolling out to 3 of 3 clusters in 3 waves',
+    );
+
+    // Nothing moved on the hub: the gate decides again (the plan is not reused while clusters wait), and
+    // holds the same clusters back without a write.
+    clear();
+    expect(await reconciler.reconcile('drv')).toEqual({ requeueAfterMs: 600_001 });
+    expect(hub.calls).toEqual([]);
+  });
+
   it('on a 409 for a create of its own work the cache did not have yet, takes the work into the cache and retries', async () => {
     const { hub, caches, reconciler, clear, planInputs } = setup();
     await reconciler.reconcile('drv');

@@ -10,19 +10,22 @@ import {
   MCM_KIND,
   MCM_NAME_LABEL,
   isWorkOf,
+  gateRollout,
   imageStatuses,
   invalidStatus,
   planManagedClusterModule,
+  rolloutEvents,
   rolloutStatus,
   statusEvents,
   statusFacts,
   statusUnchanged,
-  workChanges,
+  withRolloutStatus,
   writeEvents,
   type ManagedClusterModule,
   type ManagedClusterModuleStatus,
   type ManifestWork,
   type McmPlan,
+  type RolloutStatus,
   type WorkChanges,
   type WorkWriteVerb,
   type WriteOutcome,
@@ -61,8 +64,14 @@ export class ReconcileError extends Error {}
  */
 export class MCMReconciler {
   private readonly now: () => Date;
-  /** per MCM: the last plan that needed no write, and the inputs it was made from */
-  private readonly plans = new Map<string, { inputs: string; plan: McmPlan }>();
+  /**
+   * per MCM: the last plan that needed no write and held nothing back, the inputs it was made from, and the
+   * settled status.rollout it left (none without a progressive strategy)
+   */
+  private readonly plans = new Map<
+    string,
+    { inputs: string; plan: McmPlan; rollout: RolloutStatus | undefined }
+  >();
   /** per MCM: the status last sent and what the API server stored of it */
   private readonly lastWritten = new Map<
     string,
@@ -83,7 +92,9 @@ export class MCMReconciler {
         await this.cleanUp(name, mcm);
         return;
       }
-      result = await this.reconcileExisting(mcm);
+      const outcome = await this.reconcileExisting(mcm);
+      result = outcome.result;
+      if (outcome.requeueAfterMs !== undefined) return { requeueAfterMs: outcome.requeueAfterMs };
     } catch (error) {
       result = error instanceof NotLeaderError ? 'not_leader' : 'error';
       throw error;
@@ -116,7 +127,9 @@ export class MCMReconciler {
     if (outcome.failed.length > 0) throw this.failure(name, outcome);
   }
 
-  private async reconcileExisting(mcm: ManagedClusterModule): Promise<ReconcileResult> {
+  private async reconcileExisting(
+    mcm: ManagedClusterModule,
+  ): Promise<{ result: ReconcileResult; requeueAfterMs?: number }> {
     const name = mcm.metadata.name!;
     const { caches, imageStates, planInputs, metrics } = this.deps;
     // Read before planning: a change arriving later bumps the key, and the next reconcile plans anew.
@@ -126,8 +139,8 @@ export class MCMReconciler {
       // Nothing the plan depends on changed since a plan that needed no write (e.g. only ManifestWork
       // status reports came in): the works are as planned, only the status may have moved.
       metrics.plans.inc({ source: 'reused' });
-      await this.reportStatus(mcm, reusable.plan);
-      return 'success';
+      await this.reportStatus(mcm, reusable.plan, reusable.rollout);
+      return { result: 'success' };
     }
     this.plans.delete(name);
     metrics.plans.inc({ source: 'computed' });
@@ -138,25 +151,41 @@ export class MCMReconciler {
 
     if (plan.errors.length > 0) {
       await this.writeStatus(mcm, invalidStatus(mcm, plan.errors, this.timestamp()));
-      return 'invalid';
+      return { result: 'invalid' };
     }
     if (imageStates.track(name, imageQueries(mcm, plan.images))) {
       plan = planManagedClusterModule(mcm, clusters, lookup, works);
     }
 
-    const changes = workChanges(plan.manifestWorks, works);
-    const outcome = await this.write(changes);
+    // The rollout strategy's wave gate stands between the plan and the writes (without a progressive
+    // strategy it lets every change through, as before the field existed).
+    const gate = gateRollout({
+      mcm,
+      desired: plan.manifestWorks,
+      current: works,
+      labelsOf: (c) => caches.clusters.store.get(c)?.metadata.labels,
+      stateOf: cachedWorkState,
+      now: this.now().getTime(),
+    });
+    const outcome = await this.write(gate.changes);
     this.recordWriteEvents(mcm, outcome, '');
     const { create, update, delete: deleted } = outcome.done;
-    if (create.length + update.length + deleted.length + outcome.failed.length === 0)
-      this.plans.set(name, { inputs, plan });
-    await this.reportStatus(mcm, plan);
+    const settled = gate.held.length === 0 && gate.rollout?.phase !== 'Progressing';
+    if (settled && create.length + update.length + deleted.length + outcome.failed.length === 0)
+      this.plans.set(name, { inputs, plan, rollout: gate.rollout });
+    await this.reportStatus(mcm, plan, gate.rollout);
     if (outcome.failed.length > 0) throw this.failure(name, outcome);
-    return 'success';
+    return gate.requeueAfterMs === undefined
+      ? { result: 'success' }
+      : { result: 'success', requeueAfterMs: gate.requeueAfterMs };
   }
 
   /** Status, gauges and condition Events from the plan and the MCM's ManifestWorks as they are now. */
-  private async reportStatus(mcm: ManagedClusterModule, plan: McmPlan): Promise<void> {
+  private async reportStatus(
+    mcm: ManagedClusterModule,
+    plan: McmPlan,
+    rollout: RolloutStatus | undefined,
+  ): Promise<void> {
     const name = mcm.metadata.name!;
     const { caches, imageStates } = this.deps;
     const works = this.worksOf(name);
@@ -174,7 +203,12 @@ export class MCMReconciler {
       mcm.status?.images,
       now,
     );
-    const status = rolloutStatus(mcm, facts, images, now);
+    const status = withRolloutStatus(
+      rolloutStatus(mcm, facts, images, now),
+      rollout,
+      mcm.status?.conditions,
+      now,
+    );
     this.updateGauges(name, plan, works);
     await this.writeStatus(mcm, status);
   }
@@ -272,7 +306,10 @@ export class MCMReconciler {
     this.deps.caches.mcms.recordWrite(updated);
     this.lastWritten.set(name, { sent: status, stored: updated.status ?? {} });
     const regarding = this.regarding(mcm);
-    for (const e of statusEvents(mcm.status, status))
+    for (const e of [
+      ...statusEvents(mcm.status, status),
+      ...rolloutEvents(mcm.status?.rollout, status.rollout),
+    ])
       this.deps.writer.recordEvent({ regarding, ...e });
   }
 
