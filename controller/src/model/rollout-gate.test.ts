@@ -252,6 +252,46 @@ describe('gateRollout, Progressive', () => {
     expect(written(hub.decide('v2', at(32)))).toEqual(['c03', 'c04']);
   });
 
+  it('starts the minSuccessTime clock again when a moving cluster turns unhealthy', () => {
+    const hub = new Hub(names(2), {
+      type: 'Progressive',
+      maxConcurrency: 1,
+      minSuccessTime: '10s',
+    });
+    hub.decide('v2', at(0));
+    hub.agents(at(1));
+    expect(hub.decide('v2', at(2)).rollout?.moving).toEqual([
+      { cluster: 'c01', healthySince: new Date(at(2)).toISOString() },
+    ]);
+    hub.agent('c01', at(5), 'degraded');
+    expect(hub.decide('v2', at(5)).rollout?.moving).toEqual([{ cluster: 'c01' }]);
+    hub.agent('c01', at(6), 'healthy');
+    const g = hub.decide('v2', at(7));
+    expect(g.rollout?.moving).toEqual([
+      { cluster: 'c01', healthySince: new Date(at(7)).toISOString() },
+    ]);
+    expect(written(hub.decide('v2', at(16)))).toEqual([]);
+    expect(written(hub.decide('v2', at(17)))).toEqual(['c02']);
+  });
+
+  it('restarts from the first wave when the spec changes mid-rollout, never exceeding maxConcurrency', () => {
+    const hub = new Hub(names(6), { type: 'Progressive', maxConcurrency: 2 });
+    hub.decide('v2', at(0));
+    hub.agents(at(1));
+    expect(written(hub.decide('v2', at(2)))).toEqual(['c03', 'c04']);
+    hub.mcm = { ...hub.mcm, metadata: { ...hub.mcm.metadata, generation: 2 } };
+    // c03 and c04 are moving to v2; v3 waits for their slots, then goes to c01 and c02 first.
+    const g = hub.decide('v3', at(3));
+    expect(written(g)).toEqual([]);
+    expect(g.rollout?.progressing).toBe(0);
+    expect(hub.onV2()).toEqual(['c01', 'c02', 'c03', 'c04']);
+    expect(g.rollout?.moving?.map((m) => m.cluster)).toEqual(['c03', 'c04']);
+    hub.agents(at(4));
+    expect(written(hub.decide('v3', at(5)))).toEqual(['c01', 'c02']);
+    hub.agents(at(6));
+    expect(written(hub.decide('v3', at(7)))).toEqual(['c03', 'c04']);
+  });
+
   it('moves mandatory groups first, one after the other, then the rest by name', () => {
     const hub = new Hub(names(6), {
       type: 'Progressive',

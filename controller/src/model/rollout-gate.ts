@@ -61,6 +61,8 @@ interface ClusterState {
   wakeAt?: number;
   /** progressing and healthy: since when (status.rollout.moving) */
   healthySince?: number;
+  /** pending, but its spoke is still settling on the work it got earlier in this rollout */
+  settling?: boolean;
 }
 
 const MAX_FAILED_LISTED = 20;
@@ -116,12 +118,23 @@ export function gateRollout(input: RolloutGateInput): RolloutGate {
   const states = new Map<string, ClusterState>();
   for (const d of desired) {
     const cluster = clusterOf(d);
-    if (moves.has(cluster)) {
-      states.set(cluster, { cluster, phase: 'pending' });
-      continue;
-    }
     const work = currentByCluster.get(cluster);
     const writtenAt = work ? writtenAtOf(work) : undefined;
+    if (moves.has(cluster)) {
+      // Moved earlier in this rollout and changed again since (a new spec mid-rollout): while its spoke
+      // is still settling on what it got, it holds its slot.
+      const earlier =
+        work && writtenAt !== undefined && writtenAt >= startedMs
+          ? evaluate(cluster, work, writtenAt, stateOf(work), strategy, now, moving.get(cluster))
+          : undefined;
+      states.set(
+        cluster,
+        earlier?.phase === 'progressing'
+          ? { ...earlier, phase: 'pending', settling: true }
+          : { cluster, phase: 'pending' },
+      );
+      continue;
+    }
     if (!work || writtenAt === undefined || writtenAt < startedMs) {
       states.set(cluster, { cluster, phase: 'unchanged' });
       continue;
@@ -158,9 +171,10 @@ export function gateRollout(input: RolloutGateInput): RolloutGate {
   if (phase === 'Progressing' && waveIndex >= 0) {
     let capacity =
       strategy.maxConcurrency -
-      [...states.values()].filter((s) => s.phase === 'progressing').length;
+      [...states.values()].filter((s) => s.phase === 'progressing' || s.settling).length;
     for (const cluster of waves[waveIndex]!.clusters) {
-      if (states.get(cluster)!.phase !== 'pending' || capacity <= 0) continue;
+      const state = states.get(cluster)!;
+      if (state.phase !== 'pending' || state.settling || capacity <= 0) continue;
       capacity--;
       const move = moves.get(cluster)!;
       if (move.create) out.create.push(stamped(move.create, now));
@@ -201,7 +215,7 @@ export function gateRollout(input: RolloutGateInput): RolloutGate {
   };
   if (epoch.resumeToken !== undefined) rollout.resumeToken = epoch.resumeToken;
   const movingNow = [...states.values()]
-    .filter((s) => s.phase === 'progressing')
+    .filter((s) => s.phase === 'progressing' || s.settling)
     .sort((a, b) => compareStrings(a.cluster, b.cluster))
     .map((s) =>
       s.healthySince === undefined
