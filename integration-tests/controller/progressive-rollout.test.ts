@@ -177,7 +177,7 @@ it('rolls a change out in waves of maxConcurrency, canaries first, each after th
   });
   const reasons = (await eventsAbout(MCM)).map((e) => e.reason);
   expect(reasons).toEqual(
-    expect.arrayContaining(['RolloutStarted', 'RolloutWaveStarted', 'RolloutComplete']),
+    expect.arrayContaining(['RolloutStarted', 'RolloutWaveStarted', 'RolloutFinished']),
   );
 });
 

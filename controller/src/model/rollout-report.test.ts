@@ -78,9 +78,9 @@ describe('rolloutEvents', () => {
     ]);
     expect(
       rolloutEvents(base, { ...base, phase: 'Complete', succeeded: 5, failed: 1 }).map(
-        (e) => e.message,
+        (e) => `${e.reason}: ${e.message}`,
       ),
-    ).toEqual(['rollout complete on 6 clusters: 5 succeeded, 1 failed']);
+    ).toEqual(['RolloutFinished: rollout complete on 6 clusters: 5 succeeded, 1 failed']);
     expect(rolloutEvents(undefined, { ...base, phase: 'Complete' })).toEqual([]);
   });
 });

@@ -92,7 +92,7 @@ export function rolloutEvents(
   if (next.phase === 'Complete' && was !== undefined && was !== 'Complete') {
     out.push({
       type: 'Normal',
-      reason: 'RolloutComplete',
+      reason: 'RolloutFinished',
       action: 'Rollout',
       message: `rollout complete on ${next.clusters} clusters: ${next.succeeded} succeeded, ${next.failed} failed`,
     });
