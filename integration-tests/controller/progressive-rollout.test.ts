@@ -97,6 +97,18 @@ async function batches(tag: string): Promise<{ at: number; clusters: string[] }[
     .map(([at, clusters]) => ({ at, clusters: clusters.sort() }));
 }
 
+/** updateMcm, again on a conflict: the controller writes the status between our read and our write. */
+async function change(fn: (m: ManagedClusterModule) => void): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await updateMcm(hub, MCM, fn);
+      return;
+    } catch (error) {
+      if ((error as { code?: number }).code !== 409 || attempt === 5) throw error;
+    }
+  }
+}
+
 const phase = (m: ManagedClusterModule) => m.status?.rollout?.phase;
 const retag = (tag: string) => (m: ManagedClusterModule) => {
   m.spec.moduleSpec.moduleLoader!.container.kernelMappings[0]!.containerImage = `quay.io/acme/drv-${tag}:\${KERNEL_FULL_VERSION}`;
@@ -135,7 +147,7 @@ afterAll(() => hub?.stop());
 
 it('rolls a change out in waves of maxConcurrency, canaries first, each after the one before succeeded', async () => {
   const observer = new Observer();
-  await updateMcm(hub, MCM, retag('v2'));
+  await change(retag('v2'));
   const done = await waitForStatus(hub, MCM, 'v2 complete', (m) => phase(m) === 'Complete', 60_000);
   const maxProgressing = await observer.stop();
 
@@ -186,7 +198,7 @@ it('halts when the spokes of a wave report degraded past progressDeadline, keeps
   hub.sandbox.fleet.setImagePullable('quay.io/acme/drv-v3:*', false);
   for (const k of new Set(canaries.flatMap((c) => hub.sandbox.fleet.kernels(c))))
     hub.sandbox.fleet.setImagePullable(`quay.io/acme/drv-v3:${k}`, true);
-  await updateMcm(hub, MCM, retag('v3'));
+  await change(retag('v3'));
   const halted = await waitForStatus(hub, MCM, 'halted', (m) => phase(m) === 'Halted', 30_000);
 
   const firstOthers = [...others].sort().slice(0, 2);
@@ -224,7 +236,7 @@ it('halts when the spokes of a wave report degraded past progressDeadline, keeps
 
   // Fix the cause, then resume: the rollout continues with the waves left, to completion.
   hub.sandbox.fleet.setImagePullable('quay.io/acme/drv-v3:*', true);
-  await updateMcm(hub, MCM, (m) => {
+  await change((m) => {
     m.metadata.annotations = {
       ...m.metadata.annotations,
       [RESUME_ROLLOUT_ANNOTATION]: 'fixed-pull',
