@@ -78,7 +78,11 @@ export const useAccessReview: SDK['useAccessReview'] = (attributes) => [
 ];
 
 /** Records the patch and applies its `add` operations to the fake cluster's object, as the watch would show. */
-export const k8sPatch: SDK['k8sPatch'] = async ({ model, resource, data }) => {
+export const k8sPatch: SDK['k8sPatch'] = async <R extends Real.K8sResourceCommon>({
+  model,
+  resource,
+  data,
+}: Parameters<SDK['k8sPatch']>[0]): Promise<R> => {
   const name = resource.metadata?.name ?? '';
   sdkMock.patches.push({ kind: model.kind, name, data });
   if (sdkMock.failPatch) throw new Error(sdkMock.failPatch);
@@ -86,7 +90,7 @@ export const k8sPatch: SDK['k8sPatch'] = async ({ model, resource, data }) => {
     model.kind,
     name,
     data as { op: string; path: string; value: unknown }[],
-  );
+  ) as R;
 };
 
 export const useLabelsModal: SDK['useLabelsModal'] = (resource) => () => {
