@@ -438,7 +438,7 @@ describe('gateRollout, Progressive', () => {
     const g = hub.decide('v3', at(3));
     expect(g.rollout).toMatchObject({
       phase: 'Progressing',
-      startedAt: iso(at(3)),
+      startedAt: new Date(at(3)).toISOString(),
       currentWave: 1,
     });
     expect(written(g)).toEqual(['c01']);

@@ -103,7 +103,7 @@ export function gateRollout(input: RolloutGateInput): RolloutGate {
     else out.update.push(u);
   }
 
-  const nowIso = isoSeconds(now);
+  const nowIso = new Date(now).toISOString();
   const epoch = rolloutEpoch(mcm, moves.size > 0, nowIso);
   const startedMs = Date.parse(epoch.startedAt);
   const countSinceMs = Date.parse(epoch.countFailuresSince);
@@ -490,9 +490,4 @@ function transitionMs(c: Condition | undefined): number {
 
 function clusterOf(work: ManifestWork): string {
   return work.metadata.namespace ?? '';
-}
-
-/** metav1.Time precision: what the API server stores of a status timestamp. */
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

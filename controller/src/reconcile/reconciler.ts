@@ -170,7 +170,10 @@ export class MCMReconciler {
     const outcome = await this.write(gate.changes);
     this.recordWriteEvents(mcm, outcome, '');
     const { create, update, delete: deleted } = outcome.done;
-    const settled = gate.held.length === 0 && gate.rollout?.phase !== 'Progressing';
+    // A halted rollout is not settled even with nothing held back: a resume annotation (which does not
+    // change the plan's inputs) must reach the gate.
+    const settled =
+      gate.held.length === 0 && (gate.rollout === undefined || gate.rollout.phase === 'Complete');
     if (settled && create.length + update.length + deleted.length + outcome.failed.length === 0)
       this.plans.set(name, { inputs, plan, rollout: gate.rollout });
     await this.reportStatus(mcm, plan, gate.rollout);
