@@ -41,6 +41,10 @@ class Observer {
   readonly firstSeen = new Map<string, number>();
   readonly firstHealthy = new Map<string, number>();
   private maxProgressing = 0;
+  /** statuses seen Ready while clusters waited for their wave */
+  readyWhileWaiting = 0;
+  /** statuses seen with clusters waiting */
+  waiting = 0;
   private running = true;
   private readonly done: Promise<void>;
 
@@ -58,6 +62,10 @@ class Observer {
         if (!this.firstHealthy.has(key) && healthy(work)) this.firstHealthy.set(key, now);
       }
       this.maxProgressing = Math.max(this.maxProgressing, mcm.status?.rollout?.progressing ?? 0);
+      if ((mcm.status?.rollout?.pending ?? 0) > 0) {
+        this.waiting++;
+        if (condition(mcm, 'Ready')?.status === 'True') this.readyWhileWaiting++;
+      }
       await sleep(25);
     }
   }
@@ -172,6 +180,9 @@ it('rolls a change out in waves of maxConcurrency, canaries first, each after th
     }
   }
   expect(maxProgressing).toBeLessThanOrEqual(MAX_CONCURRENCY);
+  // Healthy clusters on the previous work do not make the MCM Ready while others wait for their wave.
+  expect(observer.waiting).toBeGreaterThan(0);
+  expect(observer.readyWhileWaiting).toBe(0);
   expect(maxProgressing).toBeGreaterThan(0);
   expect(done.status?.rollout).toMatchObject({
     clusters: 8,
@@ -217,6 +228,11 @@ it('halts when the spokes of a wave report degraded past progressDeadline, keeps
   const haltedCondition = condition(halted, 'RolloutHalted');
   expect(haltedCondition).toMatchObject({ status: 'True', reason: 'ProgressDeadlineExceeded' });
   expect(haltedCondition?.message).toContain(firstOthers[0]);
+  // Not Ready: two clusters are degraded (the reason says so first) and four wait on the previous spec.
+  expect(condition(halted, 'Ready')).toMatchObject({
+    status: 'False',
+    reason: 'ManifestWorksDegraded',
+  });
   const warning = await waitFor('the RolloutHalted Event', async () =>
     (await eventsAbout(MCM)).find((e) => e.reason === 'RolloutHalted'),
   );
@@ -244,6 +260,7 @@ it('halts when the spokes of a wave report degraded past progressDeadline, keeps
   });
   const done = await waitForStatus(hub, MCM, 'v3 complete', (m) => phase(m) === 'Complete', 60_000);
   expect(done.status?.rollout).toMatchObject({ resumeToken: 'fixed-pull', pending: 0 });
+  await waitForStatus(hub, MCM, 'Ready', (m) => condition(m, 'Ready')?.status === 'True');
   const works = await worksOf(hub, MCM);
   for (const c of [...canaries, ...others]) expect(tagOf(works.get(c)!)).toBe('v3');
   const resumedWaves = (await batches('v3')).filter((w) =>

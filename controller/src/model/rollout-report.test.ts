@@ -52,6 +52,55 @@ describe('withRolloutStatus', () => {
   });
 });
 
+describe('withRolloutStatus and Ready', () => {
+  const ready = (status: 'True' | 'False') => ({
+    type: 'Ready',
+    status,
+    reason: status === 'True' ? 'RolloutComplete' : 'RollingOut',
+    message: 'm',
+    lastTransitionTime: 'T0',
+  });
+  const progressing = {
+    type: 'Progressing',
+    status: 'False' as const,
+    reason: 'RolloutComplete',
+    message: 'done',
+    lastTransitionTime: 'T0',
+  };
+
+  it('is not Ready while clusters wait for their wave, however healthy their previous work', () => {
+    const out = withRolloutStatus(
+      { conditions: [ready('True'), progressing] },
+      halted,
+      [ready('True'), progressing],
+      'T1',
+    );
+    expect(out.conditions?.find((c) => c.type === 'Ready')).toEqual({
+      type: 'Ready',
+      status: 'False',
+      reason: 'RollingOut',
+      message: 'progressive rollout halted: halted after 1 failure',
+      lastTransitionTime: 'T1',
+    });
+    expect(out.conditions?.find((c) => c.type === 'Progressing')).toMatchObject({
+      status: 'True',
+      reason: 'RollingOut',
+      lastTransitionTime: 'T1',
+    });
+  });
+
+  it('leaves the conditions as decided once the rollout is complete', () => {
+    const complete = { ...base, phase: 'Complete' as const, pending: 0, progressing: 0 };
+    const out = withRolloutStatus(
+      { conditions: [ready('True'), progressing] },
+      complete,
+      [ready('True'), progressing],
+      'T1',
+    );
+    expect(out.conditions?.slice(0, 2)).toEqual([ready('True'), progressing]);
+  });
+});
+
 describe('rolloutEvents', () => {
   it('says when a rollout starts, moves to its next wave, halts, resumes and completes, once each', () => {
     expect(rolloutEvents(undefined, base).map((e) => e.reason)).toEqual(['RolloutStarted']);

@@ -1,4 +1,4 @@
-import { withTransitionTimes } from './conditions';
+import { PROGRESSING, READY, Reasons, withTransitionTimes } from './conditions';
 import { RESUME_ROLLOUT_ANNOTATION } from './constants';
 import type { McmEvent } from './events';
 import type { Condition, ManagedClusterModuleStatus, RolloutStatus } from './types';
@@ -36,9 +36,29 @@ export function withRolloutStatus(
             ? `every cluster of ${rollout.clusters} has the current ManifestWork`
             : (rollout.message ?? ''),
       };
-  const [withTime] = withTransitionTimes(previous, [condition], now);
-  const conditions = (status.conditions ?? []).filter((c) => c.type !== ROLLOUT_HALTED);
-  return { ...status, conditions: [...conditions, withTime!], rollout };
+  // Clusters still on their previous ManifestWork (or none) by the rollout's decision are not Ready on this
+  // spec, however healthy that previous work is: until the rollout completes, the MCM is rolling out.
+  const waiting = rollout.phase !== 'Complete' && rollout.pending + rollout.progressing > 0;
+  const rolling = (c: Condition): Condition => {
+    if (!waiting) return c;
+    const message = `progressive rollout ${rollout.phase === 'Halted' ? 'halted' : 'under way'}: ${rollout.message ?? ''}`;
+    if (c.type === READY && c.status === 'True')
+      return { ...c, status: 'False', reason: Reasons.RollingOut, message };
+    if (c.type === PROGRESSING && c.status === 'False' && c.reason === Reasons.RolloutComplete)
+      return { ...c, status: 'True', reason: Reasons.RollingOut, message };
+    return c;
+  };
+  const decided = (status.conditions ?? []).filter((c) => c.type !== ROLLOUT_HALTED);
+  const adjusted = decided.map(rolling);
+  const changed = adjusted.filter((c, i) => c !== decided[i]);
+  const timed = new Map(
+    withTransitionTimes(previous, [...changed, condition], now).map((c) => [c.type, c]),
+  );
+  return {
+    ...status,
+    conditions: [...adjusted.map((c) => timed.get(c.type) ?? c), timed.get(ROLLOUT_HALTED)!],
+    rollout,
+  };
 }
 
 /** Events for what changed between the last written status.rollout and the next one. */
