@@ -1,7 +1,8 @@
 // Produces the ManagedClusterModule CRD kmm-hub ships (charts/kmm-hub/crds/) from the upstream one:
-// the upstream text is kept byte for byte except for three insertions (names: categories and shortNames;
-// printer columns; the status schema, which gains what kmm-hub writes), so the spec schema stays exactly
-// upstream's and existing MCM YAML keeps working.
+// the upstream text is kept byte for byte except for four insertions (names: categories and shortNames;
+// printer columns; the optional spec.rolloutStrategy, kmm-hub's one spec addition; the status schema, which
+// gains what kmm-hub writes), so upstream's spec fields stay exactly upstream's and existing MCM YAML keeps
+// working.
 //
 //   npx tsx scripts/generate-mcm-crd.ts          # rewrite the chart's CRD
 //   npx tsx scripts/generate-mcm-crd.ts --check  # exit 1 if the chart's CRD is not what this produces
@@ -49,6 +50,10 @@ const NAMES_OUT = `  names:
 `;
 const VERSION = '  - name: v1beta1\n    schema:\n';
 const STATUS_START = '          status:\n';
+/** upstream's spec.selector, the property rolloutStrategy goes before (properties are sorted by name) */
+const SPEC_SELECTOR =
+  '              selector:\n                additionalProperties:\n                  type: string\n' +
+  '                description: Selector describes on which managed clusters the ModuleSpec\n';
 const STATUS_END = '        type: object\n    served: true\n';
 
 const PRINTER_COLUMNS = [
@@ -76,6 +81,204 @@ const PRINTER_COLUMNS = [
 ];
 
 const int32 = (description: string) => ({ description, format: 'int32', type: 'integer' });
+const intOrPercent = (description: string, min: number) => ({
+  anyOf: [{ type: 'integer' }, { type: 'string' }],
+  description,
+  'x-kubernetes-int-or-string': true,
+  'x-kubernetes-validations': [
+    {
+      message: `must be a whole number of at least ${min}, or a percentage from ${min}% to 100% such as "25%"`,
+      rule: `type(self) == int ? self >= ${min} : self.matches('${min === 0 ? '^([0-9]|[1-9][0-9]|100)%$' : '^([1-9][0-9]?|100)%$'}')`,
+    },
+  ],
+});
+const GO_DURATION = '^(0|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$';
+
+/** spec.rolloutStrategy, after OCM's cluster.open-cluster-management.io/v1alpha1 RolloutStrategy. */
+export function rolloutStrategySchema(): unknown {
+  return {
+    description:
+      'RolloutStrategy says how a change of the desired ManifestWorks (new mapping, image digest, kernel, ' +
+      'spec) reaches the clusters. Absent or type All: every cluster at once. Progressive: in waves of ' +
+      'maxConcurrency clusters; ProgressivePerGroup: one group at a time. Mandatory groups (canaries) go ' +
+      'first. A wave succeeds when its clusters report Applied, Available and the module on every desired ' +
+      'node for minSuccessTime; more than maxFailures failures halt the rollout until the annotation ' +
+      'hub.kmm.sigs.x-k8s.io/resume-rollout takes a new value.',
+    properties: {
+      groupByLabel: str(
+        'ProgressivePerGroup: after the mandatory groups, one group per value of this ManagedCluster label ' +
+          '(clusters without it last).',
+      ),
+      mandatoryDecisionGroups: {
+        description:
+          'Groups of clusters moved first, in this order, each chosen by ManagedCluster labels (a cluster ' +
+          'is in the first group it matches). No failure is tolerated in them.',
+        items: {
+          properties: {
+            clusterSelector: {
+              additionalProperties: { type: 'string' },
+              description: 'ManagedCluster labels a cluster must all carry to be in the group.',
+              minProperties: 1,
+              type: 'object',
+            },
+            groupName: {
+              description: 'The group name, e.g. canary.',
+              minLength: 1,
+              type: 'string',
+            },
+          },
+          required: ['clusterSelector', 'groupName'],
+          type: 'object',
+        },
+        type: 'array',
+        'x-kubernetes-list-map-keys': ['groupName'],
+        'x-kubernetes-list-type': 'map',
+      },
+      maxConcurrency: intOrPercent(
+        'Progressive: how many clusters move at once, a number or a percentage of the clusters (rounded ' +
+          'down, at least 1). Unset: no limit besides the mandatory groups.',
+        1,
+      ),
+      maxFailures: intOrPercent(
+        'Failed clusters tolerated before the rollout halts, a number or a percentage of the clusters ' +
+          '(default 0).',
+        0,
+      ),
+      minSuccessTime: {
+        description:
+          'How long a moved cluster must stay healthy before it counts as succeeded, a Go duration (default 0s).',
+        pattern: GO_DURATION,
+        type: 'string',
+      },
+      progressDeadline: {
+        description:
+          'How long a moved cluster may take to become healthy before it counts as failed, a Go duration, ' +
+          'or None (the default) to wait as long as it takes.',
+        pattern: `^None$|${GO_DURATION}`,
+        type: 'string',
+      },
+      type: {
+        default: 'All',
+        description: 'All, Progressive or ProgressivePerGroup.',
+        enum: ['All', 'Progressive', 'ProgressivePerGroup'],
+        type: 'string',
+      },
+    },
+    type: 'object',
+    'x-kubernetes-validations': [
+      {
+        message: 'maxConcurrency applies to type Progressive only',
+        rule: "self.type == 'Progressive' || !has(self.maxConcurrency)",
+      },
+      {
+        message: 'groupByLabel applies to type ProgressivePerGroup only',
+        rule: "self.type == 'ProgressivePerGroup' || !has(self.groupByLabel)",
+      },
+      {
+        message: 'mandatoryDecisionGroups apply to the progressive types only',
+        rule: "self.type != 'All' || !has(self.mandatoryDecisionGroups)",
+      },
+    ],
+  };
+}
+
+const date = (description: string) => ({ description, format: 'date-time', type: 'string' });
+
+function rolloutStatusSchema(): unknown {
+  const count = (what: string) => int32(what);
+  return {
+    description:
+      'The progressive rollout of the current desired ManifestWorks (progressive strategies only).',
+    properties: {
+      clusters: count('Clusters the rollout covers (those with a desired ManifestWork).'),
+      countFailuresSince: date(
+        'Failures count from here: the start of the rollout, or the last resume.',
+      ),
+      currentWave: count('The wave under way (1-based), or the last one once complete.'),
+      failed: count('Clusters that failed in this rollout.'),
+      failedClusters: {
+        description: 'Failed clusters of this rollout (at most 20 listed).',
+        items: {
+          properties: {
+            cluster: str('The cluster.'),
+            message: str('What its spoke reported.'),
+            reason: {
+              description:
+                'Failed (the spoke refused it) or TimedOut (not healthy within progressDeadline).',
+              enum: ['Failed', 'TimedOut'],
+              type: 'string',
+            },
+          },
+          required: ['cluster', 'message', 'reason'],
+          type: 'object',
+        },
+        type: 'array',
+      },
+      groups: {
+        description: 'The mandatory groups in order, then the rest, and where each stands.',
+        items: {
+          properties: {
+            clusters: count('Clusters in the group.'),
+            failed: count('Failed clusters.'),
+            name: str('The group name.'),
+            pending: count('Clusters waiting for their wave, on their previous ManifestWork.'),
+            progressing: count('Clusters moved, not yet succeeded or failed.'),
+            succeeded: count('Clusters that succeeded, or needed no change.'),
+            waves: count('Waves the group moves in.'),
+          },
+          required: ['clusters', 'failed', 'name', 'pending', 'progressing', 'succeeded', 'waves'],
+          type: 'object',
+        },
+        type: 'array',
+      },
+      haltedReason: str('While halted: TooManyFailures or ProgressDeadlineExceeded.'),
+      message: str('Where the rollout stands, for people.'),
+      moving: {
+        description: 'The clusters moving now, and since when each has been healthy.',
+        items: {
+          properties: {
+            cluster: str('The cluster.'),
+            healthySince: date('When kmm-hub first saw it healthy on its new ManifestWork.'),
+          },
+          required: ['cluster'],
+          type: 'object',
+        },
+        type: 'array',
+      },
+      observedGeneration: {
+        description: 'The metadata.generation the rollout state was last decided for.',
+        format: 'int64',
+        type: 'integer',
+      },
+      pending: count('Clusters waiting for their wave.'),
+      phase: {
+        description: 'Progressing, Halted or Complete.',
+        enum: ['Progressing', 'Halted', 'Complete'],
+        type: 'string',
+      },
+      progressing: count('Clusters moved, not yet succeeded or failed.'),
+      resumeToken: str('The last hub.kmm.sigs.x-k8s.io/resume-rollout value acted upon.'),
+      startedAt: date('When this rollout began.'),
+      succeeded: count('Clusters that succeeded, or needed no change.'),
+      totalWaves: count('Waves in the rollout.'),
+    },
+    required: [
+      'clusters',
+      'countFailuresSince',
+      'currentWave',
+      'failed',
+      'groups',
+      'observedGeneration',
+      'pending',
+      'phase',
+      'progressing',
+      'startedAt',
+      'succeeded',
+      'totalWaves',
+    ],
+    type: 'object',
+  };
+}
 const str = (description: string) => ({ description, type: 'string' });
 
 function statusSchema(condition: unknown): unknown {
@@ -146,6 +349,7 @@ function statusSchema(condition: unknown): unknown {
         type: 'integer',
       },
       preflight: mcmPreflightStatusSchema,
+      rollout: rolloutStatusSchema(),
     },
     type: 'object',
   };
@@ -191,6 +395,12 @@ export function generateMcmCrd(upstream: string, conditionSource: string): strin
     VERSION,
     `  - additionalPrinterColumns:\n${indent(yaml(PRINTER_COLUMNS), 4)}    name: v1beta1\n    schema:\n`,
     'v1beta1 version',
+  );
+  out = replaceOnce(
+    out,
+    SPEC_SELECTOR,
+    indent(yaml({ rolloutStrategy: rolloutStrategySchema() }), 14) + SPEC_SELECTOR,
+    'spec.selector',
   );
   const start = out.indexOf(STATUS_START);
   const end = out.indexOf(STATUS_END, start);

@@ -31,10 +31,20 @@ describe('the MCM CRD kmm-hub ships', () => {
     );
   });
 
-  it('has the upstream spec schema byte for byte', () => {
-    expect(block(chartText, 'spec').length).toBeGreaterThan(100_000);
-    expect(block(chartText, 'spec')).toBe(block(upstreamText, 'spec'));
-    expect(schemaOf(chart).properties.spec).toEqual(schemaOf(upstream).properties.spec);
+  it("has the upstream spec schema byte for byte, plus kmm-hub's optional rolloutStrategy", () => {
+    const spec = block(chartText, 'spec');
+    expect(spec.length).toBeGreaterThan(100_000);
+    const start = spec.indexOf('\n              rolloutStrategy:\n');
+    const end = spec.indexOf('\n              selector:\n');
+    expect(start).toBeGreaterThan(0);
+    expect(spec.slice(0, start) + spec.slice(end)).toBe(block(upstreamText, 'spec'));
+    const { rolloutStrategy, ...upstreamFields } = schemaOf(chart).properties.spec.properties;
+    expect(upstreamFields).toEqual(schemaOf(upstream).properties.spec.properties);
+    expect(schemaOf(chart).properties.spec.required).toEqual(['selector', 'spokeNamespace']);
+    expect(rolloutStrategy.properties.type).toMatchObject({
+      default: 'All',
+      enum: ['All', 'Progressive', 'ProgressivePerGroup'],
+    });
   });
 
   it('differs from upstream only in what kmm-hub adds', () => {
@@ -44,6 +54,7 @@ describe('the MCM CRD kmm-hub ships', () => {
       delete c.spec.names.shortNames;
       delete version(c).additionalPrinterColumns;
       delete schemaOf(c).properties.status;
+      delete schemaOf(c).properties.spec.properties.rolloutStrategy;
       return c;
     };
     expect(strip(chart)).toEqual(strip(upstream));
@@ -64,6 +75,7 @@ describe('the MCM CRD kmm-hub ships', () => {
       'numberDesired',
       'observedGeneration',
       'preflight',
+      'rollout',
     ]);
     expect(status.conditions['x-kubernetes-list-type']).toBe('map');
     expect(status.conditions.items.required).toEqual([
@@ -126,6 +138,7 @@ interface Schema {
   enum?: string[];
   default?: unknown;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
+  'x-kubernetes-int-or-string'?: boolean;
 }
 
 const OPTIONS: ts.CompilerOptions = {
@@ -161,6 +174,13 @@ function compareTypes(typesFile: string, oldProgram?: ts.Program) {
 
   function scalar(t: ts.Type, schema: Schema, path: string): void {
     const members = t.isUnion() ? t.types : [t];
+    if (schema['x-kubernetes-int-or-string']) {
+      const intOrString = ts.TypeFlags.NumberLike | ts.TypeFlags.StringLike;
+      const kinds = new Set(members.map((m) => m.flags & intOrString));
+      if (!members.every((m) => (m.flags & intOrString) !== 0) || kinds.size !== 2)
+        problems.push(`${path}: CRD int-or-string, TypeScript ${checker.typeToString(t)}`);
+      return;
+    }
     const flag = FLAGS[schema.type ?? ''] ?? ts.TypeFlags.Never;
     if (!members.every((m) => (m.flags & flag) !== 0)) {
       problems.push(`${path}: CRD ${schema.type}, TypeScript ${checker.typeToString(t)}`);
@@ -246,6 +266,10 @@ describe('the TypeScript types agree with the CRD', () => {
       'spec.moduleSpec.tolerations[].tolerationSeconds',
       'status.images[].state',
       'status.conditions[].status',
+      'spec.rolloutStrategy.maxConcurrency',
+      'spec.rolloutStrategy.mandatoryDecisionGroups[].clusterSelector',
+      'status.rollout.failedClusters[].reason',
+      'status.rollout.groups[].pending',
     ]) {
       expect(real.visited).toContain(path);
     }

@@ -44,11 +44,17 @@ export const sdkMock = {
   launchedDeleteModal: [] as string[],
   /** extensions of the console and its other plugins, resolved, as useResolvedExtensions serves them */
   extensions: [] as Real.ResolvedExtension[],
+  /** every k8sPatch call: the kind, the object's name and the JSON patch */
+  patches: [] as { kind: string; name: string; data: unknown }[],
+  /** when set, k8sPatch rejects with this message (as the console does with the API server's) */
+  failPatch: undefined as string | undefined,
   reset(): void {
     this.denied.clear();
     this.launchedLabelsModal = [];
     this.launchedDeleteModal = [];
     this.extensions = [];
+    this.patches = [];
+    this.failPatch = undefined;
   },
 };
 
@@ -70,6 +76,22 @@ export const useAccessReview: SDK['useAccessReview'] = (attributes) => [
   !sdkMock.denied.has(attributes.verb ?? ''),
   false,
 ];
+
+/** Records the patch and applies its `add` operations to the fake cluster's object, as the watch would show. */
+export const k8sPatch: SDK['k8sPatch'] = async <R extends Real.K8sResourceCommon>({
+  model,
+  resource,
+  data,
+}: Parameters<SDK['k8sPatch']>[0]): Promise<R> => {
+  const name = resource.metadata?.name ?? '';
+  sdkMock.patches.push({ kind: model.kind, name, data });
+  if (sdkMock.failPatch) throw new Error(sdkMock.failPatch);
+  return fakeCluster.patch(
+    model.kind,
+    name,
+    data as { op: string; path: string; value: unknown }[],
+  ) as R;
+};
 
 export const useLabelsModal: SDK['useLabelsModal'] = (resource) => () => {
   sdkMock.launchedLabelsModal.push(resource.metadata?.name ?? '');

@@ -46,6 +46,35 @@ export const fakeCluster = {
     state = { ...state, pending: new Set(state.pending).add(kindKey(gvk)) };
     emit();
   },
+  /** Applies JSON patch `add` operations to the object of that kind and name (cluster-scoped); returns it. */
+  patch(
+    kind: string,
+    name: string,
+    ops: { op: string; path: string; value: unknown }[],
+  ): K8sResourceCommon {
+    const at = state.objects.findIndex((o) => o.kind === kind && o.metadata?.name === name);
+    if (at < 0) throw new Error(`fake cluster: no ${kind} ${name}`);
+    const next = JSON.parse(JSON.stringify(state.objects[at])) as Record<string, unknown>;
+    for (const op of ops) {
+      if (op.op !== 'add') throw new Error(`fake cluster: patch op ${op.op} not supported`);
+      const keys = op.path
+        .split('/')
+        .slice(1)
+        .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+      let target = next;
+      for (const k of keys.slice(0, -1)) {
+        if (typeof target[k] !== 'object' || target[k] === null)
+          throw new Error(`fake cluster: patch path ${op.path} does not exist`);
+        target = target[k] as Record<string, unknown>;
+      }
+      target[keys[keys.length - 1]!] = op.value;
+    }
+    const objects = [...state.objects];
+    objects[at] = next as K8sResourceCommon;
+    state = { ...state, objects };
+    emit();
+    return next as K8sResourceCommon;
+  },
   subscribe(listener: () => void): () => void {
     listeners.add(listener);
     return () => listeners.delete(listener);

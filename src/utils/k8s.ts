@@ -1,5 +1,5 @@
 // How the plugin names the kinds it watches (SDK group/version/kind) and where their console pages live.
-import type { K8sGroupVersionKind } from '@openshift-console/dynamic-plugin-sdk';
+import type { K8sGroupVersionKind, K8sModel } from '@openshift-console/dynamic-plugin-sdk';
 import { CLUSTER_GROUP, MCM_GROUP, MCM_KIND, MCM_PLURAL, MCM_VERSION, WORK_GROUP } from './model';
 
 export const MCM_GVK: K8sGroupVersionKind = {
@@ -39,3 +39,15 @@ export const mcmAccess = (verb: 'create' | 'update' | 'patch' | 'delete', name?:
   verb,
   ...(name ? { name } : {}),
 });
+
+/** The MCM's model for the SDK's k8s* calls (patch, for the rollout's resume action). */
+export const MCM_MODEL: K8sModel = {
+  apiGroup: MCM_GROUP,
+  apiVersion: MCM_VERSION,
+  kind: MCM_KIND,
+  plural: MCM_PLURAL,
+  abbr: 'MCM',
+  label: MCM_KIND,
+  labelPlural: 'ManagedClusterModules',
+  namespaced: false,
+};

@@ -55,3 +55,12 @@ export const WORK_AVAILABLE_CONDITION = 'Available';
 
 /** ACM's name (and label key, value "true") for the hub's own ManagedCluster. */
 export const LOCAL_CLUSTER = 'local-cluster';
+
+/** On an MCM: a new value resumes its halted progressive rollout (any value; a new one each time). */
+export const RESUME_ROLLOUT_ANNOTATION = 'hub.kmm.sigs.x-k8s.io/resume-rollout';
+
+/**
+ * On a ManifestWork a progressive rollout moved: when kmm-hub wrote it (RFC 3339 with milliseconds). Which
+ * clusters moved in a rollout, and since when, is read back from the works themselves.
+ */
+export const ROLLOUT_WRITTEN_AT_ANNOTATION = 'hub.kmm.sigs.x-k8s.io/rollout-written-at';

@@ -58,6 +58,15 @@ export {
 } from './workmatch';
 export { workChanges, type WorkChanges, type WorkUpdate } from './work-changes';
 export {
+  intOrPercent,
+  parseDuration,
+  resolveStrategy,
+  validateRolloutStrategy,
+  type ResolvedStrategy,
+} from './rollout-strategy';
+export { gateRollout, type RolloutGate, type RolloutGateInput } from './rollout-gate';
+export { ROLLOUT_HALTED, rolloutEvents, withRolloutStatus } from './rollout-report';
+export {
   mcmCounters,
   moduleFeedback,
   workState,

@@ -179,6 +179,96 @@ export interface ManagedClusterModuleSpec {
   moduleSpec: ModuleSpec;
   spokeNamespace: string;
   selector: Record<string, string>;
+  /** kmm-hub's addition: how a change of the desired ManifestWorks reaches the clusters (absent: all at once) */
+  rolloutStrategy?: RolloutStrategy;
+}
+
+/**
+ * How a change reaches the fleet, after OCM's cluster.open-cluster-management.io/v1alpha1 RolloutStrategy:
+ * `All` at once (what an MCM without a strategy does), `Progressive` in waves of `maxConcurrency`, or
+ * `ProgressivePerGroup` one group at a time. Mandatory groups (canaries) go first in every progressive type.
+ */
+export interface RolloutStrategy {
+  type?: 'All' | 'Progressive' | 'ProgressivePerGroup';
+  /** Progressive only: clusters moving at once, a number or a percentage of the clusters (`25%`) */
+  maxConcurrency?: number | string;
+  /** a Go duration (`30s`, `5m`): how long a cluster must stay healthy before it counts as succeeded */
+  minSuccessTime?: string;
+  /** a Go duration, or `None`: how long a moved cluster may take to become healthy before it counts as failed */
+  progressDeadline?: string;
+  /** failures tolerated before the rollout halts, a number or a percentage of the clusters */
+  maxFailures?: number | string;
+  /** groups moved first, one after the other, each chosen by cluster labels; no failure is tolerated in them */
+  mandatoryDecisionGroups?: MandatoryDecisionGroup[];
+  /** ProgressivePerGroup: after the mandatory groups, one group per value of this cluster label */
+  groupByLabel?: string;
+}
+
+export interface MandatoryDecisionGroup {
+  groupName: string;
+  /** ManagedCluster labels a cluster must all carry to be in the group */
+  clusterSelector: Record<string, string>;
+}
+
+/** One group of a rollout (a mandatory group, a label group, or the remaining clusters) and where it stands. */
+export interface RolloutGroupStatus {
+  name: string;
+  /** how many waves the group moves in */
+  waves: number;
+  clusters: number;
+  /** up to date and healthy for minSuccessTime, or not changed by this rollout */
+  succeeded: number;
+  /** moved to the new ManifestWork, not yet succeeded or failed */
+  progressing: number;
+  failed: number;
+  /** still on their previous ManifestWork (or none), waiting for their wave */
+  pending: number;
+}
+
+export interface RolloutClusterFailure {
+  cluster: string;
+  /** Failed (the spoke could not apply it) or TimedOut (not healthy within progressDeadline) */
+  reason: 'Failed' | 'TimedOut';
+  message: string;
+}
+
+export interface RolloutMovingCluster {
+  cluster: string;
+  /** when kmm-hub first saw it healthy on its new ManifestWork (absent: not healthy yet) */
+  healthySince?: string;
+}
+
+/** status.rollout: the progressive rollout of the MCM's current desired ManifestWorks. */
+export interface RolloutStatus {
+  phase: 'Progressing' | 'Halted' | 'Complete';
+  /** when this rollout began: clusters whose ManifestWork kmm-hub wrote since then moved in it */
+  startedAt: string;
+  /** the MCM generation the rollout state was last decided for (a new generation lifts a halt) */
+  observedGeneration: number;
+  /** failures count from here: the start, or the last resume */
+  countFailuresSince: string;
+  /** the last hub.kmm.sigs.x-k8s.io/resume-rollout annotation value acted upon */
+  resumeToken?: string;
+  /** 1-based index of the wave under way (or the last one, once complete), of `totalWaves` */
+  currentWave: number;
+  totalWaves: number;
+  clusters: number;
+  succeeded: number;
+  progressing: number;
+  failed: number;
+  pending: number;
+  groups: RolloutGroupStatus[];
+  /**
+   * The clusters moving now, and since when each has been healthy: the Applied and Available conditions
+   * keep their transition time across a new generation, so how long a cluster has been healthy on the new
+   * work is recorded here, from the first decision that saw it healthy.
+   */
+  moving?: RolloutMovingCluster[];
+  /** TooManyFailures or ProgressDeadlineExceeded, while halted */
+  haltedReason?: string;
+  message?: string;
+  /** failed clusters of this rollout (at most 20 listed; `failed` counts them all) */
+  failedClusters?: RolloutClusterFailure[];
 }
 
 /**
@@ -261,6 +351,8 @@ export interface ManagedClusterModuleStatus {
   images?: ImageStatus[];
   /** where the MCM stands for each kernel a KernelPreflight declares as upcoming */
   preflight?: PreflightStatus[];
+  /** only with a progressive spec.rolloutStrategy */
+  rollout?: RolloutStatus;
 }
 
 export interface ManagedClusterModule extends KubeObject {

@@ -1,5 +1,6 @@
 import { MAX_MODULE_NAME_AND_NAMESPACE } from './constants';
 import { isPlainObject } from './json';
+import { validateRolloutStrategy } from './rollout-strategy';
 import { dnsLabelProblem, dnsSubdomainProblem } from './names';
 import { Problems, type ValidationProblem } from './validation-fields';
 import { validateModuleLoader } from './validation-loader';
@@ -58,6 +59,7 @@ export function validateManagedClusterModule(mcm: unknown): ValidationProblem[] 
     'spec.selector',
     'add a ManagedCluster label selector ({} selects every cluster)',
   );
+  validateRolloutStrategy(spec.rolloutStrategy, 'spec.rolloutStrategy', p);
 
   const ms = p.object(
     spec.moduleSpec,

@@ -15,7 +15,7 @@ import { MCMReconciler, ReconcileError } from './reconciler';
 
 const NOW = new Date('2025-05-01T10:00:00Z');
 
-function setup(opts: { writeConcurrency?: number } = {}) {
+function setup(opts: { writeConcurrency?: number; now?: () => Date } = {}) {
   const caches = fakeCaches();
   const hub = new FakeHub();
   const metrics = createMetrics({ processMetrics: false });
@@ -40,7 +40,7 @@ function setup(opts: { writeConcurrency?: number } = {}) {
     metrics,
     logger: silentLogger(),
     writeConcurrency: opts.writeConcurrency ?? 16,
-    now: () => NOW,
+    now: opts.now ?? (() => NOW),
   });
   const reconciles = async (result: ReconcileResult) =>
     (await metrics.reconciles.get()).values.find((v) => v.labels.result === result)?.value;
@@ -90,6 +90,93 @@ describe('MCMReconciler', () => {
     clear();
     await reconciler.reconcile('drv');
     expect(hub.calls).toEqual([]);
+  });
+
+  it('writes only what the rollout gate lets through, asks to be called back, and reports the rollout', async () => {
+    const { hub, caches, reconciler, clear } = setup();
+    const progressive = mcm({
+      rolloutStrategy: { type: 'Progressive', maxConcurrency: 1, progressDeadline: '10m' },
+    });
+    caches.mcms.store.upsert(hub.seedMcm(progressive));
+    const result = await reconciler.reconcile('drv');
+    expect(hub.calls).toEqual(['create c1/drv', 'status drv']);
+    expect(result).toEqual({ requeueAfterMs: 600_001 });
+    expect(hub.works.get('c1/drv')?.metadata.annotations).toEqual({
+      'hub.kmm.sigs.x-k8s.io/rollout-written-at': NOW.toISOString(),
+    });
+    const status = caches.mcms.store.get('drv')!.status!;
+    expect(status.rollout).toMatchObject({
+      phase: 'Progressing',
+      currentWave: 1,
+      totalWaves: 3,
+      progressing: 1,
+      pending: 2,
+      moving: [{ cluster: 'c1' }],
+    });
+    expect(status.conditions?.find((c) => c.type === 'RolloutHalted')).toMatchObject({
+      status: 'False',
+      reason: 'RolloutProgressing',
+    });
+    expect(hub.eventLines).toContain(
+      'Normal RolloutStarted: rolling out to 3 of 3 clusters in 3 waves',
+    );
+
+    // Nothing moved on the hub: the gate decides again (the plan is not reused while clusters wait), and
+    // holds the same clusters back without a write.
+    clear();
+    expect(await reconciler.reconcile('drv')).toEqual({ requeueAfterMs: 600_001 });
+    expect(hub.calls).toEqual([]);
+  });
+
+  it('acts on a resume annotation of a halted rollout with nothing held back (the plan is not reused)', async () => {
+    let now = NOW;
+    const { hub, caches, reconciler, watchDelivers } = setup({ now: () => now });
+    caches.mcms.store.upsert(hub.seedMcm(mcm({ rolloutStrategy: { type: 'Progressive' } })));
+    await reconciler.reconcile('drv');
+    expect([...hub.works.keys()].sort()).toEqual(['c1/drv', 'c2/drv', 'c3/drv']);
+    // c1's spoke refuses its work: the rollout halts, with every cluster already moved.
+    const refused = hub.works.get('c1/drv')!;
+    refused.status = {
+      conditions: [
+        {
+          type: 'Applied',
+          status: 'False',
+          reason: 'AppliedManifestWorkFailed',
+          observedGeneration: 1,
+        },
+      ],
+    };
+    watchDelivers('c1/drv');
+    now = new Date(NOW.getTime() + 5000);
+    expect(await reconciler.reconcile('drv')).toBeUndefined();
+    expect(caches.mcms.store.get('drv')!.status!.rollout).toMatchObject({
+      phase: 'Halted',
+      pending: 0,
+      failedClusters: [{ cluster: 'c1', reason: 'Failed' }],
+    });
+    await reconciler.reconcile('drv');
+
+    // A resume changes only an annotation: no plan input moves, and still the gate sees it.
+    const halted = caches.mcms.store.get('drv')!;
+    caches.mcms.store.upsert({
+      ...halted,
+      metadata: {
+        ...halted.metadata,
+        annotations: { 'hub.kmm.sigs.x-k8s.io/resume-rollout': 'r1' },
+      },
+    });
+    now = new Date(NOW.getTime() + 10_000);
+    await reconciler.reconcile('drv');
+    // c2 and c3 have not reported yet: moving, with c1's failure (before the resume) no longer counted.
+    expect(caches.mcms.store.get('drv')!.status!.rollout).toMatchObject({
+      phase: 'Progressing',
+      resumeToken: 'r1',
+      progressing: 2,
+      failed: 1,
+    });
+    expect(hub.eventLines).toContain(
+      'Normal RolloutResumed: resumed by hub.kmm.sigs.x-k8s.io/resume-rollout=r1',
+    );
   });
 
   it('on a 409 for a create of its own work the cache did not have yet, takes the work into the cache and retries', async () => {

@@ -10,6 +10,7 @@ import {
   MCM_KIND,
   MCM_NAME_LABEL,
   isWorkOf,
+  gateRollout,
   imageStatuses,
   mcmPreflight,
   upcomingKernels,
@@ -18,16 +19,18 @@ import {
   type McmPreflight,
   invalidStatus,
   planManagedClusterModule,
+  rolloutEvents,
   rolloutStatus,
   statusEvents,
   statusFacts,
   statusUnchanged,
-  workChanges,
+  withRolloutStatus,
   writeEvents,
   type ManagedClusterModule,
   type ManagedClusterModuleStatus,
   type ManifestWork,
   type McmPlan,
+  type RolloutStatus,
   type WorkChanges,
   type WorkWriteVerb,
   type WriteOutcome,
@@ -66,10 +69,13 @@ export class ReconcileError extends Error {}
  */
 export class MCMReconciler {
   private readonly now: () => Date;
-  /** per MCM: the last plan that needed no write, and the inputs it was made from */
+  /**
+   * per MCM: the last plan that needed no write and held nothing back, the inputs it was made from, its
+   * preflight, and the settled status.rollout it left (none without a progressive strategy)
+   */
   private readonly plans = new Map<
     string,
-    { inputs: string; plan: McmPlan; preflight: McmPreflight }
+    { inputs: string; plan: McmPlan; preflight: McmPreflight; rollout: RolloutStatus | undefined }
   >();
   /** per MCM: the status last sent and what the API server stored of it */
   private readonly lastWritten = new Map<
@@ -91,7 +97,9 @@ export class MCMReconciler {
         await this.cleanUp(name, mcm);
         return;
       }
-      result = await this.reconcileExisting(mcm);
+      const outcome = await this.reconcileExisting(mcm);
+      result = outcome.result;
+      if (outcome.requeueAfterMs !== undefined) return { requeueAfterMs: outcome.requeueAfterMs };
     } catch (error) {
       result = error instanceof NotLeaderError ? 'not_leader' : 'error';
       throw error;
@@ -124,7 +132,9 @@ export class MCMReconciler {
     if (outcome.failed.length > 0) throw this.failure(name, outcome);
   }
 
-  private async reconcileExisting(mcm: ManagedClusterModule): Promise<ReconcileResult> {
+  private async reconcileExisting(
+    mcm: ManagedClusterModule,
+  ): Promise<{ result: ReconcileResult; requeueAfterMs?: number }> {
     const name = mcm.metadata.name!;
     const { caches, imageStates, planInputs, metrics } = this.deps;
     // Read before planning: a change arriving later bumps the key, and the next reconcile plans anew.
@@ -134,8 +144,8 @@ export class MCMReconciler {
       // Nothing the plan depends on changed since a plan that needed no write (e.g. only ManifestWork
       // status reports came in): the works are as planned, only the status may have moved.
       metrics.plans.inc({ source: 'reused' });
-      await this.reportStatus(mcm, reusable.plan, reusable.preflight);
-      return 'success';
+      await this.reportStatus(mcm, reusable.plan, reusable.preflight, reusable.rollout);
+      return { result: 'success' };
     }
     this.plans.delete(name);
     metrics.plans.inc({ source: 'computed' });
@@ -146,7 +156,7 @@ export class MCMReconciler {
 
     if (plan.errors.length > 0) {
       await this.writeStatus(mcm, invalidStatus(mcm, plan.errors, this.timestamp()));
-      return 'invalid';
+      return { result: 'invalid' };
     }
     // Upcoming kernels' images are tracked with the plan's, so they are checked, built and signed by the same
     // Jobs; they go into no ManifestWork.
@@ -160,15 +170,30 @@ export class MCMReconciler {
       preflight = preflightOf();
     }
 
-    const changes = workChanges(plan.manifestWorks, works);
-    const outcome = await this.write(changes);
+    // The rollout strategy's wave gate stands between the plan and the writes (without a progressive
+    // strategy it lets every change through, as before the field existed).
+    const gate = gateRollout({
+      mcm,
+      desired: plan.manifestWorks,
+      current: works,
+      labelsOf: (c) => caches.clusters.store.get(c)?.metadata.labels,
+      stateOf: cachedWorkState,
+      now: this.now().getTime(),
+    });
+    const outcome = await this.write(gate.changes);
     this.recordWriteEvents(mcm, outcome, '');
     const { create, update, delete: deleted } = outcome.done;
-    if (create.length + update.length + deleted.length + outcome.failed.length === 0)
-      this.plans.set(name, { inputs, plan, preflight });
-    await this.reportStatus(mcm, plan, preflight);
+    // A halted rollout is not settled even with nothing held back: a resume annotation (which does not
+    // change the plan's inputs) must reach the gate.
+    const settled =
+      gate.held.length === 0 && (gate.rollout === undefined || gate.rollout.phase === 'Complete');
+    if (settled && create.length + update.length + deleted.length + outcome.failed.length === 0)
+      this.plans.set(name, { inputs, plan, preflight, rollout: gate.rollout });
+    await this.reportStatus(mcm, plan, preflight, gate.rollout);
     if (outcome.failed.length > 0) throw this.failure(name, outcome);
-    return 'success';
+    return gate.requeueAfterMs === undefined
+      ? { result: 'success' }
+      : { result: 'success', requeueAfterMs: gate.requeueAfterMs };
   }
 
   /** Status, gauges and condition Events from the plan and the MCM's ManifestWorks as they are now. */
@@ -176,6 +201,7 @@ export class MCMReconciler {
     mcm: ManagedClusterModule,
     plan: McmPlan,
     preflight: McmPreflight,
+    rollout: RolloutStatus | undefined,
   ): Promise<void> {
     const name = mcm.metadata.name!;
     const { caches, imageStates } = this.deps;
@@ -195,7 +221,7 @@ export class MCMReconciler {
       now,
     );
     const status = withPreflight(
-      rolloutStatus(mcm, facts, images, now),
+      withRolloutStatus(rolloutStatus(mcm, facts, images, now), rollout, mcm.status?.conditions, now),
       preflight.entries,
       mcm.status,
       now,
@@ -297,7 +323,10 @@ export class MCMReconciler {
     this.deps.caches.mcms.recordWrite(updated);
     this.lastWritten.set(name, { sent: status, stored: updated.status ?? {} });
     const regarding = this.regarding(mcm);
-    for (const e of statusEvents(mcm.status, status))
+    for (const e of [
+      ...statusEvents(mcm.status, status),
+      ...rolloutEvents(mcm.status?.rollout, status.rollout),
+    ])
       this.deps.writer.recordEvent({ regarding, ...e });
   }
 

@@ -16,6 +16,7 @@ import { KeyValueLabels } from '../../../../components/KeyValueLabels';
 import { SelectorLabels } from '../../../../components/SelectorLabels';
 import { validateManagedClusterModule } from '../../../../utils/model';
 import { useMcm } from '../McmContext';
+import { RolloutSection } from '../rollout/RolloutSection';
 import { ImagesTable } from './ImagesTable';
 import { KernelMappingsTable } from './KernelMappingsTable';
 import { ValidationProblems } from './ValidationProblems';
@@ -84,6 +85,9 @@ export const DetailsTab = () => {
               })}
             </Item>
           </DescriptionList>
+        </StackItem>
+        <StackItem>
+          <RolloutSection mcm={mcm} />
         </StackItem>
         <StackItem>
           <Title headingLevel="h2">{t('Kernel mappings')}</Title>
