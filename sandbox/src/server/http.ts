@@ -73,6 +73,12 @@ function fieldValidationOf(query: URLSearchParams): FieldValidation {
   return value;
 }
 
+/** `metadata.name` of a request body, for the audit log of a create. */
+function nameOf(body: unknown): string | undefined {
+  const name = (body as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
 function dryRunOf(query: URLSearchParams): boolean {
   const values = query.getAll('dryRun');
   for (const v of values)
@@ -140,7 +146,10 @@ export class Api {
             'InternalError',
             `Internal error occurred: ${(error as Error).message}`,
           );
-    if (apiError.code === 429 && !res.headersSent) res.setHeader('Retry-After', '1');
+    const retryAfter = (apiError.details as { retryAfterSeconds?: unknown } | undefined)
+      ?.retryAfterSeconds;
+    if (apiError.code === 429 && !res.headersSent)
+      res.setHeader('Retry-After', String(typeof retryAfter === 'number' ? retryAfter : 1));
     this.send(res, apiError.code, JSON.stringify(apiError.toStatus()));
   }
 
@@ -204,8 +213,25 @@ export class Api {
       namespace: resource.namespace,
     };
     this.audit.record(auditKey);
+    const body =
+      method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE'
+        ? decodeBody(req.headers['content-type'] ?? JSON_TYPE, await readBody(req))
+        : undefined;
+    const request = {
+      ...auditKey,
+      name: resource.name ?? nameOf(body),
+      user: user.username,
+      userAgent: req.headers['user-agent'] ?? '',
+    };
+    const logged = this.audit.logRequest(request, body);
+    if (logged) {
+      res.once('close', () => {
+        logged.completed = Date.now();
+        if (res.headersSent) logged.code = res.statusCode;
+      });
+    }
     this.authorizer.authorize(user, attributesOf(resource));
-    const latency = this.faults.latencyFor(auditKey);
+    const latency = this.faults.latencyFor(request);
     if (latency > 0) {
       // A client that goes away (or a server that stops) ends the wait: the request is abandoned, as
       // kube-apiserver cancels a request whose connection closed.
@@ -217,12 +243,8 @@ export class Api {
         return;
       }
     }
-    const failure = this.faults.failureFor(auditKey);
+    const failure = this.faults.failureFor(request);
     if (failure) throw failure;
-    const body =
-      method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE'
-        ? decodeBody(req.headers['content-type'] ?? JSON_TYPE, await readBody(req))
-        : undefined;
     if (
       (resource.verb === 'create' || resource.verb === 'update' || resource.verb === 'patch') &&
       this.admission.watches(resource)
