@@ -120,3 +120,89 @@ it('429 with Retry-After on ManifestWork creates, Job creates and status updates
     early.map(({ event, gapMs }) => `${event.verb} ${event.namespace}/${event.name}: ${gapMs}`),
   ).toEqual([]);
 });
+
+it('bursts of 409 on status updates (a user editing the MCM meanwhile, and injected ones): re-reads and converges', async () => {
+  const user = 'ctl-conflicted';
+  let editing = true;
+  let edits = 0;
+  const editor = (async () => {
+    // Someone keeps annotating the MCM while it rolls out: every status write from a cache a step behind is
+    // a real 409.
+    await waitFor('the MCM', () => getMcm(hub, 'conflicted'), { intervalMs: 10 });
+    while (editing && edits < 60) {
+      await hub.api
+        .patchClusterCustomObject({
+          group: 'hub.kmm.sigs.x-k8s.io',
+          version: 'v1beta1',
+          plural: 'managedclustermodules',
+          name: 'conflicted',
+          body: { metadata: { annotations: { touched: String(++edits) } } },
+        })
+        .catch(() => undefined);
+      await sleep(40);
+    }
+  })();
+  const { report } = await rollOut('conflicted', user, () =>
+    hub.sandbox.faults.failNext({
+      user,
+      verb: 'update',
+      resource: 'managedclustermodules',
+      subresource: 'status',
+      status: 409,
+      count: 5,
+    }),
+  );
+  editing = false;
+  await editor;
+  const statusWrites = report.writes.filter(
+    (e) => e.resource === 'managedclustermodules' && e.subresource === 'status',
+  );
+  expect(statusWrites.filter((e) => e.code === 409).length).toBeGreaterThanOrEqual(5);
+  expect(statusWrites.at(-1)?.code).toBe(200);
+  expect(edits).toBeGreaterThan(5);
+});
+
+it('500s and 2 s of latency on every request only slow it down', async () => {
+  const user = 'ctl-slow';
+  const { report, seconds } = await rollOut('slow', user, () => {
+    const faults = hub.sandbox.faults;
+    faults.setLatency(2000, { user });
+    faults.failNext({ user, verb: 'create', resource: 'manifestworks', count: 4 });
+    faults.failNext({ user, verb: 'create', resource: 'jobs', count: 1 });
+    faults.failNext({ user, verb: 'list', resource: 'manifestworks', count: 1 });
+    faults.failNext({ user, verb: 'update', resource: 'managedclustermodules', count: 2 });
+  });
+  expect(report.writes.filter((e) => e.code === 500).length).toBeGreaterThanOrEqual(5);
+  // every request took 2 s: a rollout of several steps (lists, Jobs, works, status) takes a few of them
+  expect(seconds).toBeGreaterThan(4);
+});
+
+it('dropped watches, an API server restart and a forced 410 mid-rollout: no duplicate, lost or flapping write', async () => {
+  const user = 'ctl-restarted';
+  let dropping = true;
+  let dropped = 0;
+  const chaos = (async () => {
+    await waitFor(
+      'the rollout under way',
+      () => hub.sandbox.audit.events({ user, writes: true }).length > 3,
+      {
+        intervalMs: 5,
+      },
+    );
+    hub.sandbox.faults.setLatency(300, { user, verb: 'watch' });
+    await hub.sandbox.faults.restart({ downtimeMs: 150 });
+    hub.sandbox.faults.compact();
+    await sleep(400);
+    hub.sandbox.faults.setLatency(0, { user, verb: 'watch' });
+    while (dropping) {
+      dropped += hub.sandbox.faults.dropWatches({ resource: 'manifestworks' });
+      await sleep(150);
+    }
+  })();
+  await rollOut('restarted', user, () => undefined);
+  dropping = false;
+  await chaos;
+  expect(dropped).toBeGreaterThan(0);
+  const works = await worksOf(hub, 'restarted');
+  expect(works.size).toBe(0); // deleted with its MCM by the API server's GC... or about to be
+});
