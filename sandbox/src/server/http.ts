@@ -213,10 +213,17 @@ export class Api {
       namespace: resource.namespace,
     };
     this.audit.record(auditKey);
-    const body =
-      method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE'
-        ? decodeBody(req.headers['content-type'] ?? JSON_TYPE, await readBody(req))
-        : undefined;
+    // Read for the audit log; a body that does not decode is refused after authorization, as kube does.
+    let body: unknown;
+    let undecodable: unknown;
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE') {
+      const raw = await readBody(req);
+      try {
+        body = decodeBody(req.headers['content-type'] ?? JSON_TYPE, raw);
+      } catch (error) {
+        undecodable = error;
+      }
+    }
     const request = {
       ...auditKey,
       name: resource.name ?? nameOf(body),
@@ -231,6 +238,7 @@ export class Api {
       });
     }
     this.authorizer.authorize(user, attributesOf(resource));
+    if (undecodable !== undefined) throw undecodable;
     const latency = this.faults.latencyFor(request);
     if (latency > 0) {
       // A client that goes away (or a server that stops) ends the wait: the request is abandoned, as
