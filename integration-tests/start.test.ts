@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
-import type { ManagedClusterModule } from 'kmm-hub-controller/model';
+import type { KernelPreflight, ManagedClusterModule } from 'kmm-hub-controller/model';
 import { startBin, waitFor } from './helpers';
 
 // `npm start` without KUBECONFIG, as the README promises: a sandbox hub with a simulated fleet, the demo MCMs
@@ -73,6 +73,19 @@ it('starts the sandbox hub, applies the demo MCMs and rolls them out; SIGTERM st
     const built = gpu.status?.images?.filter((i) => i.build && i.sign) ?? [];
     expect(built.length).toBeGreaterThan(0);
     expect(built.every((i) => i.state === 'Ready' && i.digest?.startsWith('sha256:'))).toBe(true);
+    // the demo KernelPreflight: the GPU driver's image for the next kernel is built ahead of time, the NIC
+    // driver's (prebuilt only, no build) is reported missing
+    const preflight = await until('the demo KernelPreflight summary', async () => {
+      const p = (await api.getClusterCustomObject({
+        group: 'hub.kmm.sigs.x-k8s.io',
+        version: 'v1alpha1',
+        plural: 'kernelpreflights',
+        name: 'demo-next-release',
+      })) as KernelPreflight;
+      const states = p.status?.kernels?.[0]?.modules.map((m) => `${m.name}=${m.state}`);
+      return states?.join() === 'demo-gpu-driver=Ready,demo-nic-driver=Missing' ? p : undefined;
+    });
+    expect(preflight.status?.kernels?.[0]).toMatchObject({ ready: 1, failed: 1 });
   } finally {
     await kc.close();
     npmStart.child.kill('SIGTERM');

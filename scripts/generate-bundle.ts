@@ -227,6 +227,12 @@ export function generateBundle(): Bundle {
     metadata: { name: string };
     spec: { names: { kind: string }; versions: { name: string; storage?: boolean }[] };
   };
+  const preflightCrdFile = 'hub.kmm.sigs.x-k8s.io_kernelpreflights.yaml';
+  const preflightCrdText = readFileSync(
+    join(REPO_ROOT, 'charts/kmm-hub/crds', preflightCrdFile),
+    'utf8',
+  );
+  const preflightCrd = parse(preflightCrdText) as typeof crd;
   const example = parse(
     readFileSync(join(REPO_ROOT, 'controller/examples/mcm-gpu-driver.yaml'), 'utf8'),
   ) as Obj;
@@ -291,20 +297,49 @@ export function generateBundle(): Bundle {
         { type: 'AllNamespaces', supported: true },
       ],
       customresourcedefinitions: {
-        owned: crd.spec.versions.map((v) => ({
-          name: crd.metadata.name,
-          version: v.name,
-          kind: crd.spec.names.kind,
-          displayName: 'ManagedClusterModule',
-          description:
-            'A kernel module for the spokes a label selector picks, with its kernel mappings.',
-          specDescriptors: specDescriptors().spec,
-          statusDescriptors: specDescriptors().status,
-          resources: [
-            { kind: 'ManifestWork', version: 'v1', name: 'manifestworks' },
-            { kind: 'ManagedCluster', version: 'v1', name: 'managedclusters' },
-          ],
-        })),
+        owned: [
+          ...crd.spec.versions.map((v) => ({
+            name: crd.metadata.name,
+            version: v.name,
+            kind: crd.spec.names.kind,
+            displayName: 'ManagedClusterModule',
+            description:
+              'A kernel module for the spokes a label selector picks, with its kernel mappings.',
+            specDescriptors: specDescriptors().spec,
+            statusDescriptors: specDescriptors().status,
+            resources: [
+              { kind: 'ManifestWork', version: 'v1', name: 'manifestworks' },
+              { kind: 'ManagedCluster', version: 'v1', name: 'managedclusters' },
+            ],
+          })),
+          ...preflightCrd.spec.versions.map((v) => ({
+            name: preflightCrd.metadata.name,
+            version: v.name,
+            kind: preflightCrd.spec.names.kind,
+            displayName: 'KernelPreflight',
+            description:
+              'Kernels the fleet will run soon: every module image is built and signed for them ahead of time.',
+            specDescriptors: [
+              {
+                path: 'kernels',
+                displayName: 'Upcoming kernels',
+                description:
+                  'Full kernel versions (uname -r), each with an optional release label.',
+              },
+            ],
+            statusDescriptors: [
+              {
+                path: 'conditions',
+                displayName: 'Conditions',
+                description: 'Ready: every module has a ready image for every kernel.',
+                'x-descriptors': ['urn:alm:descriptor:io.kubernetes.conditions'],
+              },
+            ],
+            resources: [
+              { kind: 'ManagedClusterModule', version: 'v1beta1', name: 'managedclustermodules' },
+            ],
+          })),
+        ],
       },
       install: {
         strategy: 'deployment',
@@ -383,6 +418,7 @@ export function generateBundle(): Bundle {
     header + stringify(csv, { version: '1.1', lineWidth: 0 }),
   );
   files.set(`manifests/${crdFile}`, crdText);
+  files.set(`manifests/${preflightCrdFile}`, preflightCrdText);
   for (const [name, o] of extras)
     files.set(`manifests/${name}`, header + stringify(o, { version: '1.1', lineWidth: 0 }));
   files.set(

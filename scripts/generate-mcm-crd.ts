@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { mcmPreflightStatusSchema } from './preflight-schema';
 
 const root = join(__dirname, '..');
 export const UPSTREAM_MCM_CRD = join(
@@ -83,7 +84,9 @@ function statusSchema(condition: unknown): unknown {
       'ManagedClusterModuleStatus is what kmm-hub observed and decided for this ManagedClusterModule.',
     properties: {
       conditions: {
-        description: 'Ready, Progressing and Degraded, as kmm-hub last evaluated them.',
+        description:
+          'Ready, Progressing and Degraded, as kmm-hub last evaluated them; PreflightReady while a KernelPreflight ' +
+          'declares upcoming kernels.',
         items: condition,
         type: 'array',
         'x-kubernetes-list-map-keys': ['type'],
@@ -142,6 +145,7 @@ function statusSchema(condition: unknown): unknown {
         format: 'int64',
         type: 'integer',
       },
+      preflight: mcmPreflightStatusSchema,
     },
     type: 'object',
   };

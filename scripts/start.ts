@@ -27,6 +27,7 @@ const ROOT = resolve(__dirname, '..');
 const BIN = join(ROOT, 'node_modules/.bin');
 const DEMO_MCMS = join(ROOT, 'sandbox/demo/managedclustermodules.yaml');
 const DEMO_BUILD_INPUTS = join(ROOT, 'sandbox/demo/build-inputs.yaml');
+const DEMO_PREFLIGHT = join(ROOT, 'sandbox/demo/kernelpreflight.yaml');
 const CONTROLLER_NAMESPACE = 'kmm-hub';
 
 const USAGE = `usage: npm start [-- --clusters <n>] [--port <port>] [--seed <n>] [--kubeconfig <path>]
@@ -71,7 +72,9 @@ async function prepareHub(
     if (!applyDemo) return;
     const objects = KubernetesObjectApi.makeApiClient(kc);
     if (registry) await seedDemoRegistry(kc, registry);
-    let text = readFileSync(DEMO_BUILD_INPUTS, 'utf8') + readFileSync(DEMO_MCMS, 'utf8');
+    let text = [DEMO_BUILD_INPUTS, DEMO_MCMS, DEMO_PREFLIGHT]
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n---\n');
     if (registry) text = text.replaceAll('quay.io/demo/', `${registry}/demo/`);
     for (const doc of parseAllDocuments(text)) {
       const object = doc.toJS() as KubernetesObject | null;
@@ -83,7 +86,9 @@ async function prepareHub(
       if (registry && container) Object.assign(container, { registryTLS: { insecure: true } });
       await objects.create(object);
     }
-    process.stderr.write(`npm start: applied ${DEMO_BUILD_INPUTS} and ${DEMO_MCMS}\n`);
+    process.stderr.write(
+      `npm start: applied ${DEMO_BUILD_INPUTS}, ${DEMO_MCMS} and ${DEMO_PREFLIGHT}\n`,
+    );
   } finally {
     await kc.close();
   }

@@ -258,6 +258,34 @@ const cases: Case[] = [
       await screen.findByRole('button', { name: '⟦Clear all filters⟧' });
     },
   ),
+  c(
+    'the kernel matrix with upcoming kernels and their tooltip open',
+    () => {
+      const upcoming = '5.14.0-611.5.1.el9_7.x86_64';
+      const withPreflight: ManagedClusterModule = {
+        ...gpuDriver,
+        status: {
+          ...gpuDriver.status,
+          preflight: [
+            { kernelVersion: upcoming, release: 'OpenShift 4.20.0', image: 'i', state: 'Ready' },
+            { kernelVersion: '6.12.0-55.el10.x86_64', state: 'NoMapping', message: 'no mapping' },
+          ],
+        },
+      };
+      fakeCluster.set([withPreflight, devicePlugin, ...clusters, ...works]);
+      renderAt(<KernelMatrixPage />);
+    },
+    async () => {
+      act(() =>
+        (
+          screen.getByRole('img', {
+            name: new RegExp('5\\.14\\.0-611.*upcoming.*1.*1'),
+          }) as HTMLElement
+        ).focus(),
+      );
+      await screen.findByRole('tooltip');
+    },
+  ),
   c('the kernel matrix with a load error', () => {
     fakeCluster.failWatch(MANIFEST_WORK_GVK, new Error('forbidden'));
     renderAt(<KernelMatrixPage />);

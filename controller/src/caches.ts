@@ -1,5 +1,6 @@
 import type { Informer } from './kube/informer';
 import type { Store } from './kube/store';
+import type { KernelPreflight } from './model/preflight-types';
 import type { KubeObject, ManagedCluster, ManagedClusterModule, ManifestWork } from './model/types';
 
 /** Read access to an informer's cache, as client-go's listers give it. */
@@ -21,6 +22,8 @@ export interface ReconcilerCaches {
   clusters: { readonly store: Lister<ManagedCluster> };
   /** only the ManifestWorks carrying kmm-hub's MCM label, indexed by MCM_INDEX */
   works: WritableCache<ManifestWork>;
+  /** the KernelPreflights, whose kernels every MCM prepares images for (none when absent) */
+  preflights?: WritableCache<KernelPreflight>;
 }
 
 /** The controller's informers, which the reconciler reads from. */
@@ -28,6 +31,7 @@ export interface Caches extends ReconcilerCaches {
   mcms: Informer<ManagedClusterModule>;
   clusters: Informer<ManagedCluster>;
   works: Informer<ManifestWork>;
+  preflights: Informer<KernelPreflight>;
 }
 
 /** Index of the works informer: ManifestWorks by the MCM their label names, so no reconcile scans them all. */

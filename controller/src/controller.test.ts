@@ -100,6 +100,7 @@ describe('Controller', () => {
     const mcms = (world.mcms ?? []).map((m) => hub.seedMcm(m));
     serve('managedclustermodules', mcms);
     serve('managedclusters', [cluster('c1', [K94]), cluster('c2', [K94])]);
+    serve('kernelpreflights', []);
     serve(
       'manifestworks',
       (world.works ?? []).map((w) => hub.seedWork(w)),

@@ -11,6 +11,7 @@ import {
   MANAGED_CLUSTER_RESOURCE,
   MANIFEST_WORK_RESOURCE,
   MCM_RESOURCE,
+  PREFLIGHT_RESOURCE,
   type ResourceRef,
 } from './kube/resources';
 import { isConflict, retryAfterOf } from './kube/api-errors';
@@ -22,8 +23,10 @@ import {
   MCM_NAME_LABEL,
   isStatusReport,
   mcmOfWork,
+  mcmPreflightChanged,
   mcmsForClusterChange,
   samePlanInputs,
+  type KernelPreflight,
   type ManagedCluster,
   type ManagedClusterModule,
   type ManifestWork,
@@ -32,6 +35,13 @@ import type { KubeObject } from './model/types';
 import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
 import { KubeHubWriter, type HubWriter } from './reconcile/hub-writer';
 import { PlanInputs } from './reconcile/plan-inputs';
+import {
+  KubePreflightWriter,
+  PREFLIGHT_KEY_PREFIX,
+  PreflightReconciler,
+  preflightKey,
+  type PreflightWriter,
+} from './reconcile/preflight-reconciler';
 import { MCMReconciler } from './reconcile/reconciler';
 
 export interface ControllerOptions {
@@ -55,6 +65,8 @@ export interface ControllerApi {
   writer: HubWriter;
   /** the Event recorder's requests */
   events: EventClient;
+  /** the KernelPreflight status writes */
+  preflightWriter: PreflightWriter;
 }
 
 /**
@@ -68,6 +80,7 @@ export class Controller {
   readonly metrics: ControllerMetrics;
   readonly events: EventRecorder;
   readonly reconciler: MCMReconciler;
+  readonly preflightReconciler: PreflightReconciler;
   private readonly planInputs = new PlanInputs();
   private health?: HealthServer;
   private processor?: Processor;
@@ -101,6 +114,7 @@ export class Controller {
       clusters: informer<ManagedCluster>(MANAGED_CLUSTER_RESOURCE),
       // Only kmm-hub's own ManifestWorks: other controllers' ManifestWorks are none of its business.
       works: informer<ManifestWork>(MANIFEST_WORK_RESOURCE, MCM_NAME_LABEL),
+      preflights: informer<KernelPreflight>(PREFLIGHT_RESOURCE),
     };
     this.caches.works.store.addIndex(MCM_INDEX, (w) => {
       const mcm = mcmOfWork(w);
@@ -146,6 +160,13 @@ export class Controller {
       metrics: this.metrics,
       logger,
       writeConcurrency: config.writeConcurrency,
+    });
+    this.preflightReconciler = new PreflightReconciler({
+      preflights: this.caches.preflights,
+      mcms: this.caches.mcms,
+      writer: api.preflightWriter ?? new KubePreflightWriter(kubeConfig),
+      gate,
+      logger,
     });
     this.wireTriggers();
   }
@@ -213,6 +234,7 @@ export class Controller {
           mcms: this.caches.mcms.store.size,
           clusters: this.caches.clusters.store.size,
           manifestWorks: this.caches.works.store.size,
+          kernelPreflights: this.caches.preflights.store.size,
         },
         'caches synced',
       );
@@ -224,9 +246,20 @@ export class Controller {
   }
 
   private wireTriggers(): void {
-    const { mcms, clusters, works } = this.caches;
+    const { mcms, clusters, works, preflights } = this.caches;
     const add = (name: string | undefined): void => {
       if (name) this.queue.add(name);
+    };
+    const addPreflights = (): void => {
+      for (const name of preflights.store.keys()) this.queue.add(preflightKey(name));
+    };
+    // An MCM's status.preflight feeds every KernelPreflight's summary.
+    const mcmChanged = (
+      old: ManagedClusterModule | undefined,
+      m: ManagedClusterModule | undefined,
+    ) => {
+      add((m ?? old)?.metadata.name);
+      if (mcmPreflightChanged(old, m)) addPreflights();
     };
     // A change to what kmm-hub owns of a work (or its coming or going) invalidates its MCM's plan.
     const workChanged = (w: ManifestWork): void => {
@@ -236,9 +269,28 @@ export class Controller {
       this.queue.add(name);
     };
     mcms.on({
-      add: (m) => add(m.metadata.name),
-      update: (_, m) => add(m.metadata.name),
-      delete: (m) => add(m.metadata.name),
+      add: (m) => mcmChanged(undefined, m),
+      update: (o, m) => mcmChanged(o, m),
+      delete: (m) => mcmChanged(m, undefined),
+    });
+    // New upcoming kernels change what every MCM prepares: all are planned anew. A status-only update (the
+    // summary this controller writes) changes nothing.
+    const preflightChanged = (old: KernelPreflight | undefined, p: KernelPreflight | undefined) => {
+      if (
+        old &&
+        p &&
+        old.metadata.generation === p.metadata.generation &&
+        !old.metadata.deletionTimestamp === !p.metadata.deletionTimestamp
+      )
+        return;
+      this.planInputs.invalidateAll();
+      for (const name of mcms.store.keys()) this.queue.add(name);
+      add(preflightKey((p ?? old)!.metadata.name!));
+    };
+    preflights.on({
+      add: (p) => preflightChanged(undefined, p),
+      update: (o, p) => preflightChanged(o, p),
+      delete: (p) => preflightChanged(p, undefined),
     });
     const clusterChanged = (old: ManagedCluster | undefined, c: ManagedCluster | undefined) => {
       // plans are kept across updates that change nothing a plan reads (e.g. availability: status only)
@@ -272,7 +324,21 @@ export class Controller {
     // reconcile cleans them up. One set: a name added twice while a worker holds it would run twice.
     const names = new Set(this.caches.mcms.store.keys());
     for (const name of this.caches.works.store.indexValues(MCM_INDEX)) names.add(name);
+    for (const name of this.caches.preflights.store.keys()) names.add(preflightKey(name));
     for (const name of names) this.queue.add(name);
+  }
+
+  /**
+   * One MCM, then the KernelPreflight summaries if its status.preflight moved: the reconciler's own status write
+   * goes straight into the cache, so no informer event would announce it.
+   */
+  private async reconcileMcm(name: string): Promise<HandlerResult | void> {
+    const before = this.caches.mcms.store.get(name);
+    const result = await this.reconciler.reconcile(name);
+    const after = this.caches.mcms.store.get(name);
+    if (before !== after && mcmPreflightChanged(before, after))
+      for (const p of this.caches.preflights.store.keys()) this.queue.add(preflightKey(p));
+    return result;
   }
 
   private startProcessing(): void {
@@ -282,7 +348,10 @@ export class Controller {
       if (this.stopping || !this.leadership.isLeader || this.processor) return;
       this.enqueueAll();
       this.processor = this.queue.process(
-        (key): Promise<HandlerResult | void> => this.reconciler.reconcile(key),
+        (key): Promise<HandlerResult | void> =>
+          key.startsWith(PREFLIGHT_KEY_PREFIX)
+            ? this.preflightReconciler.reconcile(key.slice(PREFLIGHT_KEY_PREFIX.length))
+            : this.reconcileMcm(key),
         this.options.config.concurrency,
       );
       this.scheduleResync();

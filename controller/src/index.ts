@@ -11,6 +11,7 @@ export {
   MANAGED_CLUSTER_RESOURCE,
   MANIFEST_WORK_RESOURCE,
   MCM_RESOURCE,
+  PREFLIGHT_RESOURCE,
   collectionPath,
   type ResourceRef,
 } from './kube/resources';

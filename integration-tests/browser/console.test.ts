@@ -164,6 +164,39 @@ it('changes the kernel matrix when a cluster upgrades its kernel', async () => {
   await screenshot(page, 'kernel-matrix');
 });
 
+it('shows a kernel declared in a KernelPreflight as an upcoming column of the kernel matrix', async () => {
+  const upcoming = '5.14.0-611.77.1.el9_7.x86_64';
+  await stack.hub.api.createClusterCustomObject({
+    group: 'hub.kmm.sigs.x-k8s.io',
+    version: 'v1alpha1',
+    plural: 'kernelpreflights',
+    body: {
+      apiVersion: 'hub.kmm.sigs.x-k8s.io/v1alpha1',
+      kind: 'KernelPreflight',
+      metadata: { name: 'browser-next' },
+      spec: { kernels: [{ version: upcoming, release: 'OpenShift 4.99.0' }] },
+    },
+  });
+  await page.goto(stack.shellUrl);
+  await page.getByRole('link', { name: 'Kernel matrix' }).click();
+  const header = page.getByRole('columnheader', {
+    name: new RegExp(`^${upcoming.replace(/\./g, '\\.')} Upcoming`),
+  });
+  await header.waitFor();
+  expect(await header.textContent()).toBe(`${upcoming} UpcomingOpenShift 4.99.0`);
+  // the summary cell names the kernel as upcoming with how many modules have their image ready
+  await page
+    .getByRole('img', {
+      name: new RegExp(`^${upcoming.replace(/\./g, '\\.')} \\(upcoming\\): .*modules ready$`),
+    })
+    .waitFor();
+  expect(
+    stack.hub.sandbox.fleet
+      .clusterNames()
+      .some((c) => stack.hub.sandbox.fleet.kernels(c).includes(upcoming)),
+  ).toBe(false);
+});
+
 it('shows the API server\u2019s field errors for an invalid MCM, and the model\u2019s problems', async () => {
   await page.goto(`${stack.shellUrl}${LIST}/demo-gpu-driver/yaml`);
   await page.locator('.cm-content').getByText('demo-gpu-driver').first().waitFor();

@@ -55,12 +55,18 @@ test('metadata/annotations.yaml names the registry+v1 layout, the package and it
   });
 });
 
-test('the CSV owns the MCM CRD of the bundle, with descriptors, and its alm-example is a valid MCM', () => {
-  const crd = read('manifests/hub.kmm.sigs.x-k8s.io_managedclustermodules.yaml');
+test('the CSV owns the MCM and KernelPreflight CRDs of the bundle, with descriptors, and its alm-example is a valid MCM', () => {
+  const crds = [
+    read('manifests/hub.kmm.sigs.x-k8s.io_managedclustermodules.yaml'),
+    read('manifests/hub.kmm.sigs.x-k8s.io_kernelpreflights.yaml'),
+  ];
   const owned = csv().spec.customresourcedefinitions.owned as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   expect(owned.map((o) => [o.name, o.version, o.kind])).toEqual(
-    (crd.spec.versions as { name: string }[]).map((v) => [crd.metadata.name, v.name, crd.spec.names.kind]),
+    crds.flatMap((crd) =>
+      (crd.spec.versions as { name: string }[]).map((v) => [crd.metadata.name, v.name, crd.spec.names.kind]),
+    ),
   );
+  expect(owned[1]!.statusDescriptors.map((d: { path: string }) => d.path)).toContain('conditions');
   expect(owned[0]!.specDescriptors.map((d: { path: string }) => d.path)).toContain('spokeNamespace');
   expect(owned[0]!.statusDescriptors.map((d: { path: string }) => d.path)).toContain('conditions');
   const examples = JSON.parse(csv().metadata.annotations['alm-examples'] as string) as unknown[];

@@ -7,7 +7,12 @@
 // sandbox's build executor runs and the controller deletes once they succeeded. Then every verb the chart grants
 // is removed in turn: each removal makes the same scenario hit a 403 for exactly that verb and resource, so no
 // grant is unused.
-import { Controller, createMetrics, MANIFEST_WORK_RESOURCE } from 'kmm-hub-controller';
+import {
+  Controller,
+  createMetrics,
+  MANIFEST_WORK_RESOURCE,
+  PREFLIGHT_RESOURCE,
+} from 'kmm-hub-controller';
 import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
 import { kernelVersionsOf, type ManagedCluster } from 'kmm-hub-controller/model';
 import type { Attributes, KubeObject } from 'kmm-hub-sandbox';
@@ -265,6 +270,24 @@ async function scenario(hub: Hub, rbac: Manifest[], stopWhen: () => boolean): Pr
     if (!(await step('builds and signs an image on the hub', built, 60_000))) return steps;
     const jobsDeleted = () => server.audit.count({ verb: 'delete', resource: 'jobs' });
     if (!(await step('deletes its succeeded Jobs', () => jobsDeleted() >= 2))) return steps;
+    // an upcoming kernel: every MCM reports on it, and the KernelPreflight's status sums them up
+    await hub.api.createClusterCustomObject({
+      ...PREFLIGHT_RESOURCE,
+      body: {
+        apiVersion: 'hub.kmm.sigs.x-k8s.io/v1alpha1',
+        kind: 'KernelPreflight',
+        metadata: { name: 'next' },
+        spec: { kernels: [{ version: builtKernel }] },
+      },
+    });
+    const summarised = async () => {
+      const p = (await hub.api.getClusterCustomObject({
+        ...PREFLIGHT_RESOURCE,
+        name: 'next',
+      })) as { status?: { kernels?: { modules: unknown[] }[] } };
+      return p.status?.kernels?.[0]?.modules.length === 2;
+    };
+    if (!(await step('summarises a KernelPreflight', summarised))) return steps;
     // the foreign ManifestWork's conflict is retried and reported again: the Event's count is updated
     const repeated = () => server.audit.count({ verb: 'update', resource: 'events' }) > 0;
     if (!(await step('repeats an Event', repeated))) return steps;
@@ -307,6 +330,9 @@ test('the chart RBAC is what the controller README lists', () => {
     'ClusterRole hub.kmm.sigs.x-k8s.io/managedclustermodules list',
     'ClusterRole hub.kmm.sigs.x-k8s.io/managedclustermodules watch',
     'ClusterRole hub.kmm.sigs.x-k8s.io/managedclustermodules/status update',
+    'ClusterRole hub.kmm.sigs.x-k8s.io/kernelpreflights list',
+    'ClusterRole hub.kmm.sigs.x-k8s.io/kernelpreflights watch',
+    'ClusterRole hub.kmm.sigs.x-k8s.io/kernelpreflights/status update',
     'ClusterRole cluster.open-cluster-management.io/managedclusters list',
     'ClusterRole cluster.open-cluster-management.io/managedclusters watch',
     'ClusterRole work.open-cluster-management.io/manifestworks list',
@@ -338,6 +364,7 @@ test('with the chart RBAC the controller does everything and is never refused', 
       'rolls out and reports status',
       'builds and signs an image on the hub',
       'deletes its succeeded Jobs',
+      'summarises a KernelPreflight',
       'repeats an Event',
       'updates its ManifestWorks',
       'deletes a deselected cluster ManifestWork',

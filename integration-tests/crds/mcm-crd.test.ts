@@ -63,6 +63,7 @@ describe('the MCM CRD kmm-hub ships', () => {
       'numberDegraded',
       'numberDesired',
       'observedGeneration',
+      'preflight',
     ]);
     expect(status.conditions['x-kubernetes-list-type']).toBe('map');
     expect(status.conditions.items.required).toEqual([
@@ -282,6 +283,8 @@ describe('the TypeScript types agree with the CRD', () => {
           'spec.moduleSpec: CRD fields imageRebuildTriggerGeneration missing in TypeScript',
           'spec.moduleSpec.moduleLoader.container.modprobe.firmwareDir: in TypeScript, not in the CRD',
           'status.images[].state: CRD enum Ready|Waiting|Building|Signing|Missing|Failed|Unknown, TypeScript Building|Failed|Lost|Missing|Ready|Signing|Unknown|Waiting',
+          // status.preflight's states include the image states, so the extra one shows there too
+          'status.preflight[].state: CRD enum Ready|Waiting|Building|Signing|Missing|Failed|Unknown|NoMapping|MappingError, TypeScript Building|Failed|Lost|MappingError|Missing|NoMapping|Ready|Signing|Unknown|Waiting',
           'spec.kmmhub: in TypeScript, not in the CRD',
           'spec.moduleSpec.moduleLoader.container.imagePullPolicy: required in TypeScript, optional in the CRD',
         ].sort(),

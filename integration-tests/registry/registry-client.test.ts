@@ -83,11 +83,12 @@ describe('RegistryClient against docker-registry', () => {
       expect(await client.resolve(unknown, ref(unknown), plain)).toEqual({ kind: 'missing' });
     });
 
-    it('classifies HTTPS against a plain-HTTP registry as unreachable and names the fix', async () => {
+    it('classifies HTTPS against a plain-HTTP registry as a TLS failure and names the fix', async () => {
       const image = `${registry.host}/kmm/drv:5.14`;
       const error = await client.resolve(image, ref(image), {}).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RegistryError);
-      expect((error as RegistryError).kind).toBe('unreachable');
+      expect((error as RegistryError).kind).toBe('tls');
+      expect((error as RegistryError).message).toContain('does not speak HTTPS on this port');
       expect((error as RegistryError).message).toContain(image);
       expect((error as RegistryError).message).toContain('registryTLS.insecure');
     });
@@ -216,7 +217,8 @@ describe('RegistryClient against docker-registry over HTTPS', () => {
     const refused = (await plainClient
       .resolve(image, ref(image), {})
       .catch((e: unknown) => e)) as RegistryError;
-    expect(refused.kind).toBe('unreachable');
+    expect(refused.kind).toBe('tls');
+    expect(refused.message).toContain('not signed by a CA the controller trusts');
     expect(refused.message).toContain('--registry-ca-file');
     expect(refused.message).toContain('insecureSkipTLSVerify');
     expect(await plainClient.resolve(image, ref(image), { insecureSkipTLSVerify: true })).toEqual({

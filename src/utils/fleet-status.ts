@@ -239,3 +239,33 @@ export const clusterModuleStatus = (
     state: worstState(statuses.map((k) => k.state)) ?? 'noMapping',
   };
 };
+
+/** Clusters whose ManifestWork reports the same problem: one line of the fleet status tab per cause. */
+export type FailureCauseGroup = { cause: string; clusters: string[] };
+
+/**
+ * The degraded clusters grouped by cause, largest group first (then by cause), as the controller's Degraded
+ * condition groups them: the cause is the model's explanation of what the spoke reported (a namespace that
+ * does not exist, no Module kind, the KMM webhook's refusal), so one fleet-wide mistake reads as one line.
+ * A cluster with several causes is in each of their groups.
+ */
+export const groupFailureCauses = (
+  statuses: readonly ClusterModuleStatus[],
+): FailureCauseGroup[] => {
+  const groups = new Map<string, string[]>();
+  for (const s of statuses) {
+    if (!s.work?.degraded) continue;
+    for (const cause of new Set(s.work.degradedReasons)) {
+      const clusters = groups.get(cause);
+      if (clusters) clusters.push(s.cluster);
+      else groups.set(cause, [s.cluster]);
+    }
+  }
+  return [...groups]
+    .map(([cause, clusters]) => ({ cause, clusters: [...clusters].sort() }))
+    .sort(
+      (a, b) =>
+        b.clusters.length - a.clusters.length ||
+        (a.cause < b.cause ? -1 : a.cause > b.cause ? 1 : 0),
+    );
+};

@@ -5,7 +5,7 @@ import { parseImageReference, type ImageReference } from '../model/image';
 import { exponentialDelay } from '../queue/backoff';
 import type { RegistryClient } from './registry/client';
 import { credentialsFor, type RegistryCredentials } from './registry/docker-config';
-import { RegistryError } from './registry/errors';
+import { RegistryError, type RegistryErrorKind } from './registry/errors';
 
 /** What is known of one image in its registry. */
 export type CheckResult =
@@ -45,6 +45,14 @@ export interface RegistryChecksOptions {
   errorBackoffMs?: number;
   onResult: (key: string) => void;
 }
+
+/** The image status reason of each registry error class. */
+const REASONS: Record<RegistryErrorKind, string> = {
+  unauthorized: 'RegistryUnauthorized',
+  unreachable: 'RegistryUnreachable',
+  tls: 'RegistryTLSFailed',
+  other: 'RegistryError',
+};
 
 export const checkKey = (t: CheckTarget): string =>
   `${t.image}\n${t.insecure ? 'http' : 'https'}\n${t.insecureSkipTLSVerify ? 'skip' : 'verify'}\n${t.pullSecret ?? ''}`;
@@ -181,12 +189,7 @@ export class RegistryChecks {
       if (error instanceof RegistryError)
         return {
           kind: 'error',
-          reason:
-            error.kind === 'unauthorized'
-              ? 'RegistryUnauthorized'
-              : error.kind === 'unreachable'
-                ? 'RegistryUnreachable'
-                : 'RegistryError',
+          reason: REASONS[error.kind],
           message: error.message,
         };
       return {

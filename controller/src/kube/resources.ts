@@ -1,4 +1,5 @@
 import { CLUSTER_GROUP, MCM_GROUP, MCM_PLURAL, MCM_VERSION, WORK_GROUP } from '../model/constants';
+import { PREFLIGHT_PLURAL, PREFLIGHT_VERSION } from '../model/preflight-types';
 
 /** Where a resource lives in the API: enough to list, watch and write it. */
 export interface ResourceRef {
@@ -12,6 +13,13 @@ export const MCM_RESOURCE: ResourceRef = {
   group: MCM_GROUP,
   version: MCM_VERSION,
   plural: MCM_PLURAL,
+  namespaced: false,
+};
+
+export const PREFLIGHT_RESOURCE: ResourceRef = {
+  group: MCM_GROUP,
+  version: PREFLIGHT_VERSION,
+  plural: PREFLIGHT_PLURAL,
   namespaced: false,
 };
 

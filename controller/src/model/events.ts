@@ -1,4 +1,5 @@
 import { DEGRADED, READY, Reasons } from './conditions';
+import { isRegistryProblem } from './image-condition';
 import { count, nameList } from './summary';
 import type { ManagedClusterModuleStatus } from './types';
 
@@ -127,8 +128,7 @@ export function imageProblemEvents(
   const byReason = new Map<string, { image: string; message: string }[]>();
   for (const i of after.images ?? []) {
     if (!i.reason || ANNOUNCED_BY_JOBS.has(i.reason)) continue;
-    const problem =
-      i.state === 'Failed' || i.state === 'Missing' || /^(Registry|ImageRepoSecret)/.test(i.reason);
+    const problem = i.state === 'Failed' || i.state === 'Missing' || isRegistryProblem(i.reason);
     if (!problem) continue;
     const was = previous.get(i.image);
     if (was?.state === i.state && was.reason === i.reason) continue;

@@ -42,7 +42,8 @@ function failed(cluster: string, error: string): ManifestWork {
 }
 
 const NAMESPACE = 'namespaces "kmm-e2e" not found';
-const NO_KMM = 'no matches for kind "Module" in version "kmm.sigs.x-k8s.io/v1beta1"';
+const NO_KMM = 'the server doesn\'t have a resource type "Module"';
+const NO_KMM_MAPPER = 'no matches for kind "Module" in version "kmm.sigs.x-k8s.io/v1beta1"';
 const WEBHOOK =
   'admission webhook "vmodule.kb.io" denied the request: failed to validate kernel mappings: regexp is invalid';
 
@@ -54,11 +55,23 @@ describe('explainApplyError', () => {
     expect(explainApplyError('namespaces "openshift-kmm" not found')).toMatch(
       /KMM is not installed there/,
     );
-    expect(explainApplyError(NO_KMM)).toBe(
-      'KMM is not installed on the spoke (it has no Module kind): install KMM there in managed mode (KMM_MANAGED=1)',
+    for (const error of [NO_KMM, NO_KMM_MAPPER])
+      expect(explainApplyError(error)).toBe(
+        'KMM is not installed on the spoke (it has no Module kind): install KMM there in managed mode (KMM_MANAGED=1)',
+      );
+    expect(explainApplyError('the server doesn\'t have a resource type "Other"')).toBe(
+      'the server doesn\'t have a resource type "Other"',
     );
     expect(explainApplyError(WEBHOOK)).toBe(
       "the spoke's KMM webhook refuses the Module: failed to validate kernel mappings: regexp is invalid",
+    );
+    expect(
+      explainApplyError(
+        'admission webhook "vmodule.kb.io" denied the request: cannot update to or from an empty version; ' +
+          'please delete the Module and create it again',
+      ),
+    ).toMatch(
+      /refuses to add or remove moduleLoader\.container\.version .*delete the ManagedClusterModule/,
     );
     expect(explainApplyError('etcdserver: request timed out')).toBe(
       'etcdserver: request timed out',

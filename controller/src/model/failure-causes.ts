@@ -18,7 +18,11 @@ export function explainApplyError(error: string): string {
       ? `namespace ${namespace} does not exist on the spoke: KMM is not installed there`
       : `namespace ${namespace} does not exist on the spoke; create it, or use ${KMM_NAMESPACE}`;
   }
+  // OCM's work agent words a kind the spoke does not serve as `the server doesn't have a resource type
+  // "Module"` (helper.BuildResourceMeta); the REST mapper's own "no matches for kind" reaches the work from
+  // other paths (and older agents).
   if (
+    error.includes(`the server doesn't have a resource type "${MODULE_KIND}"`) ||
     new RegExp(
       `no matches for kind "${MODULE_KIND}" in version "${MODULE_GROUP.replace(/\./g, '\\.')}/`,
     ).test(error)
@@ -26,6 +30,11 @@ export function explainApplyError(error: string): string {
     return 'KMM is not installed on the spoke (it has no Module kind): install KMM there in managed mode (KMM_MANAGED=1)';
   }
   const denied = /admission webhook "[^"]*" denied the request: ([\s\S]*)$/.exec(error)?.[1];
+  if (denied !== undefined && /cannot update to or from an empty version/.test(denied))
+    return (
+      "the spoke's KMM webhook refuses to add or remove moduleLoader.container.version on an existing " +
+      'Module: delete the ManagedClusterModule and create it again with the version, or undo the change'
+    );
   if (denied !== undefined) return `the spoke's KMM webhook refuses the Module: ${denied.trim()}`;
   return error;
 }

@@ -100,6 +100,7 @@ export {
   statusFacts,
   statusUnchanged,
 } from './status';
+export { IMAGES_VERIFIED, imagesVerifiedCondition, isRegistryProblem } from './image-condition';
 export { count, nameList } from './summary';
 export {
   imageProblemEvents,
@@ -132,3 +133,19 @@ export {
   type JobPhase,
   type SignJobInputs,
 } from './image-jobs';
+export * from './preflight-types';
+export {
+  PREFLIGHT_BLOCKED,
+  mcmPreflight,
+  preflightCondition,
+  upcomingKernels,
+  validateKernelPreflight,
+  withPreflight,
+  withPreflightImages,
+  type McmPreflight,
+} from './preflight';
+export {
+  kernelPreflightStatus,
+  mcmPreflightChanged,
+  preflightStatusUnchanged,
+} from './preflight-summary';

@@ -4,6 +4,7 @@ import {
   type ClusterNote,
   type StatusFacts,
 } from './conditions';
+import { imagesVerifiedCondition } from './image-condition';
 import { jsonEqual } from './json';
 import type { McmPlan } from './plan';
 import { clusterAvailability } from './triggers';
@@ -134,12 +135,15 @@ export function rolloutStatus(
   images: ImageStatus[],
   now: string,
 ): ManagedClusterModuleStatus {
+  const verified = imagesVerifiedCondition(images, facts.generation);
+  const conditions = decideConditions(facts);
+  if (verified) conditions.push(verified);
   return {
     numberDesired: facts.desired,
     numberApplied: facts.applied,
     numberDegraded: facts.degraded.length,
     observedGeneration: mcm.metadata.generation ?? 0,
-    conditions: withTransitionTimes(mcm.status?.conditions, decideConditions(facts), now),
+    conditions: withTransitionTimes(mcm.status?.conditions, conditions, now),
     images,
   };
 }

@@ -228,6 +228,27 @@ export interface ImageStatus {
   lastTransitionTime?: string;
 }
 
+/**
+ * Where one MCM stands for one upcoming kernel: the state of the image its kernel mapping resolves to (the
+ * image states), or why there is no image:
+ * - NoMapping: no kernel mapping matches the kernel; the module would not load on it.
+ * - MappingError: the mapping that matches cannot be resolved for it (e.g. a template it lacks components for).
+ */
+export type PreflightState = ImageState | 'NoMapping' | 'MappingError';
+
+/** One entry of an MCM's status.preflight. */
+export interface PreflightStatus {
+  kernelVersion: string;
+  release?: string;
+  /** the image the kernel mapping resolves to (templated, not pinned); absent without a usable mapping */
+  image?: string;
+  digest?: string;
+  state: PreflightState;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
 export interface ManagedClusterModuleStatus {
   /** selected clusters that are eligible for a ManifestWork (have a kernel with a mapping, or need none) */
   numberDesired?: number;
@@ -238,6 +259,8 @@ export interface ManagedClusterModuleStatus {
   observedGeneration?: number;
   conditions?: Condition[];
   images?: ImageStatus[];
+  /** where the MCM stands for each kernel a KernelPreflight declares as upcoming */
+  preflight?: PreflightStatus[];
 }
 
 export interface ManagedClusterModule extends KubeObject {

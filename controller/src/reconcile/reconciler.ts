@@ -11,6 +11,11 @@ import {
   MCM_NAME_LABEL,
   isWorkOf,
   imageStatuses,
+  mcmPreflight,
+  upcomingKernels,
+  withPreflight,
+  withPreflightImages,
+  type McmPreflight,
   invalidStatus,
   planManagedClusterModule,
   rolloutStatus,
@@ -76,7 +81,10 @@ type Written = WriteOutcome & { retryAfterMs?: number };
 export class MCMReconciler {
   private readonly now: () => Date;
   /** per MCM: the last plan that needed no write, and the inputs it was made from */
-  private readonly plans = new Map<string, { inputs: string; plan: McmPlan }>();
+  private readonly plans = new Map<
+    string,
+    { inputs: string; plan: McmPlan; preflight: McmPreflight }
+  >();
   /** per MCM: the status last sent and what the API server stored of it */
   private readonly lastWritten = new Map<
     string,
@@ -140,7 +148,7 @@ export class MCMReconciler {
       // Nothing the plan depends on changed since a plan that needed no write (e.g. only ManifestWork
       // status reports came in): the works are as planned, only the status may have moved.
       metrics.plans.inc({ source: 'reused' });
-      await this.reportStatus(mcm, reusable.plan);
+      await this.reportStatus(mcm, reusable.plan, reusable.preflight);
       return 'success';
     }
     this.plans.delete(name);
@@ -154,8 +162,16 @@ export class MCMReconciler {
       await this.writeStatus(mcm, invalidStatus(mcm, plan.errors, this.timestamp()));
       return 'invalid';
     }
-    if (imageStates.track(name, imageQueries(mcm, plan.images))) {
+    // Upcoming kernels' images are tracked with the plan's, so they are checked, built and signed by the same
+    // Jobs; they go into no ManifestWork.
+    const upcoming = upcomingKernels(caches.preflights?.store.list() ?? []);
+    const preflightOf = () => mcmPreflight(mcm, upcoming, (image) => lookup(name, image));
+    let preflight = preflightOf();
+    if (
+      imageStates.track(name, imageQueries(mcm, withPreflightImages(plan.images, preflight.images)))
+    ) {
       plan = planManagedClusterModule(mcm, clusters, lookup, works);
+      preflight = preflightOf();
     }
 
     const changes = workChanges(plan.manifestWorks, works);
@@ -163,14 +179,18 @@ export class MCMReconciler {
     this.recordWriteEvents(mcm, outcome, '');
     const { create, update, delete: deleted } = outcome.done;
     if (create.length + update.length + deleted.length + outcome.failed.length === 0)
-      this.plans.set(name, { inputs, plan });
-    await this.reportStatus(mcm, plan);
+      this.plans.set(name, { inputs, plan, preflight });
+    await this.reportStatus(mcm, plan, preflight);
     if (outcome.failed.length > 0) throw this.failure(name, outcome);
     return 'success';
   }
 
   /** Status, gauges and condition Events from the plan and the MCM's ManifestWorks as they are now. */
-  private async reportStatus(mcm: ManagedClusterModule, plan: McmPlan): Promise<void> {
+  private async reportStatus(
+    mcm: ManagedClusterModule,
+    plan: McmPlan,
+    preflight: McmPreflight,
+  ): Promise<void> {
     const name = mcm.metadata.name!;
     const { caches, imageStates } = this.deps;
     const works = this.worksOf(name);
@@ -188,7 +208,12 @@ export class MCMReconciler {
       mcm.status?.images,
       now,
     );
-    const status = rolloutStatus(mcm, facts, images, now);
+    const status = withPreflight(
+      rolloutStatus(mcm, facts, images, now),
+      preflight.entries,
+      mcm.status,
+      now,
+    );
     this.updateGauges(name, plan, works);
     await this.writeStatus(mcm, status);
   }

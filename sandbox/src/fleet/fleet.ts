@@ -141,7 +141,7 @@ export class Fleet {
     namespace: string = SPOKE_KMM_NAMESPACE,
   ): SpokeObject | undefined {
     const spoke = this.spoke(cluster);
-    if (!spoke.profile.kmm) return undefined;
+    if (!spoke.profile.kmm || !spoke.servesModules) return undefined;
     return spoke.getObject('kmm.sigs.x-k8s.io/v1beta1', 'Module', namespace, name);
   }
 
@@ -268,6 +268,19 @@ export class Fleet {
       await this.report(spoke);
       this.agent.resync(cluster);
     }
+    return true;
+  }
+
+  /**
+   * Deletes KMM's CRDs on the cluster (and so its Modules) but leaves its kernel-versions ClusterClaim, which
+   * no one owns: the hub still selects the cluster, and its work agent reports `the server doesn't have a
+   * resource type "Module"` for every ManifestWork. installKmm brings the CRDs back. Resolves false if the
+   * cluster had no Module kind.
+   */
+  async removeKmmCrds(cluster: string): Promise<boolean> {
+    const spoke = this.spoke(cluster);
+    if (!spoke.removeKmmCrds(this.catalog)) return false;
+    if (!spoke.offline) this.agent.resync(cluster);
     return true;
   }
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { describeFieldError, normalize, validate } from '../schema';
 import type { ModuleSpec } from 'kmm-hub-controller/model';
 import type { SpokeKind } from './spoke-catalog';
-import { moduleAdmissionError } from './spoke-webhook';
+import { moduleAdmissionError, moduleUpdateError } from './spoke-webhook';
 
 export type SpokeErrorReason = 'NotFound' | 'Invalid' | 'NoKindMatch' | 'BadRequest' | 'Forbidden';
 
@@ -102,6 +102,23 @@ export class SpokeApi {
         namespaceKind,
       );
     }
+  }
+
+  /** Stops serving kinds (their CRDs deleted): their objects go with them, as kube-apiserver deletes CRs. */
+  unserve(kinds: readonly SpokeKind[]): void {
+    for (const k of kinds) {
+      const i = this.kinds.indexOf(k);
+      if (i >= 0) this.kinds.splice(i, 1);
+      const prefix = `${k.group}/${k.resource}/`;
+      for (const key of [...this.objects.keys()])
+        if (key.startsWith(prefix)) this.objects.delete(key);
+    }
+  }
+
+  /** Whether the spoke serves this kind (what `kubectl api-resources` would list). */
+  serves(apiVersion: string, kind: string): boolean {
+    const { group, version } = splitApiVersion(apiVersion);
+    return this.kinds.some((k) => k.group === group && k.version === version && k.kind === kind);
   }
 
   private static key(kind: SpokeKind, namespace: string | undefined, name: string): string {
@@ -212,7 +229,10 @@ export class SpokeApi {
       if (errors.length > 0) throw invalid(kind, name, errors.map(describeFieldError));
     }
     if (kind.group === 'kmm.sigs.x-k8s.io' && kind.kind === 'Module') {
-      const denied = moduleAdmissionError(name, namespace ?? '', body.spec as ModuleSpec);
+      const denied =
+        (existing
+          ? moduleUpdateError(existing.spec as ModuleSpec, body.spec as ModuleSpec)
+          : undefined) ?? moduleAdmissionError(name, namespace ?? '', body.spec as ModuleSpec);
       if (denied) {
         throw new SpokeApiError(
           `admission webhook "vmodule.kb.io" denied the request: ${denied}`,

@@ -1,6 +1,6 @@
 // The spoke KMM's validating webhook for Modules (internal/webhook/module.go upstream), the rules a
 // schema-valid Module can still break. Runs after schema validation, as admission webhooks do. Not
-// simulated: the DRA Kubernetes-version gate and the update-only "version cannot be added or removed" rule.
+// simulated: the DRA Kubernetes-version gate.
 
 import { RE2JS } from 're2js';
 import type { ModuleSpec, Toleration } from 'kmm-hub-controller/model';
@@ -146,4 +146,17 @@ export function moduleAdmissionError(
   const modprobe = modprobeError(spec);
   if (modprobe) return `failed to validate modprobe: ${modprobe}`;
   return filesToSignError(spec);
+}
+
+/**
+ * ValidateUpdate's own rule (before validateModule): an existing Module cannot gain or lose
+ * moduleLoader.container.version, since KMM's ordered upgrade labels nodes by it.
+ */
+export function moduleUpdateError(old: ModuleSpec, next: ModuleSpec): string | undefined {
+  if (!old?.moduleLoader || !next?.moduleLoader) return undefined;
+  const before = old.moduleLoader.container.version ?? '';
+  const after = next.moduleLoader.container.version ?? '';
+  return (before === '') !== (after === '')
+    ? 'cannot update to or from an empty version; please delete the Module and create it again'
+    : undefined;
 }

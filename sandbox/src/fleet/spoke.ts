@@ -19,6 +19,8 @@ import {
 /** The namespace the KMM operator runs in on OpenShift spokes (the spoke install Policy creates it). */
 export const SPOKE_KMM_NAMESPACE = 'openshift-kmm';
 
+const MODULE_API_VERSION = 'kmm.sigs.x-k8s.io/v1beta1';
+
 /** What the agent remembers about one ManifestWork (its AppliedManifestWork, plus the last status). */
 interface WorkRecord {
   uid: string;
@@ -66,10 +68,26 @@ export class Spoke {
    * namespace, and from now on publishes its kernels. Returns false if KMM was there already.
    */
   installKmm(catalog: SpokeCatalog): boolean {
-    if (this.profile.kmm) return false;
+    if (this.profile.kmm && this.api.serves(MODULE_API_VERSION, 'Module')) return false;
     this.profile.kmm = true;
     this.api.serve(catalog.kmm, [SPOKE_KMM_NAMESPACE]);
     return true;
+  }
+
+  /**
+   * KMM's CRDs deleted (`kubectl delete crd` of kmm.sigs.x-k8s.io, or an uninstall that removes them) while its
+   * kernel-versions ClusterClaim is left behind: the hub still sees kernels, the spoke has no Module kind.
+   * Returns false if the spoke had no Module kind already.
+   */
+  removeKmmCrds(catalog: SpokeCatalog): boolean {
+    if (!this.api.serves(MODULE_API_VERSION, 'Module')) return false;
+    this.api.unserve(catalog.kmm);
+    return true;
+  }
+
+  /** Whether the spoke serves KMM's Module kind. */
+  get servesModules(): boolean {
+    return this.api.serves(MODULE_API_VERSION, 'Module');
   }
 
   get name(): string {

@@ -139,18 +139,22 @@ export function applyWork(
 ): ApplyOutcome {
   const generation = work.metadata.generation ?? 0;
   const applied: AppliedResource[] = [];
+  /** a manifest whose kind the spoke does not serve: OCM then cannot tell what the work owns */
+  let unmapped = false;
   const manifests: ManifestStatus[] = work.spec.workload.manifests.map((manifest, ordinal) => {
     const meta = metaOf(ordinal, manifest);
     let error: string | undefined;
+    let kind: SpokeKind | undefined;
+    let strategy: UpdateStrategy = 'Update';
     try {
-      const kind = api.mapping(
+      kind = api.mapping(
         (manifest as { apiVersion?: string }).apiVersion ?? '',
         (manifest as { kind?: string }).kind ?? '',
       );
       meta.resource = kind.resource;
       if (!kind.namespaced) delete meta.namespace;
       const config = manifestConfigFor(meta, work.spec.manifestConfigs);
-      const strategy = ((config?.updateStrategy?.type as UpdateStrategy | undefined) ??
+      strategy = ((config?.updateStrategy?.type as UpdateStrategy | undefined) ??
         'Update') as UpdateStrategy;
       const result = api.apply(manifest, strategy, kind);
       if (strategy !== 'ReadOnly') {
@@ -163,7 +167,22 @@ export function applyWork(
         });
       }
     } catch (err) {
-      error = err instanceof SpokeApiError || err instanceof Error ? err.message : String(err);
+      // The appliedmanifestwork reconciler keeps a resource whose apply failed (an update the webhook refused)
+      // as long as it exists: a failed update never deletes what was applied before.
+      if (!kind) unmapped = true;
+      else if (strategy !== 'ReadOnly' && meta.name && api.get(kind, meta.namespace, meta.name))
+        applied.push({
+          kind,
+          name: meta.name,
+          ...(kind.namespaced && meta.namespace !== undefined ? { namespace: meta.namespace } : {}),
+        });
+      // OCM's BuildResourceMeta replaces the REST mapper's "no matches for kind" with its own words.
+      error =
+        err instanceof SpokeApiError && err.reason === 'NoKindMatch'
+          ? `the server doesn't have a resource type "${meta.kind ?? ''}"`
+          : err instanceof Error
+            ? err.message
+            : String(err);
     }
     const old = previous?.resourceStatus.manifests.find((m) => sameResource(m.resourceMeta, meta));
     const conditions = setCondition(
@@ -192,14 +211,18 @@ export function applyWork(
     };
   });
 
-  for (const stale of previousApplied) {
-    if (
-      !applied.some((a) => sameIdentity(identityOf(a), identityOf(stale))) &&
-      ownedByWork(work, stale)
-    ) {
-      api.delete(stale.kind, stale.namespace, stale.name);
+  // OCM cannot get the UID of an unmapped manifest's resource and stops before deleting anything, keeping
+  // the applied resources it knew (appliedmanifestwork_reconciler.go).
+  if (unmapped) applied.splice(0, applied.length, ...previousApplied);
+  else
+    for (const stale of previousApplied) {
+      if (
+        !applied.some((a) => sameIdentity(identityOf(a), identityOf(stale))) &&
+        ownedByWork(work, stale)
+      ) {
+        api.delete(stale.kind, stale.namespace, stale.name);
+      }
     }
-  }
 
   const failed = manifests.some((m) =>
     m.conditions.some((c) => c.type === 'Applied' && c.status === 'False'),

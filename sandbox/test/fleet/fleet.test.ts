@@ -244,9 +244,7 @@ describe('the work agent', () => {
             ?.conditions,
           'Applied',
         )?.message,
-      ).toBe(
-        'Failed to apply manifest: no matches for kind "Module" in version "kmm.sigs.x-k8s.io/v1beta1"',
-      ),
+      ).toBe('Failed to apply manifest: the server doesn\'t have a resource type "Module"'),
     );
   });
 

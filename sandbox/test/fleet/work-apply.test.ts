@@ -171,6 +171,32 @@ describe('work agent on a simulated spoke', () => {
     ).toContain('container image must explicitely set a tag or digest; got: reg/gpu');
   });
 
+  it('refuses to add a version to an existing Module, as the webhook ValidateUpdate does', () => {
+    const s = spoke();
+    const first = moduleWork([{ literal: K427, containerImage: 'reg/gpu:1' }]);
+    s.reconcileWork(first, NOW);
+    const versioned = structuredClone(first);
+    versioned.metadata.generation = 2;
+    (versioned.spec.workload.manifests[0] as any).spec.moduleLoader.container.version = 'v2';
+    const status = s.reconcileWork(versioned, LATER);
+    expect(cond((status.resourceStatus.manifests[0] as any).conditions, 'Applied').message).toBe(
+      'Failed to apply manifest: admission webhook "vmodule.kb.io" denied the request: cannot update to or ' +
+        'from an empty version; please delete the Module and create it again',
+    );
+    // the Module on the spoke is left as it was
+    const module = s.getObject(
+      'kmm.sigs.x-k8s.io/v1beta1',
+      'Module',
+      'openshift-kmm',
+      'gpu-driver',
+    );
+    expect((module as any).spec.moduleLoader.container.version).toBeUndefined();
+    // created with a version from the start, it is admitted
+    const fresh = spoke();
+    const admitted = fresh.reconcileWork(versioned, NOW);
+    expect(cond(admitted.conditions, 'Applied').status).toBe('True');
+  });
+
   it('fails on a spoke without KMM (no Module kind) and in a missing namespace', () => {
     const noKmm = spoke(false).reconcileWork(
       moduleWork([{ literal: K427, containerImage: 'r/g:1' }]),
@@ -178,7 +204,7 @@ describe('work agent on a simulated spoke', () => {
     );
     const manifest = noKmm.resourceStatus.manifests[0] as any;
     expect(cond(manifest.conditions, 'Applied').message).toBe(
-      'Failed to apply manifest: no matches for kind "Module" in version "kmm.sigs.x-k8s.io/v1beta1"',
+      'Failed to apply manifest: the server doesn\'t have a resource type "Module"',
     );
     expect(manifest.resourceMeta.resource).toBeUndefined();
     expect(cond(manifest.conditions, 'Available')).toMatchObject({

@@ -215,6 +215,76 @@ describe('kernel matrix page', () => {
     );
   });
 
+  it('shows upcoming kernels as marked columns with each module state, following MCM status', async () => {
+    const EL97 = '5.14.0-611.5.1.el9_7.x86_64';
+    const preparing = stamp({
+      ...gpuDriver,
+      status: {
+        ...gpuDriver.status,
+        preflight: [
+          {
+            kernelVersion: EL97,
+            release: 'OpenShift 4.20.0',
+            image: `quay.io/acme/gpu-driver:${EL97}`,
+            state: 'Building' as const,
+            message: 'build Job gpu-build-x is running',
+          },
+        ],
+      },
+    });
+    const objects = [devicePlugin, ...clusters, ...works].map(stamp);
+    fakeCluster.set([preparing, ...objects]);
+    renderAt(<KernelMatrixPage />);
+    const headers = within(grid().getAllByRole('row')[0] as HTMLElement).getAllByRole(
+      'columnheader',
+    );
+    expect(headers.map((h) => h.textContent)).toEqual([
+      'Cluster',
+      EL8,
+      EL94,
+      EL96,
+      `${EL97} UpcomingOpenShift 4.20.0`,
+    ]);
+    const summary = screen.getByLabelText(
+      `${EL97} (upcoming): Image being checked, built or signed, 0 of 1 modules ready`,
+    );
+    expect(summary).toHaveTextContent('0 / 1 ready');
+    // the clusters gpu-driver selects show what they would get after upgrading; the others nothing
+    expect(
+      screen.getByLabelText(
+        `cluster-a on ${EL97} (upcoming): Image being checked, built or signed`,
+      ),
+    ).toHaveTextContent('Preparing');
+    expect(screen.queryByLabelText(`cluster-c on ${EL97} (upcoming)`, { exact: false })).toBeNull();
+    const user = userEvent.setup();
+    await user.hover(summary);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      `gpu-driver: Building · quay.io/acme/gpu-driver:${EL97} · build Job gpu-build-x is running`,
+    );
+
+    // the controller reports the image built: the column follows the MCM status
+    act(() =>
+      fakeCluster.set([
+        stamp({
+          ...preparing,
+          status: {
+            ...preparing.status,
+            preflight: [{ kernelVersion: EL97, image: 'i', state: 'Ready' as const }],
+          },
+        }),
+        ...objects,
+      ]),
+    );
+    expect(
+      screen.getByLabelText(
+        `${EL97} (upcoming): Image ready ahead of the upgrade, 1 of 1 modules ready`,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByLabelText(`cluster-a on ${EL97} (upcoming): Image ready ahead of the upgrade`),
+    ).toHaveTextContent('Ready');
+  });
+
   it('names the browser tab', () => {
     fakeCluster.holdWatch(MANIFEST_WORK_GVK);
     renderAt(<KernelMatrixPage />);

@@ -9,11 +9,13 @@ import { KernelMatrixToolbar } from './KernelMatrixToolbar';
 import { MatrixLegend } from './MatrixLegend';
 import { useKernelMatrix } from './useKernelMatrix';
 import { useKernelMatrixView } from './useKernelMatrixView';
+import { useUpcomingKernels } from './useUpcomingKernels';
 
 const KernelMatrixPage = () => {
   const { t } = usePluginTranslation();
   const { matrix, loaded, loadError } = useKernelMatrix();
   const { view, filters, pagination } = useKernelMatrixView(matrix);
+  const upcoming = useUpcomingKernels(filters.mcm, matrix);
 
   const body = () => {
     if (loadError) return <LoadError what={t('the kernel matrix')} error={loadError} />;
@@ -34,6 +36,7 @@ const KernelMatrixPage = () => {
         kernels={view.kernels}
         summary={view.summary}
         rows={pagination.pageOf(view.rows)}
+        upcoming={upcoming}
       />
     );
   };

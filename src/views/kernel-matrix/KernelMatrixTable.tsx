@@ -5,14 +5,18 @@ import { usePluginTranslation } from '../../utils/i18n';
 import { useAcmClusterPages } from '../../utils/useAcmClusterPages';
 import type { KernelSummary, MatrixRow } from './kernel-matrix';
 import { MatrixCellView, NotSelectedCell } from './MatrixCellView';
+import { type UpcomingColumn, upcomingCellOf } from './upcoming-kernels';
+import { UpcomingCell, UpcomingHeader, UpcomingSummary } from './UpcomingKernelCells';
 
 /** The kernel row, then each kernel's clusters / covered / loaded counts. */
 const KernelMatrixHead = ({
   kernels,
   summary,
+  upcoming,
 }: {
   kernels: readonly string[];
   summary: readonly KernelSummary[];
+  upcoming: readonly UpcomingColumn[];
 }) => {
   const { t } = usePluginTranslation();
   return (
@@ -24,6 +28,11 @@ const KernelMatrixHead = ({
         {kernels.map((k) => (
           <Th key={k} modifier="nowrap">
             {k}
+          </Th>
+        ))}
+        {upcoming.map((c) => (
+          <Th key={c.kernel} modifier="nowrap">
+            <UpcomingHeader column={c} />
           </Th>
         ))}
       </Tr>
@@ -42,6 +51,11 @@ const KernelMatrixHead = ({
             {s.clusters} / {s.covered} / {s.loaded}
           </Th>
         ))}
+        {upcoming.map((c) => (
+          <Th key={c.kernel} modifier="nowrap">
+            <UpcomingSummary column={c} />
+          </Th>
+        ))}
       </Tr>
     </Thead>
   );
@@ -51,10 +65,12 @@ const KernelMatrixHead = ({
 const KernelMatrixRow = ({
   row,
   kernels,
+  upcoming,
   acm,
 }: {
   row: MatrixRow;
   kernels: readonly string[];
+  upcoming: readonly UpcomingColumn[];
   /** link the cluster to ACM's page of it */
   acm: boolean;
 }) => {
@@ -65,7 +81,7 @@ const KernelMatrixRow = ({
         <ManagedClusterLink name={row.cluster} acm={acm} />
       </Th>
       {row.noClaim ? (
-        <Td colSpan={kernels.length}>
+        <Td colSpan={kernels.length + upcoming.length}>
           {row.selectedBy > 0 ? (
             <>
               <CellStateIcon state="noClaim" /> {cellStateText(t, 'noClaim')}
@@ -75,42 +91,65 @@ const KernelMatrixRow = ({
           )}
         </Td>
       ) : (
-        kernels.map((k) => {
-          const cell = row.cells.get(k);
-          return (
-            <Td key={k}>
-              {cell ? (
-                <MatrixCellView cluster={row.cluster} kernel={k} cell={cell} />
-              ) : row.selectedBy === 0 && row.kernels.includes(k) ? (
-                <NotSelectedCell />
-              ) : null}
-            </Td>
-          );
-        })
+        <>
+          {kernels.map((k) => {
+            const cell = row.cells.get(k);
+            return (
+              <Td key={k}>
+                {cell ? (
+                  <MatrixCellView cluster={row.cluster} kernel={k} cell={cell} />
+                ) : row.selectedBy === 0 && row.kernels.includes(k) ? (
+                  <NotSelectedCell />
+                ) : null}
+              </Td>
+            );
+          })}
+          {upcoming.map((c) => {
+            const cell = upcomingCellOf(row, c);
+            return (
+              <Td key={c.kernel}>
+                {cell ? (
+                  <UpcomingCell cluster={row.cluster} kernel={c.kernel} state={cell.state} />
+                ) : null}
+              </Td>
+            );
+          })}
+        </>
       )}
     </Tr>
   );
 };
 
-/** Clusters x the kernels in view; `rows` is the page of the view's rows to render. */
+/**
+ * Clusters x the kernels in view, then the upcoming kernels (no cluster runs them yet); `rows` is the page of
+ * the view's rows to render.
+ */
 export const KernelMatrixTable = ({
   kernels,
   summary,
   rows,
+  upcoming = [],
 }: {
   kernels: readonly string[];
   summary: readonly KernelSummary[];
   rows: readonly MatrixRow[];
+  upcoming?: readonly UpcomingColumn[];
 }) => {
   const { t } = usePluginTranslation();
   const acm = useAcmClusterPages();
   return (
     <InnerScrollContainer>
       <Table aria-label={t('Kernel matrix')} variant="compact" isStickyHeader gridBreakPoint="">
-        <KernelMatrixHead kernels={kernels} summary={summary} />
+        <KernelMatrixHead kernels={kernels} summary={summary} upcoming={upcoming} />
         <Tbody>
           {rows.map((row) => (
-            <KernelMatrixRow key={row.cluster} row={row} kernels={kernels} acm={acm} />
+            <KernelMatrixRow
+              key={row.cluster}
+              row={row}
+              kernels={kernels}
+              upcoming={upcoming}
+              acm={acm}
+            />
           ))}
         </Tbody>
       </Table>

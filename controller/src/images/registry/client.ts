@@ -5,7 +5,7 @@ import { Agent, fetch, type Dispatcher, type Response } from 'undici';
 import type { ImageReference } from '../../model/image';
 import { TokenCache, parseChallenge, type Challenge } from './auth';
 import type { RegistryCredentials } from './docker-config';
-import { RegistryError, networkProblem } from './errors';
+import { RegistryError, describeNetworkProblem } from './errors';
 
 /** The manifest types a tag may resolve to; an index first, so a multi-arch tag resolves to its index digest. */
 export const MANIFEST_ACCEPT = [
@@ -99,9 +99,17 @@ export class RegistryClient {
   ): Promise<Response> {
     const scope = `repository:${ref.repository}:pull`;
     const known = this.challenges.get(ref.registry);
-    let authorization = known
-      ? await this.authorization(image, ref, access, known, scope, false)
-      : undefined;
+    let authorization: string | undefined;
+    if (known) {
+      try {
+        authorization = await this.authorization(image, ref, access, known, scope, false);
+      } catch {
+        // The challenge was learnt from an earlier answer (perhaps a proxy's 401 during an outage): a token
+        // service that fails now must not block a registry that may no longer ask for one. Ask without, and
+        // learn its challenge again from the next 401.
+        this.challenges.delete(ref.registry);
+      }
+    }
     let res = await this.send(image, ref, access, url, method, authorization);
     if (res.status !== 401) return res;
     const challenge = parseChallenge(res.headers.get('www-authenticate'));
@@ -181,10 +189,11 @@ export class RegistryClient {
       this.options.onRequest?.(ref.registry, res.status);
     } catch (error) {
       this.options.onRequest?.(ref.registry, 'error');
+      const problem = describeNetworkProblem(error, this.options.timeoutMs);
       throw new RegistryError(
-        'unreachable',
+        problem.tls ? 'tls' : 'unreachable',
         `cannot check ${image}: the token service ${tokenUrl.origin} of ${ref.registry} is unreachable ` +
-          `(${networkProblem(error)})`,
+          `(${problem.text})`,
       );
     }
     if (res.status === 401 || res.status === 403) {
@@ -226,7 +235,7 @@ export class RegistryClient {
       res.status === 429 || res.status >= 500 ? 'unreachable' : 'other',
       `cannot check ${image}: ${ref.registry} answered HTTP ${res.status} to the manifest request` +
         (res.status === 429 || res.status >= 500
-          ? ' (the registry is overloaded or failing; retrying)'
+          ? ' (the registry is overloaded or failing: check its health and logs; retrying with backoff)'
           : ''),
     );
   }
@@ -247,10 +256,16 @@ export class RegistryClient {
     access: RegistryAccess,
     error: unknown,
   ): RegistryError {
+    const problem = describeNetworkProblem(error, this.options.timeoutMs);
+    if (problem.tls)
+      return new RegistryError(
+        'tls',
+        `cannot check ${image}: the TLS handshake with ${ref.registry} failed: ${problem.tls.fix}`,
+      );
     return new RegistryError(
       'unreachable',
       `cannot check ${image}: ${ref.registry} is unreachable over ${access.insecure ? 'HTTP' : 'HTTPS'} ` +
-        `(${networkProblem(error)}); check the registry address and that the hub can reach it` +
+        `(${problem.text}); check the registry address and that the hub can reach it` +
         (access.insecure ? '' : ', or set registryTLS.insecure for a plain-HTTP registry'),
     );
   }
