@@ -105,6 +105,8 @@ it('429 with Retry-After on ManifestWork creates, Job creates and status updates
       subresource: 'status',
       status: 429,
       retryAfterSeconds: 2,
+      // a Status saying it too, as kube's 429s other than API Priority and Fairness's plain-text one
+      priorityAndFairness: false,
       count: 2,
     });
   });

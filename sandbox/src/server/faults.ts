@@ -18,8 +18,20 @@ export interface FailRule extends RequestFilter {
   status?: number;
   reason?: string;
   message?: string;
-  /** for 429: the `Retry-After` header and Status `details.retryAfterSeconds` (default 1) */
+  /** for 429: the `Retry-After` header (default 1) */
   retryAfterSeconds?: number;
+  /**
+   * for 429: answer as API Priority and Fairness rejects a request (the default): `Retry-After` and a plain-text
+   * body, no Status. `false`: a Status with `details.retryAfterSeconds` too, as kube's other 429s.
+   */
+  priorityAndFairness?: boolean;
+}
+
+/** A request API Priority and Fairness rejected: kube-apiserver answers it in plain text, not with a Status. */
+export class FlowControlRejection extends ApiError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'TooManyRequests', 'Too many requests, please try again later.');
+  }
 }
 
 const REASONS: Record<number, string> = {
@@ -75,6 +87,8 @@ export class FaultRules {
     rule.remaining--;
     this.failures = this.failures.filter((f) => f.remaining > 0);
     const status = rule.status ?? 500;
+    if (status === 429 && rule.priorityAndFairness !== false)
+      return new FlowControlRejection(rule.retryAfterSeconds ?? 1);
     const reason = rule.reason ?? REASONS[status] ?? 'InternalError';
     const details = status === 429 ? { retryAfterSeconds: rule.retryAfterSeconds ?? 1 } : undefined;
     return new ApiError(status, reason, rule.message ?? `injected fault: ${reason}`, details);

@@ -12,7 +12,7 @@ import {
 import { Controllers } from './controllers';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } from './discovery';
 import { ApiError, badRequest, gone, methodNotAllowed, noSuchResource } from './errors';
-import { FaultRules } from './faults';
+import { FaultRules, FlowControlRejection } from './faults';
 import { OpenApi } from './openapi';
 import { PATCH_TYPES } from './patch';
 import { Registry } from './registry';
@@ -146,10 +146,20 @@ export class Api {
             'InternalError',
             `Internal error occurred: ${(error as Error).message}`,
           );
-    const retryAfter = (apiError.details as { retryAfterSeconds?: unknown } | undefined)
-      ?.retryAfterSeconds;
+    if (apiError instanceof FlowControlRejection) {
+      // As kube-apiserver's priority-and-fairness filter answers: http.Error with Retry-After.
+      if (res.headersSent || res.destroyed) return;
+      res.writeHead(429, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'X-Content-Type-Options': 'nosniff',
+        'Retry-After': String(apiError.retryAfterSeconds),
+      });
+      res.end(`${apiError.message}\n`);
+      return;
+    }
+    const retryAfter = apiError.details?.retryAfterSeconds;
     if (apiError.code === 429 && !res.headersSent)
-      res.setHeader('Retry-After', String(typeof retryAfter === 'number' ? retryAfter : 1));
+      res.setHeader('Retry-After', String(retryAfter ?? 1));
     this.send(res, apiError.code, JSON.stringify(apiError.toStatus()));
   }
 

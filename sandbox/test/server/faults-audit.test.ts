@@ -216,11 +216,24 @@ describe('audit', () => {
     const bobCore = asBob.makeApiClient(CoreV1Api);
     server.faults.failNext({ user: 'bob', status: 429, retryAfterSeconds: 7, count: 1 });
     await expect(core.listNamespace()).resolves.toBeDefined();
+    // as API Priority and Fairness rejects: Retry-After and a plain-text body
+    const rejected = await fetch(`${server.httpUrl}/api/v1/namespaces`, {
+      headers: { Authorization: `Bearer ${bob.token}` },
+    });
+    expect(rejected.status).toBe(429);
+    expect(rejected.headers.get('retry-after')).toBe('7');
+    expect(rejected.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await rejected.text()).toBe('Too many requests, please try again later.\n');
+    await expect(bobCore.listNamespace()).resolves.toBeDefined();
+    // or as kube's other 429s: a Status that says it too
+    server.faults.failNext({ user: 'bob', status: 429, priorityAndFairness: false });
     const error = (await bobCore.listNamespace().catch((e: unknown) => e)) as ApiException<string>;
     expect(error.code).toBe(429);
-    expect(error.headers['retry-after']).toBe('7');
-    expect(JSON.parse(error.body)).toMatchObject({ details: { retryAfterSeconds: 7 } });
-    await expect(bobCore.listNamespace()).resolves.toBeDefined();
+    expect(error.headers['retry-after']).toBe('1');
+    expect(JSON.parse(error.body)).toMatchObject({
+      reason: 'TooManyRequests',
+      details: { retryAfterSeconds: 1 },
+    });
 
     await core.createNamespace({ body: { metadata: { name: 'sub' } } });
     server.faults.failNext({ verb: 'update', resource: 'namespaces', subresource: 'status' });
