@@ -14,7 +14,7 @@ import {
   PREFLIGHT_RESOURCE,
   type ResourceRef,
 } from './kube/resources';
-import { isConflict } from './kube/api-errors';
+import { isConflict, retryAfterOf } from './kube/api-errors';
 import { NotLeaderError, WriteGate } from './kube/write-gate';
 import { AlwaysLeader, LeaseLeaderElector, type Leadership } from './leader/leader-elector';
 import type { Logger } from './logging';
@@ -122,6 +122,7 @@ export class Controller {
     });
     this.queue = new WorkQueue({
       onDepthChange: (depth) => this.metrics.queueDepth.set(depth),
+      retryAfterOf,
       onError: (key, error, retryInMs) => {
         // A conflict only means the cache was a step behind; the retry reads the newer object.
         const level = isConflict(error) || error instanceof NotLeaderError ? 'debug' : 'warn';

@@ -21,6 +21,8 @@ export {
   type ApiServerOptions,
   type Audit,
   type AuditEntry,
+  type AuditEvent,
+  type AuditLevel,
   type AuditKey,
   type Attributes,
   type Denial,

@@ -3,6 +3,7 @@ import type { Counter } from 'prom-client';
 import type { ImagesConfig } from '../config';
 import type { EventRecorder } from '../events/event-recorder';
 import { apiFailure, isConflict, isNotFound } from '../kube/api-errors';
+import { PerKeyBackoff } from '../queue/backoff';
 import { Informer, dropManagedFields } from '../kube/informer';
 import { JOB_RESOURCE } from '../kube/resources';
 import { NotLeaderError, type WriteGate } from '../kube/write-gate';
@@ -67,6 +68,9 @@ export class RegistryImageStates implements ImageStates {
   private readonly jobs: Informer<Job>;
   private readonly batch: BatchV1Api;
   private readonly creating = new Set<string>();
+  /** Job creates that failed: not tried again before this time (backoff, or the server's Retry-After) */
+  private readonly createAfter = new Map<string, number>();
+  private readonly createBackoff = new PerKeyBackoff(500, 60_000);
   private readonly jobCounter: Counter<'type' | 'event'>;
   private readonly requestCounter: Counter<'registry' | 'code'>;
   private readonly dirty = new Set<string>();
@@ -404,6 +408,7 @@ export class RegistryImageStates implements ImageStates {
   ): void {
     const { gate, namespace, logger } = this.options;
     if (this.creating.has(name) || !gate.canWrite || this.stopped) return;
+    if ((this.createAfter.get(name) ?? 0) > Date.now()) return;
     this.creating.add(name);
     const job = renderImageJob(prepared.inputs, {
       namespace,
@@ -417,6 +422,8 @@ export class RegistryImageStates implements ImageStates {
       )
       .then(
         (created) => {
+          this.createAfter.delete(name);
+          this.createBackoff.forget(name);
           this.jobCounter.inc({ type, event: 'created' });
           this.jobs.recordWrite(created as Job);
           logger.info({ job: name, image: step.recipe.destination }, `${type} Job created`);
@@ -425,7 +432,15 @@ export class RegistryImageStates implements ImageStates {
         (error: unknown) => {
           // another replica or an earlier run created it: the informer brings it
           if (isConflict(error) || error instanceof NotLeaderError) return;
-          logger.warn({ job: name, err: apiFailure(error).message }, `cannot create ${type} Job`);
+          // Every reconcile of the MCM would try again at once: wait, and at least the Retry-After asked for.
+          const failure = apiFailure(error);
+          const retryInMs = Math.max(this.createBackoff.next(name), failure.retryAfterMs ?? 0);
+          this.createAfter.set(name, Date.now() + retryInMs);
+          const timer = setTimeout(() => {
+            for (const mcm of this.mcmsUsingJob(name)) this.markDirty(mcm);
+          }, retryInMs);
+          timer.unref();
+          logger.warn({ job: name, err: failure.message, retryInMs }, `cannot create ${type} Job`);
         },
       )
       .finally(() => {

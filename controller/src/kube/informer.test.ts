@@ -1,3 +1,4 @@
+import { ApiException } from '@kubernetes/client-node';
 import { FakeListWatch, apiError, settle, silentLogger } from '../__fakes__/kube';
 import { createMetrics } from '../metrics';
 import type { KubeObject } from '../model/types';
@@ -247,6 +248,28 @@ describe('Informer', () => {
     const watches = api.watches.length;
     await jest.advanceTimersByTimeAsync(200);
     expect(api.watches.length).toBe(watches + 1);
+  });
+
+  it("waits a throttled list's Retry-After when it is longer than the backoff", async () => {
+    const api = new FakeListWatch();
+    let throttled = true;
+    api.onList = () => {
+      if (throttled) {
+        throttled = false;
+        throw new ApiException(429, 'Too Many Requests', 'Too many requests\n', {
+          'retry-after': '3',
+        });
+      }
+      return { items: [], metadata: { resourceVersion: '1' } };
+    };
+    const { informer } = start(api);
+    await settle();
+    expect(api.lists).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(2999); // the backoff alone would have retried after 200 ms
+    expect(api.lists).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(api.lists).toHaveLength(2);
+    expect(informer.hasSynced).toBe(true);
   });
 
   it('ignores a watch event older than a write the controller recorded, and applies a newer one', async () => {

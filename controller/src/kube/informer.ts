@@ -180,7 +180,8 @@ export class Informer<T extends KubeObject> {
           continue;
         }
         const failure = apiFailure(error);
-        const delay = this.nextBackoff();
+        // Never sooner than the server asked (a 429's Retry-After).
+        const delay = Math.max(this.nextBackoff(), failure.retryAfterMs ?? 0);
         this.restarted(
           'error',
           `list/watch failed (${failure.code || 'no response'}: ${failure.message}); retrying`,

@@ -94,6 +94,51 @@ describe('WorkQueue', () => {
     expect(q.failuresOf('a')).toBe(0);
   });
 
+  it("waits at least a failure's Retry-After, even when the key is added again meanwhile", async () => {
+    const throttled = Object.assign(new Error('429'), { retryAfterMs: 150 });
+    const delays: number[] = [];
+    const q = new WorkQueue({
+      retryAfterOf: (e) => (e as { retryAfterMs?: number }).retryAfterMs,
+      onError: (_k, _e, d) => delays.push(d),
+    });
+    const times: number[] = [];
+    const start = Date.now();
+    const p = q.process(async () => {
+      times.push(Date.now() - start);
+      if (times.length === 1) {
+        q.add('a'); // a watch event while it is handled
+        throw throttled;
+      }
+    }, 1);
+    q.add('a');
+    await tick(20);
+    q.add('a'); // and another one while it waits
+    q.addAfter('a', 10);
+    await q.idle();
+    await p.stop();
+    expect(delays).toEqual([150]);
+    expect(times).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(145);
+  });
+
+  it('forgets a Retry-After once the key succeeds', async () => {
+    const q = new WorkQueue({ retryAfterOf: () => 100 });
+    let calls = 0;
+    const p = q.process(async () => {
+      calls++;
+      if (calls === 1) throw new Error('throttled');
+    }, 1);
+    q.add('a');
+    await q.idle();
+    expect(calls).toBe(2);
+    const before = Date.now();
+    q.add('a');
+    await q.idle();
+    await p.stop();
+    expect(calls).toBe(3);
+    expect(Date.now() - before).toBeLessThan(100);
+  });
+
   it('requeues after the delay a handler asks for, keeping the earliest of several delayed adds', async () => {
     const q = new WorkQueue();
     const times: number[] = [];

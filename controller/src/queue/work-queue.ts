@@ -13,6 +13,11 @@ export interface WorkQueueOptions {
   onDepthChange?: (depth: number) => void;
   /** Called when a handler throws; the key is then retried with its backoff. */
   onError?: (key: string, error: unknown, retryInMs: number) => void;
+  /**
+   * The least wait a failure asks for (an API server's `Retry-After`): the retry comes after its backoff step
+   * or after that, whichever is later.
+   */
+  retryAfterOf?: (error: unknown) => number | undefined;
 }
 
 /** A running set of workers; stop() lets the keys in hand finish and leaves the rest queued. */
@@ -31,6 +36,8 @@ export class WorkQueue {
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
   private readonly delayed = new Map<string, { due: number; timer: NodeJS.Timeout }>();
+  /** keys whose last failure asked for a wait (Retry-After): not handled again before this time */
+  private readonly holds = new Map<string, number>();
   private readonly waiters: ((key: string | undefined) => void)[] = [];
   private readonly idleWaiters: (() => void)[] = [];
   private readonly backoff: PerKeyBackoff;
@@ -51,6 +58,11 @@ export class WorkQueue {
 
   add(key: string): void {
     if (this.closed || this.dirty.has(key)) return;
+    const hold = this.holdFor(key);
+    if (hold > 0) {
+      this.addAfter(key, hold);
+      return;
+    }
     this.dirty.add(key);
     if (this.processing.has(key)) return;
     this.push(key);
@@ -62,21 +74,26 @@ export class WorkQueue {
       this.add(key);
       return;
     }
-    const due = Date.now() + delayMs;
+    const due = Date.now() + Math.max(delayMs, this.holdFor(key));
     const existing = this.delayed.get(key);
     if (existing && existing.due <= due) return;
     if (existing) clearTimeout(existing.timer);
     const timer = setTimeout(() => {
       this.delayed.delete(key);
       this.add(key);
-    }, delayMs);
+    }, due - Date.now());
     timer.unref();
     this.delayed.set(key, { due, timer });
   }
 
-  /** Queues key after its next backoff step; returns that delay. */
-  addRateLimited(key: string): number {
-    const delay = this.backoff.next(key);
+  /**
+   * Queues key after its next backoff step, or after `atLeastMs` if that is later; returns the delay. With
+   * `atLeastMs` (a server's Retry-After), adds of the key before then wait for it too: a watch event must not
+   * bring back at once a key the server asked to wait.
+   */
+  addRateLimited(key: string, atLeastMs = 0): number {
+    const delay = Math.max(this.backoff.next(key), atLeastMs);
+    if (atLeastMs > 0) this.holds.set(key, Date.now() + atLeastMs);
     this.addAfter(key, delay);
     return delay;
   }
@@ -84,6 +101,16 @@ export class WorkQueue {
   /** Clears key's failure history (call after it was handled successfully). */
   forget(key: string): void {
     this.backoff.forget(key);
+    this.holds.delete(key);
+  }
+
+  /** How long key must still wait for a Retry-After (0: not at all). */
+  private holdFor(key: string): number {
+    const until = this.holds.get(key);
+    if (until === undefined) return 0;
+    const left = until - Date.now();
+    if (left <= 0) this.holds.delete(key);
+    return Math.max(0, left);
   }
 
   failuresOf(key: string): number {
@@ -125,6 +152,7 @@ export class WorkQueue {
     this.closed = true;
     for (const { timer } of this.delayed.values()) clearTimeout(timer);
     this.delayed.clear();
+    this.holds.clear();
     this.ready.length = 0;
     this.head = 0;
     this.dirty.clear();
@@ -138,7 +166,10 @@ export class WorkQueue {
       this.forget(key);
       if (result?.requeueAfterMs !== undefined) this.addAfter(key, result.requeueAfterMs);
     } catch (error) {
-      const retryInMs = this.closed ? 0 : this.addRateLimited(key);
+      const retryAfter = this.options.retryAfterOf?.(error) ?? 0;
+      // Added again while it was handled: that add waits for the Retry-After too.
+      if (retryAfter > 0) this.dirty.delete(key);
+      const retryInMs = this.closed ? 0 : this.addRateLimited(key, retryAfter);
       this.options.onError?.(key, error, retryInMs);
     } finally {
       this.done(key);

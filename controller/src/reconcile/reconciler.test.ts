@@ -1,3 +1,4 @@
+import { ApiException } from '@kubernetes/client-node';
 import { FakeHub, fakeCaches } from '../__fakes__/hub';
 import { silentLogger } from '../__fakes__/kube';
 import { InterimImageStates } from '../images/image-states';
@@ -258,6 +259,34 @@ describe('MCMReconciler', () => {
     await reconciler.reconcile('drv');
     expect(hub.calls).toEqual(['update c1/drv']);
     expect(JSON.stringify(hub.works.get('c1/drv')?.spec)).toContain('drv-v2');
+  });
+
+  it('on 429s, still writes the other works, and its error carries the longest Retry-After for the queue', async () => {
+    const { hub, reconciler, clear } = setup();
+    const throttled = (seconds: string) =>
+      new ApiException(429, 'Too Many Requests', 'Too many requests, please try again later.\n', {
+        'retry-after': seconds,
+      });
+    hub.intercept = (call) =>
+      call === 'create c1/drv'
+        ? throttled('1')
+        : call === 'create c3/drv'
+          ? throttled('3')
+          : undefined;
+    const error = await reconciler.reconcile('drv').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ReconcileError);
+    expect((error as ReconcileError).message).toMatch(/2 ManifestWork write\(s\) failed/);
+    expect((error as ReconcileError).retryAfterMs).toBe(3000);
+    expect([...hub.works.keys()]).toEqual(['c2/drv']);
+
+    hub.intercept = undefined;
+    clear();
+    await reconciler.reconcile('drv');
+    expect(hub.calls).toEqual(['create c1/drv', 'create c3/drv']);
+    expect([...hub.works.keys()].sort()).toEqual(['c1/drv', 'c2/drv', 'c3/drv']);
   });
 
   it('on a 409 for the status, fails as a conflict and writes the status from the newer MCM on the retry', async () => {

@@ -1,6 +1,6 @@
 import { MCM_INDEX, type ReconcilerCaches } from '../caches';
 import { imageQueries, type ImageStates } from '../images/image-states';
-import { apiFailure, isNotFound } from '../kube/api-errors';
+import { apiFailure, isNotFound, retryAfterOf } from '../kube/api-errors';
 import { MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from '../kube/resources';
 import { NotLeaderError, type WriteGate } from '../kube/write-gate';
 import type { Logger } from '../logging';
@@ -58,8 +58,22 @@ export interface ReconcilerDeps {
   now?: () => Date;
 }
 
-/** One reconcile failed in part; the queue retries it with backoff. */
-export class ReconcileError extends Error {}
+/**
+ * One reconcile failed in part; the queue retries it with backoff, and not before the longest `Retry-After` the
+ * API server sent for one of its writes.
+ */
+export class ReconcileError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ReconcileError';
+  }
+}
+
+/** What the ManifestWork writes of one reconcile did, and the longest wait the API server asked for. */
+type Written = WriteOutcome & { retryAfterMs?: number };
 
 /**
  * Reconciles one MCM from the informer caches: the model plans the desired ManifestWorks, the minimal writes
@@ -234,7 +248,7 @@ export class MCMReconciler {
     return this.deps.caches.works.store.byIndex(MCM_INDEX, name);
   }
 
-  private async write(changes: WorkChanges): Promise<WriteOutcome> {
+  private async write(changes: WorkChanges): Promise<Written> {
     const { plural } = MANIFEST_WORK_RESOURCE;
     const { gate, caches, writer } = this.deps;
     const works = caches.works;
@@ -272,14 +286,18 @@ export class MCMReconciler {
         },
       })),
     ];
-    const outcome: WriteOutcome = { done: { create: [], update: [], delete: [] }, failed: [] };
+    const outcome: Written = { done: { create: [], update: [], delete: [] }, failed: [] };
     const results = await settleAll(ops, this.deps.writeConcurrency, (op) => op.run());
     results.forEach((r, i) => {
       const op = ops[i]!;
       const cluster = op.work.metadata.namespace ?? '';
       if (r.status === 'fulfilled') outcome.done[op.verb].push(cluster);
       else if (r.reason instanceof NotLeaderError) throw r.reason;
-      else outcome.failed.push({ verb: op.verb, cluster, message: apiFailure(r.reason).message });
+      else {
+        outcome.failed.push({ verb: op.verb, cluster, message: apiFailure(r.reason).message });
+        const wait = retryAfterOf(r.reason);
+        if (wait !== undefined) outcome.retryAfterMs = Math.max(outcome.retryAfterMs ?? 0, wait);
+      }
     });
     return outcome;
   }
@@ -353,10 +371,11 @@ export class MCMReconciler {
     m.manifestWorks.set({ mcm: name, state: 'degraded' }, degraded);
   }
 
-  private failure(name: string, outcome: WriteOutcome): ReconcileError {
+  private failure(name: string, outcome: Written): ReconcileError {
     const first = outcome.failed[0]!;
     return new ReconcileError(
       `${name}: ${outcome.failed.length} ManifestWork write(s) failed, first: ${first.verb} ${first.cluster}: ${first.message}`,
+      outcome.retryAfterMs,
     );
   }
 

@@ -2,7 +2,7 @@
 // agents retry until they do): injected faults must not leave work half done.
 
 import { setTimeout as delay } from 'node:timers/promises';
-import { apiFailure } from '../kube/api-errors';
+import { apiFailure, retryAfterOf } from '../kube/api-errors';
 import { exponentialDelay } from '../queue/backoff';
 
 /** Worth retrying: no HTTP answer at all, throttling, or a server error. */
@@ -12,8 +12,9 @@ export function isTransient(err: unknown): boolean {
 }
 
 /**
- * Retries `fn` on transient errors with doubling delays (50 ms up to 2 s); rethrows anything else, and the last
- * error at once when `stopping` aborts (a stopped caller must not keep calling a server that is going away).
+ * Retries `fn` on transient errors with doubling delays (50 ms up to 2 s), never sooner than a `Retry-After` the
+ * server sent; rethrows anything else, and the last error at once when `stopping` aborts (a stopped caller must
+ * not keep calling a server that is going away).
  */
 export async function withRetry<T>(
   fn: () => Promise<T>,
@@ -26,7 +27,8 @@ export async function withRetry<T>(
     } catch (err) {
       if (attempt >= attempts || !isTransient(err)) throw err;
       try {
-        await delay(exponentialDelay(50, 2000, attempt - 1), undefined, { signal: stopping });
+        const wait = Math.max(exponentialDelay(50, 2000, attempt - 1), retryAfterOf(err) ?? 0);
+        await delay(wait, undefined, { signal: stopping });
       } catch {
         throw err;
       }

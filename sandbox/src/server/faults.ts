@@ -3,7 +3,12 @@ import { ApiError } from './errors';
 export interface RequestFilter {
   verb?: string;
   resource?: string;
+  /** `''` for the object itself, `status` for its status subresource */
+  subresource?: string;
   namespace?: string;
+  name?: string;
+  /** the authenticated user name: faults for one client only (one replica cut off, say) */
+  user?: string;
 }
 
 export interface FailRule extends RequestFilter {
@@ -13,6 +18,20 @@ export interface FailRule extends RequestFilter {
   status?: number;
   reason?: string;
   message?: string;
+  /** for 429: the `Retry-After` header (default 1) */
+  retryAfterSeconds?: number;
+  /**
+   * for 429: answer as API Priority and Fairness rejects a request (the default): `Retry-After` and a plain-text
+   * body, no Status. `false`: a Status with `details.retryAfterSeconds` too, as kube's other 429s.
+   */
+  priorityAndFairness?: boolean;
+}
+
+/** A request API Priority and Fairness rejected: kube-apiserver answers it in plain text, not with a Status. */
+export class FlowControlRejection extends ApiError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'TooManyRequests', 'Too many requests, please try again later.');
+  }
 }
 
 const REASONS: Record<number, string> = {
@@ -29,10 +48,10 @@ const REASONS: Record<number, string> = {
   504: 'Timeout',
 };
 
+const FIELDS = ['verb', 'resource', 'subresource', 'namespace', 'name', 'user'] as const;
+
 const matches = (f: RequestFilter, r: RequestFilter) =>
-  (f.verb === undefined || f.verb === r.verb) &&
-  (f.resource === undefined || f.resource === r.resource) &&
-  (f.namespace === undefined || f.namespace === r.namespace);
+  FIELDS.every((k) => f[k] === undefined || f[k] === (r[k] ?? ''));
 
 /** Injected failures and latency, consulted by the HTTP layer before each request is served. */
 export class FaultRules {
@@ -68,8 +87,10 @@ export class FaultRules {
     rule.remaining--;
     this.failures = this.failures.filter((f) => f.remaining > 0);
     const status = rule.status ?? 500;
+    if (status === 429 && rule.priorityAndFairness !== false)
+      return new FlowControlRejection(rule.retryAfterSeconds ?? 1);
     const reason = rule.reason ?? REASONS[status] ?? 'InternalError';
-    const details = status === 429 ? { retryAfterSeconds: 1 } : undefined;
+    const details = status === 429 ? { retryAfterSeconds: rule.retryAfterSeconds ?? 1 } : undefined;
     return new ApiError(status, reason, rule.message ?? `injected fault: ${reason}`, details);
   }
 }

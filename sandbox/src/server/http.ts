@@ -12,7 +12,7 @@ import {
 import { Controllers } from './controllers';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } from './discovery';
 import { ApiError, badRequest, gone, methodNotAllowed, noSuchResource } from './errors';
-import { FaultRules } from './faults';
+import { FaultRules, FlowControlRejection } from './faults';
 import { OpenApi } from './openapi';
 import { PATCH_TYPES } from './patch';
 import { Registry } from './registry';
@@ -71,6 +71,12 @@ function fieldValidationOf(query: URLSearchParams): FieldValidation {
     throw badRequest(`fieldValidation must be one of "Ignore", "Warn", "Strict", got "${value}"`);
   }
   return value;
+}
+
+/** `metadata.name` of a request body, for the audit log of a create. */
+function nameOf(body: unknown): string | undefined {
+  const name = (body as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+  return typeof name === 'string' ? name : undefined;
 }
 
 function dryRunOf(query: URLSearchParams): boolean {
@@ -140,7 +146,20 @@ export class Api {
             'InternalError',
             `Internal error occurred: ${(error as Error).message}`,
           );
-    if (apiError.code === 429 && !res.headersSent) res.setHeader('Retry-After', '1');
+    if (apiError instanceof FlowControlRejection) {
+      // As kube-apiserver's priority-and-fairness filter answers: http.Error with Retry-After.
+      if (res.headersSent || res.destroyed) return;
+      res.writeHead(429, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'X-Content-Type-Options': 'nosniff',
+        'Retry-After': String(apiError.retryAfterSeconds),
+      });
+      res.end(`${apiError.message}\n`);
+      return;
+    }
+    const retryAfter = apiError.details?.retryAfterSeconds;
+    if (apiError.code === 429 && !res.headersSent)
+      res.setHeader('Retry-After', String(retryAfter ?? 1));
     this.send(res, apiError.code, JSON.stringify(apiError.toStatus()));
   }
 
@@ -204,8 +223,33 @@ export class Api {
       namespace: resource.namespace,
     };
     this.audit.record(auditKey);
+    // Read for the audit log; a body that does not decode is refused after authorization, as kube does.
+    let body: unknown;
+    let undecodable: unknown;
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE') {
+      const raw = await readBody(req);
+      try {
+        body = decodeBody(req.headers['content-type'] ?? JSON_TYPE, raw);
+      } catch (error) {
+        undecodable = error;
+      }
+    }
+    const request = {
+      ...auditKey,
+      name: resource.name ?? nameOf(body),
+      user: user.username,
+      userAgent: req.headers['user-agent'] ?? '',
+    };
+    const logged = this.audit.logRequest(request, body);
+    if (logged) {
+      res.once('close', () => {
+        logged.completed = Date.now();
+        if (res.headersSent) logged.code = res.statusCode;
+      });
+    }
     this.authorizer.authorize(user, attributesOf(resource));
-    const latency = this.faults.latencyFor(auditKey);
+    if (undecodable !== undefined) throw undecodable;
+    const latency = this.faults.latencyFor(request);
     if (latency > 0) {
       // A client that goes away (or a server that stops) ends the wait: the request is abandoned, as
       // kube-apiserver cancels a request whose connection closed.
@@ -217,12 +261,8 @@ export class Api {
         return;
       }
     }
-    const failure = this.faults.failureFor(auditKey);
+    const failure = this.faults.failureFor(request);
     if (failure) throw failure;
-    const body =
-      method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE'
-        ? decodeBody(req.headers['content-type'] ?? JSON_TYPE, await readBody(req))
-        : undefined;
     if (
       (resource.verb === 'create' || resource.verb === 'update' || resource.verb === 'patch') &&
       this.admission.watches(resource)

@@ -160,6 +160,94 @@ describe('audit', () => {
     expect(server.audit.count()).toBe(0);
   });
 
+  it('logs each request with who made it, on what, when, and its response code', async () => {
+    server.audit.reset();
+    const alice = server.userToken('alice', ['system:masters']);
+    const asAlice = (ua: string) =>
+      fetch(`${server.httpUrl}/api/v1/namespaces/default/configmaps`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${alice.token}`,
+          'Content-Type': 'application/json',
+          'User-Agent': ua,
+        },
+        body: JSON.stringify(cm('logged')),
+      });
+    const seen: string[] = [];
+    const stop = server.audit.onRequest((e) => seen.push(`${e.verb} ${e.name}`));
+    const before = Date.now();
+    expect((await asAlice('replica-a/1')).status).toBe(201);
+    expect((await asAlice('replica-a/1')).status).toBe(409);
+    await core.deleteNamespacedConfigMap({ namespace: 'default', name: 'logged' });
+    stop();
+    await core.listNamespace();
+    expect(seen).toEqual(['create logged', 'create logged', 'delete logged']);
+    const creates = server.audit.events({ verb: 'create', resource: 'configmaps' });
+    expect(creates.map((e) => [e.name, e.user, e.userAgent, e.code])).toEqual([
+      ['logged', 'alice', 'replica-a/1', 201],
+      ['logged', 'alice', 'replica-a/1', 409],
+    ]);
+    expect(creates[0]!.time).toBeGreaterThanOrEqual(before);
+    expect(creates[0]!.completed).toBeGreaterThanOrEqual(creates[0]!.time);
+    expect(creates[1]!.seq).toBeGreaterThan(creates[0]!.seq);
+    expect(creates[0]!.requestObject).toBeUndefined();
+    expect(server.audit.events({ writes: true }).map((e) => `${e.verb} ${e.user}`)).toEqual([
+      'create alice',
+      'create alice',
+      'delete sandbox-admin',
+    ]);
+    // at level Request, the body too
+    server.audit.level = 'Request';
+    try {
+      await core.createNamespacedConfigMap({ namespace: 'default', body: cm('with-body') });
+    } finally {
+      server.audit.level = 'Metadata';
+    }
+    expect(server.audit.events({ name: 'with-body' })[0]!.requestObject).toMatchObject({
+      data: { k: 'with-body' },
+    });
+    await core.deleteNamespacedConfigMap({ namespace: 'default', name: 'with-body' });
+  });
+
+  it("fails one user's requests only, on one subresource or name, with a 429's Retry-After", async () => {
+    const bob = server.userToken('bob', ['system:masters']);
+    const asBob = new KubeConfig();
+    asBob.loadFromString(bob.kubeconfig);
+    const bobCore = asBob.makeApiClient(CoreV1Api);
+    server.faults.failNext({ user: 'bob', status: 429, retryAfterSeconds: 7, count: 1 });
+    await expect(core.listNamespace()).resolves.toBeDefined();
+    // as API Priority and Fairness rejects: Retry-After and a plain-text body
+    const rejected = await fetch(`${server.httpUrl}/api/v1/namespaces`, {
+      headers: { Authorization: `Bearer ${bob.token}` },
+    });
+    expect(rejected.status).toBe(429);
+    expect(rejected.headers.get('retry-after')).toBe('7');
+    expect(rejected.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await rejected.text()).toBe('Too many requests, please try again later.\n');
+    await expect(bobCore.listNamespace()).resolves.toBeDefined();
+    // or as kube's other 429s: a Status that says it too
+    server.faults.failNext({ user: 'bob', status: 429, priorityAndFairness: false });
+    const error = (await bobCore.listNamespace().catch((e: unknown) => e)) as ApiException<string>;
+    expect(error.code).toBe(429);
+    expect(error.headers['retry-after']).toBe('1');
+    expect(JSON.parse(error.body)).toMatchObject({
+      reason: 'TooManyRequests',
+      details: { retryAfterSeconds: 1 },
+    });
+
+    await core.createNamespace({ body: { metadata: { name: 'sub' } } });
+    server.faults.failNext({ verb: 'update', resource: 'namespaces', subresource: 'status' });
+    server.faults.failNext({ verb: 'get', resource: 'namespaces', name: 'other', status: 503 });
+    await expect(core.readNamespace({ name: 'sub' })).resolves.toBeDefined();
+    const ns = await core.readNamespace({ name: 'sub' });
+    await expect(core.replaceNamespace({ name: 'sub', body: ns })).resolves.toBeDefined();
+    const status = (await core
+      .replaceNamespaceStatus({ name: 'sub', body: ns })
+      .catch((e: unknown) => e)) as ApiException<string>;
+    expect(status.code).toBe(500);
+    await core.deleteNamespace({ name: 'sub' });
+  });
+
   it('requires the bearer token', async () => {
     const response = await fetch(`${server.httpUrl}/api/v1/namespaces`);
     expect(response.status).toBe(401);
