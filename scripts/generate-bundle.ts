@@ -227,6 +227,12 @@ export function generateBundle(): Bundle {
     metadata: { name: string };
     spec: { names: { kind: string }; versions: { name: string; storage?: boolean }[] };
   };
+  const summaryCrdFile = 'hub.kmm.sigs.x-k8s.io_managedclustermodulefleetsummaries.yaml';
+  const summaryCrdText = readFileSync(
+    join(REPO_ROOT, 'charts/kmm-hub/crds', summaryCrdFile),
+    'utf8',
+  );
+  const summaryCrd = parse(summaryCrdText) as typeof crd;
   const example = parse(
     readFileSync(join(REPO_ROOT, 'controller/examples/mcm-gpu-driver.yaml'), 'utf8'),
   ) as Obj;
@@ -291,20 +297,36 @@ export function generateBundle(): Bundle {
         { type: 'AllNamespaces', supported: true },
       ],
       customresourcedefinitions: {
-        owned: crd.spec.versions.map((v) => ({
-          name: crd.metadata.name,
-          version: v.name,
-          kind: crd.spec.names.kind,
-          displayName: 'ManagedClusterModule',
-          description:
-            'A kernel module for the spokes a label selector picks, with its kernel mappings.',
-          specDescriptors: specDescriptors().spec,
-          statusDescriptors: specDescriptors().status,
-          resources: [
-            { kind: 'ManifestWork', version: 'v1', name: 'manifestworks' },
-            { kind: 'ManagedCluster', version: 'v1', name: 'managedclusters' },
-          ],
-        })),
+        owned: [
+          ...crd.spec.versions.map((v) => ({
+            name: crd.metadata.name,
+            version: v.name,
+            kind: crd.spec.names.kind,
+            displayName: 'ManagedClusterModule',
+            description:
+              'A kernel module for the spokes a label selector picks, with its kernel mappings.',
+            specDescriptors: specDescriptors().spec,
+            statusDescriptors: specDescriptors().status,
+            resources: [
+              { kind: 'ManifestWork', version: 'v1', name: 'manifestworks' },
+              { kind: 'ManagedCluster', version: 'v1', name: 'managedclusters' },
+              {
+                kind: summaryCrd.spec.names.kind,
+                version: summaryCrd.spec.versions[0]?.name ?? '',
+                name: summaryCrd.metadata.name.split('.')[0] ?? '',
+              },
+            ],
+          })),
+          ...summaryCrd.spec.versions.map((v) => ({
+            name: summaryCrd.metadata.name,
+            version: v.name,
+            kind: summaryCrd.spec.names.kind,
+            displayName: 'ManagedClusterModule fleet summary',
+            description:
+              'Written by the controller: where one ManagedClusterModule stands on each cluster it selects, ' +
+              'compact, for the console.',
+          })),
+        ],
       },
       install: {
         strategy: 'deployment',
@@ -359,6 +381,11 @@ export function generateBundle(): Bundle {
       'kmm-hub-metrics-reader_rbac.authorization.k8s.io_v1_clusterrole.yaml',
       strip(one(hub, 'ClusterRole', `${RELEASE}-metrics-reader`)),
     ],
+    // the console's users read the fleet summaries (aggregated into view, edit and admin)
+    [
+      'kmm-hub-fleet-summary-reader_rbac.authorization.k8s.io_v1_clusterrole.yaml',
+      strip(one(hub, 'ClusterRole', `${RELEASE}-fleet-summary-reader`)),
+    ],
     // empty; OpenShift injects the trusted CA bundle the controller mounts for registries
     [
       'kmm-hub-registry-ca_v1_configmap.yaml',
@@ -383,6 +410,7 @@ export function generateBundle(): Bundle {
     header + stringify(csv, { version: '1.1', lineWidth: 0 }),
   );
   files.set(`manifests/${crdFile}`, crdText);
+  files.set(`manifests/${summaryCrdFile}`, summaryCrdText);
   for (const [name, o] of extras)
     files.set(`manifests/${name}`, header + stringify(o, { version: '1.1', lineWidth: 0 }));
   files.set(

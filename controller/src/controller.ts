@@ -30,9 +30,13 @@ import {
 } from './model';
 import type { KubeObject } from './model/types';
 import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
+import { FleetSummaryPublisher } from './reconcile/fleet-summaries';
 import { KubeHubWriter, type HubWriter } from './reconcile/hub-writer';
 import { PlanInputs } from './reconcile/plan-inputs';
 import { MCMReconciler } from './reconcile/reconciler';
+
+/** How often at most each MCM's fleet summary is computed and written (--fleet-summary-interval). */
+export const DEFAULT_FLEET_SUMMARY_INTERVAL_MS = 2000;
 
 export interface ControllerOptions {
   config: ControllerConfig;
@@ -68,6 +72,7 @@ export class Controller {
   readonly metrics: ControllerMetrics;
   readonly events: EventRecorder;
   readonly reconciler: MCMReconciler;
+  readonly summaries: FleetSummaryPublisher;
   private readonly planInputs = new PlanInputs();
   private health?: HealthServer;
   private processor?: Processor;
@@ -136,10 +141,18 @@ export class Controller {
             metrics: this.metrics,
           })
         : new InterimImageStates());
+    const writer = api.writer ?? new KubeHubWriter(kubeConfig, this.events);
+    this.summaries = new FleetSummaryPublisher({
+      writer,
+      gate,
+      logger: logger.child({ component: 'fleet-summaries' }),
+      intervalMs: config.fleetSummaryIntervalMs ?? DEFAULT_FLEET_SUMMARY_INTERVAL_MS,
+    });
     this.reconciler = new MCMReconciler({
       caches: this.caches,
-      writer: api.writer ?? new KubeHubWriter(kubeConfig, this.events),
+      writer,
       gate,
+      summaries: this.summaries,
       imageStates: this.imageStates,
       planInputs: this.planInputs,
       metrics: this.metrics,
@@ -334,6 +347,7 @@ export class Controller {
     if (!drained)
       this.log.warn({ timeoutMs: timeout }, 'reconciles still running at the shutdown timeout');
     this.queue.close();
+    this.summaries.stop();
     await this.leadership.stop();
     this.unsubscribeImages?.();
     await Promise.all([

@@ -102,6 +102,19 @@ export {
 } from './status';
 export { count, nameList } from './summary';
 export {
+  decodeFleetSummary,
+  fleetSummaryObject,
+  fleetSummaryOf,
+  sameFleetSummary,
+  type FleetClusterFacts,
+  type FleetSummaryClusterRow,
+  type FleetSummaryData,
+  type FleetSummaryInputs,
+  type FleetSummarySkip,
+  type FleetSummaryWork,
+  type ManagedClusterModuleFleetSummary,
+} from './fleet-summary';
+export {
   imageProblemEvents,
   statusEvents,
   writeEvents,

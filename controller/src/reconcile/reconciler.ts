@@ -10,10 +10,12 @@ import {
   MCM_KIND,
   MCM_NAME_LABEL,
   isWorkOf,
+  fleetSummaryOf,
   imageStatuses,
   invalidStatus,
   planManagedClusterModule,
   rolloutStatus,
+  selectClusters,
   statusEvents,
   statusFacts,
   statusUnchanged,
@@ -28,6 +30,7 @@ import {
   type WriteOutcome,
 } from '../model';
 import type { HandlerResult } from '../queue/work-queue';
+import type { FleetSummaryPublisher } from './fleet-summaries';
 import type { HubWriter } from './hub-writer';
 import type { PlanInputs } from './plan-inputs';
 import { settleAll } from '../runtime/concurrency';
@@ -47,6 +50,8 @@ export interface ReconcilerDeps {
   planInputs: PlanInputs;
   /** API writes in flight at once within one reconcile */
   writeConcurrency: number;
+  /** the per-MCM fleet summaries the console reads; none published without it */
+  summaries?: FleetSummaryPublisher;
   now?: () => Date;
 }
 
@@ -102,6 +107,7 @@ export class MCMReconciler {
     this.deps.planInputs.forget(name);
     this.plans.delete(name);
     this.lastWritten.delete(name);
+    this.deps.summaries?.forget(name);
     this.deps.metrics.selectedClusters.remove({ mcm: name });
     for (const state of ['applied', 'available', 'degraded']) {
       this.deps.metrics.manifestWorks.remove({ mcm: name, state });
@@ -137,6 +143,7 @@ export class MCMReconciler {
     let plan = planManagedClusterModule(mcm, clusters, lookup, works);
 
     if (plan.errors.length > 0) {
+      this.publishSummary(mcm, undefined);
       await this.writeStatus(mcm, invalidStatus(mcm, plan.errors, this.timestamp()));
       return 'invalid';
     }
@@ -176,7 +183,33 @@ export class MCMReconciler {
     );
     const status = rolloutStatus(mcm, facts, images, now);
     this.updateGauges(name, plan, works);
+    this.publishSummary(mcm, plan);
     await this.writeStatus(mcm, status);
+  }
+
+  /**
+   * Hands the fleet summary to the publisher, which computes it from the caches when it is due (at most once
+   * per interval) and writes it if it changed. An invalid MCM (no plan) lists the clusters its selector picks.
+   */
+  private publishSummary(mcm: ManagedClusterModule, plan: McmPlan | undefined): void {
+    const { caches, summaries } = this.deps;
+    if (!summaries) return;
+    const name = mcm.metadata.name!;
+    summaries.publish(mcm, () => {
+      const works = new Map<string, ManifestWork>();
+      for (const w of this.worksOf(name))
+        if (w.metadata.name === name) works.set(w.metadata.namespace ?? '', w);
+      return fleetSummaryOf({
+        mcm,
+        plan,
+        selected: plan
+          ? undefined
+          : selectClusters(mcm, caches.clusters.store.list()).map((c) => c.metadata.name ?? ''),
+        clusterByName: (c) => caches.clusters.store.get(c),
+        workOf: (c) => works.get(c),
+        stateOf: cachedWorkState,
+      });
+    });
   }
 
   private worksOf(name: string): ManifestWork[] {
