@@ -62,6 +62,7 @@ describe('fleetSummaryOf and decodeFleetSummary', () => {
     expect(c3!.kernels).toBeUndefined();
     expect(c3!.work).toBeUndefined();
     expect(c3!.skips).toEqual([expect.objectContaining({ code: 'NoKernelClaim' })]);
+    expect(facts.map((f) => f.eligible)).toEqual([true, true, false, false]);
     expect(c4).toMatchObject({ available: 'Unknown', kernels: [K_OLD] });
     expect(c4!.skips).toEqual([
       expect.objectContaining({ code: 'NoKernelMapping', kernelVersion: K_OLD }),

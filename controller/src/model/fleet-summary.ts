@@ -41,6 +41,8 @@ export interface FleetSummaryClusterRow {
   w?: FleetSummaryWork;
   /** the plan's skips */
   s?: FleetSummarySkip[];
+  /** present (1) when the cluster is selected but not eligible: no ManifestWork and no image to wait for */
+  ne?: 1;
 }
 
 export interface FleetSummarySkip {
@@ -96,6 +98,8 @@ export interface FleetClusterFacts {
   /** undefined: no kernel-versions claim */
   kernels: string[] | undefined;
   available: ConditionStatus;
+  /** it gets a ManifestWork or waits for an image of one of its kernels (the plan's eligibleClusters) */
+  eligible: boolean;
   work?: WorkState & { sent: ReadonlySet<string>; updated?: string };
   skips: { code: SkipCode; reason: string; kernelVersion?: string }[];
 }
@@ -104,7 +108,7 @@ export interface FleetClusterFacts {
 export interface FleetSummaryInputs {
   mcm: ManagedClusterModule;
   /** the plan, or undefined when the MCM is invalid (then `selected` lists the clusters its selector picks) */
-  plan: Pick<McmCoverage, 'selectedClusters' | 'skipped'> | undefined;
+  plan: Pick<McmCoverage, 'selectedClusters' | 'eligibleClusters' | 'skipped'> | undefined;
   selected?: readonly string[];
   clusterByName: (name: string) => ManagedCluster | undefined;
   /** the MCM's ManifestWork on a cluster */
@@ -162,6 +166,7 @@ export function fleetSummaryOf(input: FleetSummaryInputs): FleetSummaryData {
     list.push(skip);
     skipsByCluster.set(s.cluster, list);
   }
+  const eligible = new Set(input.plan?.eligibleClusters ?? []);
   const clusters: FleetSummaryClusterRow[] = [];
   for (const name of names) {
     const cluster = input.clusterByName(name);
@@ -179,6 +184,7 @@ export function fleetSummaryOf(input: FleetSummaryInputs): FleetSummaryData {
     if (work) row.w = encodeWork(work, stateOf(work), kernels, messages);
     const skips = skipsByCluster.get(name);
     if (skips) row.s = skips;
+    if (!eligible.has(name)) row.ne = 1;
     clusters.push(row);
   }
   const data: FleetSummaryData = {
@@ -290,6 +296,7 @@ export function decodeFleetSummary(data: FleetSummaryData): FleetClusterFacts[] 
       labels,
       kernels: row.k?.map((i) => at(data.kernels, i)),
       available: row.a === 'F' ? 'False' : row.a === 'U' ? 'Unknown' : 'True',
+      eligible: row.ne !== 1,
       skips: (row.s ?? []).map((s) =>
         s.k === undefined
           ? { code: s.c, reason: at(data.messages, s.r) }
