@@ -347,7 +347,7 @@ export class Controller {
     if (!drained)
       this.log.warn({ timeoutMs: timeout }, 'reconciles still running at the shutdown timeout');
     this.queue.close();
-    this.summaries.stop();
+    await this.summaries.stop();
     await this.leadership.stop();
     this.unsubscribeImages?.();
     await Promise.all([

@@ -65,7 +65,7 @@ describe('FleetSummaryPublisher', () => {
       await t.publisher.idle();
     }
     expect(t.hub.summaryCalls).toEqual([]);
-    t.publisher.stop();
+    await t.publisher.stop();
   });
 
   it('computes a burst of requests once per interval and writes the latest', async () => {
@@ -82,7 +82,7 @@ describe('FleetSummaryPublisher', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(150); // waited out the interval
     expect(t.hub.summaryCalls).toEqual(['update summary drv']);
     expect(t.hub.summaries.get('drv')!.fleet.kernels).toEqual([K96]);
-    t.publisher.stop();
+    await t.publisher.stop();
   });
 
   it('does not write a summary the server already holds (a restarted controller)', async () => {
@@ -94,7 +94,7 @@ describe('FleetSummaryPublisher', () => {
     t.publish(data([K94]));
     await t.publisher.idle();
     expect(t.hub.summaryCalls).toEqual(['get summary drv']);
-    t.publisher.stop();
+    await t.publisher.stop();
   });
 
   it('reads again and retries after a conflict', async () => {
@@ -116,7 +116,7 @@ describe('FleetSummaryPublisher', () => {
       'update summary drv',
     ]);
     expect(t.hub.summaries.get('drv')!.fleet.kernels).toEqual([K96]);
-    t.publisher.stop();
+    await t.publisher.stop();
   });
 
   it('retries after an API error, with the newest request', async () => {
@@ -130,7 +130,26 @@ describe('FleetSummaryPublisher', () => {
     await t.publisher.idle();
     expect(t.hub.summaryCalls.filter((c) => c.startsWith('create'))).toHaveLength(2);
     expect(t.hub.summaries.get('drv')!.fleet).toEqual(data([K94]));
-    t.publisher.stop();
+    await t.publisher.stop();
+  });
+
+  it('writes nothing after stop, and stop waits for the write in flight', async () => {
+    const t = setup(10);
+    let release!: () => void;
+    t.hub.hold = (call) =>
+      call.startsWith('create') ? new Promise<void>((r) => (release = r)) : undefined;
+    t.publish(data([K94]));
+    await new Promise((r) => setTimeout(r, 20)); // the create is waiting
+    let stopped = false;
+    const stopping = t.publisher.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    t.hub.summaryCalls.length = 0;
+    t.publish(data([K96]));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(t.hub.summaryCalls).toEqual([]);
   });
 
   it('neither reads nor writes unless this replica leads', async () => {
@@ -139,7 +158,7 @@ describe('FleetSummaryPublisher', () => {
     t.publish(data([K94]));
     await t.publisher.idle();
     expect(t.hub.summaryCalls).toEqual([]);
-    t.publisher.stop();
+    await t.publisher.stop();
   });
 });
 
@@ -192,6 +211,6 @@ describe('MCMReconciler and the fleet summary', () => {
     await reconciler.reconcile('drv');
     await summaries.idle();
     expect([...hub.calls, ...hub.summaryCalls]).toEqual([]); // steady state: nothing to write
-    summaries.stop();
+    await summaries.stop();
   });
 });

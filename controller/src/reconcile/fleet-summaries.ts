@@ -42,6 +42,7 @@ type McmState = {
 export class FleetSummaryPublisher {
   private readonly states = new Map<string, McmState>();
   private readonly now: () => number;
+  private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(private readonly deps: FleetSummaryPublisherDeps) {
@@ -74,10 +75,12 @@ export class FleetSummaryPublisher {
     }
   }
 
-  stop(): void {
+  /** Schedules nothing more and resolves once the writes in flight have settled (a graceful stop). */
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const state of this.states.values()) if (state.timer) clearTimeout(state.timer);
     this.states.clear();
+    await Promise.allSettled([...this.inFlight]);
   }
 
   private schedule(name: string, state: McmState): void {
@@ -85,7 +88,9 @@ export class FleetSummaryPublisher {
     const delay = Math.max(0, state.lastAt + this.deps.intervalMs - this.now());
     state.timer = setTimeout(() => {
       state.timer = undefined;
-      void this.flush(name, state);
+      const flushing = this.flush(name, state);
+      this.inFlight.add(flushing);
+      void flushing.finally(() => this.inFlight.delete(flushing));
     }, delay);
     state.timer.unref?.();
   }
@@ -132,7 +137,7 @@ export class FleetSummaryPublisher {
         state.stored = { fleet: undefined, resourceVersion: undefined };
       }
     }
-    if (sameFleetSummary(state.stored.fleet, fleet)) return;
+    if (sameFleetSummary(state.stored.fleet, fleet) || this.stopped) return;
     const { plural } = FLEET_SUMMARY_RESOURCE;
     const rv = state.stored.resourceVersion;
     const body = fleetSummaryObject(request.mcm, fleet, rv);
