@@ -233,6 +233,12 @@ export function generateBundle(): Bundle {
     'utf8',
   );
   const preflightCrd = parse(preflightCrdText) as typeof crd;
+  const summaryCrdFile = 'hub.kmm.sigs.x-k8s.io_managedclustermodulefleetsummaries.yaml';
+  const summaryCrdText = readFileSync(
+    join(REPO_ROOT, 'charts/kmm-hub/crds', summaryCrdFile),
+    'utf8',
+  );
+  const summaryCrd = parse(summaryCrdText) as typeof crd;
   const example = parse(
     readFileSync(join(REPO_ROOT, 'controller/examples/mcm-gpu-driver.yaml'), 'utf8'),
   ) as Obj;
@@ -310,6 +316,11 @@ export function generateBundle(): Bundle {
             resources: [
               { kind: 'ManifestWork', version: 'v1', name: 'manifestworks' },
               { kind: 'ManagedCluster', version: 'v1', name: 'managedclusters' },
+              {
+                kind: summaryCrd.spec.names.kind,
+                version: summaryCrd.spec.versions[0]?.name ?? '',
+                name: summaryCrd.metadata.name.split('.')[0] ?? '',
+              },
             ],
           })),
           ...preflightCrd.spec.versions.map((v) => ({
@@ -338,6 +349,15 @@ export function generateBundle(): Bundle {
             resources: [
               { kind: 'ManagedClusterModule', version: 'v1beta1', name: 'managedclustermodules' },
             ],
+          })),
+          ...summaryCrd.spec.versions.map((v) => ({
+            name: summaryCrd.metadata.name,
+            version: v.name,
+            kind: summaryCrd.spec.names.kind,
+            displayName: 'ManagedClusterModule fleet summary',
+            description:
+              'Written by the controller: where one ManagedClusterModule stands on each cluster it selects, ' +
+              'compact, for the console.',
           })),
         ],
       },
@@ -394,6 +414,11 @@ export function generateBundle(): Bundle {
       'kmm-hub-metrics-reader_rbac.authorization.k8s.io_v1_clusterrole.yaml',
       strip(one(hub, 'ClusterRole', `${RELEASE}-metrics-reader`)),
     ],
+    // the console's users read the fleet summaries (aggregated into view, edit and admin)
+    [
+      'kmm-hub-fleet-summary-reader_rbac.authorization.k8s.io_v1_clusterrole.yaml',
+      strip(one(hub, 'ClusterRole', `${RELEASE}-fleet-summary-reader`)),
+    ],
     // empty; OpenShift injects the trusted CA bundle the controller mounts for registries
     [
       'kmm-hub-registry-ca_v1_configmap.yaml',
@@ -419,6 +444,7 @@ export function generateBundle(): Bundle {
   );
   files.set(`manifests/${crdFile}`, crdText);
   files.set(`manifests/${preflightCrdFile}`, preflightCrdText);
+  files.set(`manifests/${summaryCrdFile}`, summaryCrdText);
   for (const [name, o] of extras)
     files.set(`manifests/${name}`, header + stringify(o, { version: '1.1', lineWidth: 0 }));
   files.set(

@@ -15,7 +15,7 @@ import { sdkMock } from './__mocks__/dynamic-plugin-sdk';
 import { fakeCluster } from './test-utils/fake-cluster';
 import { renderAt } from './test-utils/render';
 import { I18N_NAMESPACE, usePluginTranslation } from './utils/i18n';
-import { MANIFEST_WORK_GVK, MCM_GVK, mcmDetailsPath, mcmListPath } from './utils/k8s';
+import { FLEET_SUMMARY_GVK, MCM_GVK, mcmDetailsPath, mcmListPath } from './utils/k8s';
 import type { ManagedClusterModule } from './utils/model';
 import KernelMatrixPage from './views/kernel-matrix/KernelMatrixPage';
 import ManagedClusterModuleDetailsPage from './views/managedclustermodule/details/ManagedClusterModuleDetailsPage';
@@ -287,7 +287,7 @@ const cases: Case[] = [
     },
   ),
   c('the kernel matrix with a load error', () => {
-    fakeCluster.failWatch(MANIFEST_WORK_GVK, new Error('forbidden'));
+    fakeCluster.failWatch(FLEET_SUMMARY_GVK, new Error('forbidden'));
     renderAt(<KernelMatrixPage />);
   }),
 ];

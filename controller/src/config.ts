@@ -61,6 +61,11 @@ export interface ControllerConfig {
    * for them, so that a fleet reporting in does not keep every MCM in a reconcile loop
    */
   workStatusBatchMs: number;
+  /**
+   * At most one fleet summary computation and write per MCM per this long (default 2 s): a fleet reporting in
+   * costs one write per interval, not one per report
+   */
+  fleetSummaryIntervalMs?: number;
   /** host:port of the /healthz, /readyz and /metrics server; port 0 picks a free port */
   httpAddress: { host: string; port: number };
   /** where Events about cluster-scoped MCMs are written (kube uses `default` for cluster-scoped objects) */

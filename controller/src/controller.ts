@@ -33,6 +33,7 @@ import {
 } from './model';
 import type { KubeObject } from './model/types';
 import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
+import { FleetSummaryPublisher } from './reconcile/fleet-summaries';
 import { KubeHubWriter, type HubWriter } from './reconcile/hub-writer';
 import { PlanInputs } from './reconcile/plan-inputs';
 import {
@@ -43,6 +44,9 @@ import {
   type PreflightWriter,
 } from './reconcile/preflight-reconciler';
 import { MCMReconciler } from './reconcile/reconciler';
+
+/** How often at most each MCM's fleet summary is computed and written (--fleet-summary-interval). */
+export const DEFAULT_FLEET_SUMMARY_INTERVAL_MS = 2000;
 
 export interface ControllerOptions {
   config: ControllerConfig;
@@ -81,6 +85,7 @@ export class Controller {
   readonly events: EventRecorder;
   readonly reconciler: MCMReconciler;
   readonly preflightReconciler: PreflightReconciler;
+  readonly summaries: FleetSummaryPublisher;
   private readonly planInputs = new PlanInputs();
   private health?: HealthServer;
   private processor?: Processor;
@@ -151,10 +156,18 @@ export class Controller {
             metrics: this.metrics,
           })
         : new InterimImageStates());
+    const writer = api.writer ?? new KubeHubWriter(kubeConfig, this.events);
+    this.summaries = new FleetSummaryPublisher({
+      writer,
+      gate,
+      logger: logger.child({ component: 'fleet-summaries' }),
+      intervalMs: config.fleetSummaryIntervalMs ?? DEFAULT_FLEET_SUMMARY_INTERVAL_MS,
+    });
     this.reconciler = new MCMReconciler({
       caches: this.caches,
-      writer: api.writer ?? new KubeHubWriter(kubeConfig, this.events),
+      writer,
       gate,
+      summaries: this.summaries,
       imageStates: this.imageStates,
       planInputs: this.planInputs,
       metrics: this.metrics,
@@ -404,6 +417,7 @@ export class Controller {
     if (!drained)
       this.log.warn({ timeoutMs: timeout }, 'reconciles still running at the shutdown timeout');
     this.queue.close();
+    await this.summaries.stop();
     await this.leadership.stop();
     this.unsubscribeImages?.();
     await Promise.all([

@@ -3,9 +3,12 @@
  * MCMs that select every cluster, and the console shell serving the production build. Prints, for the kernel
  * matrix and an MCM's fleet status tab: bytes transferred (HTTP and websocket) and the time from navigation
  * to the first rendered rows; the time a filter change and a page change take; the JS heap after load; and
- * the time from one ManifestWork status change on the API server to the change on screen.
+ * the time from one ManifestWork status change on the API server to the change on screen. Both pages read the
+ * controller's ManagedClusterModuleFleetSummaries; side by side, in the same browser, the bench measures what
+ * the previous design loaded instead (every ManagedCluster, and every ManifestWork of the MCMs): bytes, time
+ * until fetched and parsed, and the JS heap that holds them.
  *
- *   npm run bench:ui -- [--clusters 3500] [--mcms 3] [--seed 1]
+ *   npm run bench:ui -- [--clusters 3500] [--mcms 3] [--kernels 30] [--seed 1]
  */
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import type { Page } from 'playwright-core';
@@ -25,7 +28,9 @@ import { launchChromium } from '../browser/chromium';
 const MCM = { group: 'hub.kmm.sigs.x-k8s.io', version: 'v1beta1', plural: 'managedclustermodules' };
 const MCM_PAGE = '/k8s/cluster/hub.kmm.sigs.x-k8s.io~v1beta1~ManagedClusterModule';
 
-function arg(name: string, fallback: number): number {
+function arg(name: string, fallback: number): number;
+function arg(name: string, fallback: undefined): number | undefined;
+function arg(name: string, fallback: number | undefined): number | undefined {
   const at = process.argv.indexOf(`--${name}`);
   if (at < 0) return fallback;
   const value = Number(process.argv[at + 1]);
@@ -55,6 +60,13 @@ const mcm = (i: number) => ({
     },
   },
 });
+
+const SUMMARY_INTERVAL_MS = 2000;
+const SUMMARY = {
+  group: 'hub.kmm.sigs.x-k8s.io',
+  version: 'v1beta1',
+  plural: 'managedclustermodulefleetsummaries',
+};
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const largest = (b: Bytes) =>
@@ -124,15 +136,52 @@ function timeInPage(page: Page, act: string, changed: string): Promise<number> {
   })`);
 }
 
+/**
+ * What the previous design's watches loaded before the first render: the lists, fetched through the shell's
+ * API proxy as its SDK does, parsed, and kept (in the page) to measure the heap that holds them.
+ */
+async function previousDesign(page: Page, lists: string[]): Promise<string> {
+  const before = await heapMB(page);
+  const result = (await page.evaluate(`(async () => {
+    const t0 = performance.now();
+    const texts = await Promise.all(${JSON.stringify(lists)}.map((u) => fetch(u).then((r) => r.text())));
+    window.__previousDesign = texts.map((t) => JSON.parse(t));
+    return {
+      ms: performance.now() - t0,
+      bytes: texts.reduce((n, t) => n + t.length, 0),
+      objects: window.__previousDesign.reduce((n, l) => n + l.items.length, 0),
+    };
+  })()`)) as { ms: number; bytes: number; objects: number };
+  const after = await heapMB(page);
+  await page.evaluate('delete window.__previousDesign');
+  return (
+    `previous design (every ManagedCluster + the MCMs' ManifestWorks): ${result.objects} objects, ` +
+    `${mb(result.bytes)} listed and parsed in ${ms(result.ms)} (before any rendering), ` +
+    `+${(after - before).toFixed(0)} MB JS heap to hold them`
+  );
+}
+
+const API = '/api/kubernetes/apis';
+const CLUSTERS_LIST = `${API}/cluster.open-cluster-management.io/v1/managedclusters`;
+const worksList = (selector: string) =>
+  `${API}/work.open-cluster-management.io/v1/manifestworks?labelSelector=${encodeURIComponent(selector)}`;
+const MCM_LABEL = 'kmm.node.kubernetes.io/managedclustermodule.name';
+
 const FIRST_ROW = `(() => { let was; return (first) => { const r = document.querySelector('tbody tr')?.textContent ?? ''; if (first) { was = r; return false; } return r !== was; }; })()`;
 
 async function main(): Promise<void> {
   const clusters = arg('clusters', 3500);
   const mcms = arg('mcms', 3);
   const seed = arg('seed', 1);
+  const kernelCount = arg('kernels', undefined);
   process.stderr.write(`bench:ui: building (when stale) and starting ${clusters} clusters...\n`);
   await Promise.all([buildPluginIfStale(), buildShellIfStale()]);
-  const sandbox = await startSandbox({ clusters, seed, statusSyncIntervalMs: 10_000 });
+  const sandbox = await startSandbox({
+    clusters,
+    seed,
+    statusSyncIntervalMs: 10_000,
+    ...(kernelCount !== undefined ? { kernels: kernelCount } : {}),
+  });
   const kc = new PooledKubeConfig();
   kc.loadFromString(sandbox.kubeconfig);
   const api = kubeConfigFrom(sandbox.kubeconfig).makeApiClient(CustomObjectsApi);
@@ -140,7 +189,12 @@ async function main(): Promise<void> {
     .makeApiClient((await import('@kubernetes/client-node')).CoreV1Api)
     .createNamespace({ body: { metadata: { name: 'kmm-hub' } } });
   const controller = await Controller.start({
-    config: testConfig({ concurrency: 4, writeConcurrency: 16 }),
+    // the production default summary interval; the test harness's short status batch (20 ms)
+    config: testConfig({
+      concurrency: 4,
+      writeConcurrency: 16,
+      fleetSummaryIntervalMs: SUMMARY_INTERVAL_MS,
+    }),
     kubeConfig: kc,
     logger: testLogger(),
     metrics: createMetrics({ processMetrics: false }),
@@ -173,8 +227,27 @@ async function main(): Promise<void> {
       `bench:ui: ${clusters} clusters, ${kernels.size} kernels, ${mcms} MCMs rolled out in ${ms(performance.now() - started)}\n`,
     );
 
+    // Every summary written and complete (one row per cluster) before the pages open.
+    const summaryBytes: number[] = [];
+    await waitFor(
+      'every fleet summary published',
+      async () => {
+        summaryBytes.length = 0;
+        for (let i = 0; i < mcms; i++) {
+          const s = (await api
+            .getClusterCustomObject({ ...SUMMARY, name: `bench-ui-${i}` })
+            .catch(() => undefined)) as { fleet?: { clusters?: unknown[] } } | undefined;
+          if (s?.fleet?.clusters?.length !== clusters) return false;
+          summaryBytes.push(Buffer.byteLength(JSON.stringify(s)));
+        }
+        return true;
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
+
     const lines: string[] = [
-      `bench:ui — ${clusters} clusters, ${kernels.size} kernels, ${mcms} MCMs (each selects every cluster)`,
+      `bench:ui — ${clusters} clusters, ${kernels.size} kernels, ${mcms} MCMs (each selects every cluster); ` +
+        `fleet summaries ${summaryBytes.map(mb).join(', ')} (etcd limit 1.5 MiB), written at most every ${ms(SUMMARY_INTERVAL_MS)}`,
     ];
 
     // The kernel matrix.
@@ -204,6 +277,7 @@ async function main(): Promise<void> {
           `JS heap ${heap.toFixed(0)} MB; state filter ${typeof filter === 'number' ? ms(filter) : filter}; next page ${ms(paging)}` +
           largest(bytes),
       );
+      lines.push(`  ${await previousDesign(page, [CLUSTERS_LIST, worksList(MCM_LABEL)])}`);
       await page.close();
     }
 
@@ -276,8 +350,15 @@ async function main(): Promise<void> {
           `JS heap ${heap.toFixed(0)} MB; next page ${ms(paging)}; one ManifestWork status change shown after ${ms(statusChange)}` +
           largest(bytes),
       );
+      lines.push(
+        `  ${await previousDesign(page, [CLUSTERS_LIST, worksList(`${MCM_LABEL}=bench-ui-0`)])}`,
+      );
       await page.close();
     }
+    lines.push(
+      'previous design, measured on this machine before the change (issue 11): kernel matrix first render ' +
+        '7.6-11.3 s, fleet status tab 4.8-6.4 s, API data 55 MB / 27 MB, JS heap 80 / 43 MB',
+    );
     lines.push('goals: first render <= 2000 ms, filter <= 100 ms, heap < 300 MB');
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

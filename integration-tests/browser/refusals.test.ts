@@ -6,6 +6,7 @@ import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import type { BrowserContext, Page } from 'playwright-core';
 import { stringify } from 'yaml';
 import type { ManagedClusterModule } from 'kmm-hub-controller/model';
+import { CHARTS, helmTemplate } from '../charts/render';
 import { createMcm, driverMcm, getMcm } from '../controller/harness';
 import { launchChromium } from './chromium';
 import { pagePerTest } from './page-errors';
@@ -26,7 +27,8 @@ let page: Page;
 beforeAll(async () => {
   stack = await startStack(8, { webhook: true });
   await createMcm(stack.hub, driverMcm('browser-valid', {}));
-  // A user who may read MCMs and what their pages show, and nothing else.
+  // A user who may read MCMs and, with the chart's role for the console's users, their fleet summaries:
+  // nothing else, no ManagedCluster nor ManifestWork.
   const rbac = stack.hub.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
   await rbac.createClusterRole({
     body: {
@@ -37,30 +39,24 @@ beforeAll(async () => {
           resources: ['managedclustermodules'],
           verbs: ['get', 'list', 'watch'],
         },
-        {
-          apiGroups: ['cluster.open-cluster-management.io'],
-          resources: ['managedclusters'],
-          verbs: ['get', 'list', 'watch'],
-        },
-        {
-          apiGroups: ['work.open-cluster-management.io'],
-          resources: ['manifestworks'],
-          verbs: ['get', 'list', 'watch'],
-        },
       ],
     },
   });
-  await rbac.createClusterRoleBinding({
-    body: {
-      metadata: { name: 'kmm-hub-viewer' },
-      roleRef: {
-        apiGroup: 'rbac.authorization.k8s.io',
-        kind: 'ClusterRole',
-        name: 'kmm-hub-viewer',
+  const { objects } = await helmTemplate(CHARTS.hub);
+  const summaryReader = objects.find(
+    (o) => o.kind === 'ClusterRole' && o.metadata.name === 'kmm-hub-fleet-summary-reader',
+  );
+  if (!summaryReader) throw new Error('the chart renders no kmm-hub-fleet-summary-reader');
+  await rbac.createClusterRole({ body: summaryReader as never });
+  for (const role of ['kmm-hub-viewer', 'kmm-hub-fleet-summary-reader']) {
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: role },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: READER }],
       },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: READER }],
-    },
-  });
+    });
+  }
   readerUrl = await stack.shellAs(stack.hub.sandbox.server.userToken(READER).token);
   browser = await launchChromium();
 }, 300_000);

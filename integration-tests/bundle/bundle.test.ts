@@ -55,18 +55,22 @@ test('metadata/annotations.yaml names the registry+v1 layout, the package and it
   });
 });
 
-test('the CSV owns the MCM and KernelPreflight CRDs of the bundle, with descriptors, and its alm-example is a valid MCM', () => {
-  const crds = [
-    read('manifests/hub.kmm.sigs.x-k8s.io_managedclustermodules.yaml'),
-    read('manifests/hub.kmm.sigs.x-k8s.io_kernelpreflights.yaml'),
-  ];
+test('the CSV owns the CRDs of the bundle (MCM with descriptors, KernelPreflight, fleet summary), its alm-example is a valid MCM', () => {
+  const crds = ['managedclustermodules', 'kernelpreflights', 'managedclustermodulefleetsummaries'].map((p) => read(`manifests/hub.kmm.sigs.x-k8s.io_${p}.yaml`));
   const owned = csv().spec.customresourcedefinitions.owned as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   expect(owned.map((o) => [o.name, o.version, o.kind])).toEqual(
-    crds.flatMap((crd) =>
-      (crd.spec.versions as { name: string }[]).map((v) => [crd.metadata.name, v.name, crd.spec.names.kind]),
-    ),
+    crds.flatMap((crd) => (crd.spec.versions as { name: string }[]).map((v) => [crd.metadata.name, v.name, crd.spec.names.kind])),
   );
   expect(owned[1]!.statusDescriptors.map((d: { path: string }) => d.path)).toContain('conditions');
+  // the CRD files are the chart's, byte for byte
+  for (const p of ['managedclustermodules', 'kernelpreflights', 'managedclustermodulefleetsummaries']) {
+    const file = `hub.kmm.sigs.x-k8s.io_${p}.yaml`;
+    expect(readFileSync(join(BUNDLE, 'manifests', file), 'utf8')).toBe(readFileSync(join(REPO_ROOT, 'charts/kmm-hub/crds', file), 'utf8'));
+  }
+  // the console's users read the fleet summaries: the chart's aggregated role ships in the bundle
+  const reader = read('manifests/kmm-hub-fleet-summary-reader_rbac.authorization.k8s.io_v1_clusterrole.yaml');
+  expect(reader.rules).toEqual([{ apiGroups: ['hub.kmm.sigs.x-k8s.io'], resources: ['managedclustermodulefleetsummaries'], verbs: ['get', 'list', 'watch'] }]);
+  expect(reader.metadata.labels['rbac.authorization.k8s.io/aggregate-to-view']).toBe('true');
   expect(owned[0]!.specDescriptors.map((d: { path: string }) => d.path)).toContain('spokeNamespace');
   expect(owned[0]!.statusDescriptors.map((d: { path: string }) => d.path)).toContain('conditions');
   const examples = JSON.parse(csv().metadata.annotations['alm-examples'] as string) as unknown[];

@@ -189,6 +189,7 @@ async function scenario(hub: Hub, rbac: Manifest[], stopWhen: () => boolean): Pr
     config: testConfig(
       {
         eventsNamespace: NAMESPACE,
+        fleetSummaryIntervalMs: 100,
         leaderElection: { enabled: true },
         images: {
           pinDigests: true,
@@ -229,6 +230,12 @@ async function scenario(hub: Hub, rbac: Manifest[], stopWhen: () => boolean): Pr
       );
     };
     if (!(await step('rolls out and reports status', rolledOut))) return steps;
+    // read once (not there yet), created, then updated as the agents' reports change it
+    const summaryCalls = (verb: string) =>
+      server.audit.count({ verb, resource: 'managedclustermodulefleetsummaries' });
+    const published = () =>
+      summaryCalls('get') > 0 && summaryCalls('create') > 0 && summaryCalls('update') > 0;
+    if (!(await step('publishes and updates its fleet summaries', published))) return steps;
     // an image built and signed on the hub: one build and one sign Job, then the work pins the signed image
     await createMcm(hub, {
       apiVersion: 'hub.kmm.sigs.x-k8s.io/v1beta1',
@@ -341,6 +348,9 @@ test('the chart RBAC is what the controller README lists', () => {
     'ClusterRole work.open-cluster-management.io/manifestworks create',
     'ClusterRole work.open-cluster-management.io/manifestworks update',
     'ClusterRole work.open-cluster-management.io/manifestworks delete',
+    'ClusterRole hub.kmm.sigs.x-k8s.io/managedclustermodulefleetsummaries get',
+    'ClusterRole hub.kmm.sigs.x-k8s.io/managedclustermodulefleetsummaries create',
+    'ClusterRole hub.kmm.sigs.x-k8s.io/managedclustermodulefleetsummaries update',
     'Role coordination.k8s.io/leases get',
     'Role coordination.k8s.io/leases create',
     'Role coordination.k8s.io/leases update',
@@ -362,6 +372,7 @@ test('with the chart RBAC the controller does everything and is never refused', 
     expect(steps).toEqual([
       'leads and syncs',
       'rolls out and reports status',
+      'publishes and updates its fleet summaries',
       'builds and signs an image on the hub',
       'deletes its succeeded Jobs',
       'summarises a KernelPreflight',

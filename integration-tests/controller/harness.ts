@@ -79,6 +79,7 @@ export function testConfig(
     writeConcurrency: 16,
     resyncPeriodMs: 600_000,
     workStatusBatchMs: 20,
+    fleetSummaryIntervalMs: 100,
     httpAddress: { host: '127.0.0.1', port: 0 },
     eventsNamespace: 'default',
     shutdownTimeoutMs: 5000,
@@ -230,12 +231,13 @@ export function waitForStatus(
 export const isReady = (m: ManagedClusterModule): boolean =>
   condition(m, 'Ready')?.status === 'True';
 
-/** Writes the controller could have made: ManifestWorks (not their status), MCM status, Events. */
+/** Writes the controller could have made: ManifestWorks (not their status), MCM status, fleet summaries, Events. */
 export function controllerWrites(hub: Hub): number {
   const a = hub.sandbox.audit;
   return (
     a.writes({ resource: 'manifestworks', subresource: '' }) +
     a.writes({ resource: 'managedclustermodules', subresource: 'status' }) +
+    a.writes({ resource: 'managedclustermodulefleetsummaries' }) +
     a.writes({ resource: 'events' })
   );
 }

@@ -13,6 +13,11 @@ const schemaOf = (file: string, version: string) =>
 
 export const mcmSchema = () =>
   schemaOf('charts/kmm-hub/crds/hub.kmm.sigs.x-k8s.io_managedclustermodules.yaml', 'v1beta1');
+export const fleetSummarySchema = () =>
+  schemaOf(
+    'charts/kmm-hub/crds/hub.kmm.sigs.x-k8s.io_managedclustermodulefleetsummaries.yaml',
+    'v1beta1',
+  );
 export const moduleSchema = () =>
   schemaOf('crds/upstream/kmm.sigs.x-k8s.io_modules.yaml', 'v1beta1');
 export const manifestWorkSchema = () =>

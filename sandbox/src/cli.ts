@@ -40,6 +40,7 @@ interface ServeOptions {
   clusters: number;
   kubeconfig: string;
   seed: number;
+  kernels?: number;
   statusSyncInterval: number;
   buildExecutor: boolean;
   buildDelay: number;
@@ -100,6 +101,7 @@ async function serve(options: ServeOptions): Promise<void> {
       port: options.port,
       clusters: options.clusters,
       seed: options.seed,
+      ...(options.kernels !== undefined ? { kernels: options.kernels } : {}),
       statusSyncIntervalMs: options.statusSyncInterval,
       bookmarkIntervalMs: options.bookmarkInterval,
       minRequestTimeoutSeconds: options.minRequestTimeout,
@@ -194,6 +196,11 @@ function buildProgram(): Command {
       'fleet generation seed: the same seed gives the same fleet',
       integer('--seed', 0),
       1,
+    )
+    .option(
+      '--kernels <n>',
+      'exactly this many distinct node kernels in the fleet (default: each OpenShift release its own)',
+      integer('--kernels', 2),
     )
     .option(
       '--status-sync-interval <ms>',

@@ -40,6 +40,8 @@ export interface SandboxOptions {
   clusters?: number;
   /** fleet generation seed (default 1) */
   seed?: number;
+  /** exactly this many distinct node kernels in the fleet (default: each release's own) */
+  kernels?: number;
   /** the work agent's status sync interval (default 10 000 ms, as OCM; tests use a few ms) */
   statusSyncIntervalMs?: number;
   /** where progress lines go (default: nowhere) */
@@ -97,6 +99,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       kubeconfig: server.kubeconfig,
       clusters: options.clusters ?? 0,
       seed: options.seed ?? 1,
+      ...(options.kernels !== undefined ? { kernels: options.kernels } : {}),
       ...(options.statusSyncIntervalMs !== undefined
         ? { statusSyncIntervalMs: options.statusSyncIntervalMs }
         : {}),

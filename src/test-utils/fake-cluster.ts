@@ -6,6 +6,7 @@ import type {
   Selector,
   WatchK8sResource,
 } from '@openshift-console/dynamic-plugin-sdk';
+import { withSummaries } from './fake-controller';
 
 type State = {
   objects: K8sResourceCommon[];
@@ -33,8 +34,15 @@ export const fakeCluster = {
     state = { objects: [], errors: new Map(), pending: new Set() };
     emit();
   },
-  set(objects: K8sResourceCommon[]): void {
-    state = { ...state, objects };
+  /**
+   * The objects, and the fleet summaries the controller would publish for their MCMs (unless `controller` is
+   * false: a controller that has not reported yet).
+   */
+  set(objects: K8sResourceCommon[], { controller = true }: { controller?: boolean } = {}): void {
+    state = {
+      ...state,
+      objects: controller ? (withSummaries(objects) as K8sResourceCommon[]) : objects,
+    };
     emit();
   },
   // New collections, not mutated ones: the snapshot's identity is what tells subscribers that it changed.

@@ -1,7 +1,8 @@
 import { cluster, manifestWork } from '../__fixtures__/builders';
 import { EL94, gpuDriver } from '../__fixtures__/fleet';
+import { summaryOf } from '../test-utils/fake-controller';
 import { clusterModuleStatus, groupFailureCauses, indexMcm } from './fleet-status';
-import type { ManagedClusterModule } from './model';
+import { decodeFleetSummary, type ManagedClusterModule } from './model';
 
 // Each cause as OCM's work agent reports it on the Module manifest's Applied condition: a spokeNamespace
 // that does not exist, a spoke without KMM's Module kind, and an update the spoke KMM's webhook refuses.
@@ -35,8 +36,11 @@ function statuses(errors: Record<string, string | undefined>) {
           moduleLoader: { desired: 2, available: 2 },
         }),
   );
-  const index = indexMcm(mcm, clusters, works);
-  return clusters.map((c) => clusterModuleStatus(index, c));
+  // as the fleet status tab reads it: from the fleet summary the controller publishes
+  const index = indexMcm(mcm);
+  return decodeFleetSummary(summaryOf(mcm, clusters, works).fleet).map((facts) =>
+    clusterModuleStatus(index, facts),
+  );
 }
 
 describe('groupFailureCauses', () => {

@@ -1,28 +1,18 @@
 // Where one MCM stands on one cluster, kernel by kernel: the view both the fleet status tab and the kernel
-// matrix are drawn from. Every decision comes from the model: its plan for the MCM (which clusters are
-// selected and eligible, what is skipped and why, given the image states the controller reported), its kernel
-// mapping (each kernel's image), and its reading of a ManifestWork's state. This module only joins those
-// answers with what the API reports (status.images, the ManifestWork actually written) for display.
-import { lastTransition } from './conditions';
+// matrix are drawn from. The facts about each cluster (kernels, availability, the ManifestWork's state, the
+// plan's skips) come from the MCM's fleet summary, which the controller computes with the model; the kernel
+// mapping (each kernel's image) and validation come from the model applied to the MCM itself, and the image
+// states from its status.images. This module only joins those answers for display.
 import {
+  type FleetClusterFacts,
   type ImageState,
-  type ImageStateLookup,
   type ImageStatus,
-  isWorkOf,
   KernelMapper,
   type KernelResolution,
-  kernelVersionsOf,
-  type ManagedCluster,
   type ManagedClusterModule,
-  type ManifestWork,
-  type McmCoverage,
   type PlanError,
   planCoverage,
-  selectClusters,
   type SkipCode,
-  type Skipped,
-  workMappingsOf,
-  workState,
   type WorkState,
 } from './model';
 
@@ -66,9 +56,11 @@ export type KernelStatus = {
   /** the ManifestWork that was written carries a literal mapping for this kernel */
   sent: boolean;
   /** the plan skips this kernel, and why */
-  skip?: Skipped;
+  skip?: SkipNote;
   state: CellState;
 };
+
+export type SkipNote = FleetClusterFacts['skips'][number];
 
 export type ClusterModuleStatus = {
   mcm: string;
@@ -82,59 +74,25 @@ export type ClusterModuleStatus = {
   state: CellState;
 };
 
-/** One MCM's plan and lookups, built once per data change and reused for every cluster. */
+/** One MCM's validation and lookups, built once per change of the MCM and reused for every cluster. */
 export type McmIndex = {
   mcm: ManagedClusterModule;
   name: string;
-  plan: McmCoverage;
-  selected: ReadonlySet<string>;
-  eligible: ReadonlySet<string>;
-  /** the plan's skipped entries by cluster */
-  skips: ReadonlyMap<string, Skipped[]>;
+  /** the model's validation problems (planning over no cluster validates the MCM alone) */
+  errors: PlanError[];
   /** resolves (and caches) each distinct kernel once; undefined when the MCM is invalid */
   mapper: KernelMapper | undefined;
   imagesByName: ReadonlyMap<string, ImageStatus>;
-  worksByCluster: ReadonlyMap<string, ManifestWork>;
 };
 
-/**
- * The image states as the controller reported them in status.images; an image it has not reported is
- * Unknown to the plan, as it would be to the controller after a registry error.
- */
-const reportedImageStates =
-  (images: ReadonlyMap<string, ImageStatus>): ImageStateLookup =>
-  (_mcm, image) => {
-    const s = images.get(image);
-    return s ? { state: s.state, ...(s.digest ? { digest: s.digest } : {}) } : undefined;
-  };
-
-export const indexMcm = (
-  mcm: ManagedClusterModule,
-  clusters: readonly ManagedCluster[],
-  works: readonly ManifestWork[],
-): McmIndex => {
-  const name = mcm.metadata.name ?? '';
-  const imagesByName = new Map((mcm.status?.images ?? []).map((i) => [i.image, i]));
-  const own = works.filter((w) => isWorkOf(w, name));
-  const worksByCluster = new Map(own.map((w) => [w.metadata.namespace ?? '', w]));
-  const plan = planCoverage(mcm, clusters, reportedImageStates(imagesByName), own);
-  const skips = new Map<string, Skipped[]>();
-  for (const s of plan.skipped) skips.set(s.cluster, [...(skips.get(s.cluster) ?? []), s]);
+export const indexMcm = (mcm: ManagedClusterModule): McmIndex => {
+  const errors = planCoverage(mcm, []).errors;
   return {
     mcm,
-    name,
-    plan,
-    // The plan selects nothing for an invalid MCM; the tab still shows the clusters its selector picks.
-    selected: new Set(
-      plan.errors.length === 0
-        ? plan.selectedClusters
-        : selectClusters(mcm, clusters).map((c) => c.metadata.name ?? ''),
-    ),
-    eligible: new Set(plan.eligibleClusters),
-    skips,
-    mapper: plan.errors.length === 0 ? new KernelMapper(mcm) : undefined,
-    imagesByName,
-    worksByCluster,
+    name: mcm.metadata.name ?? '',
+    errors,
+    mapper: errors.length === 0 ? new KernelMapper(mcm) : undefined,
+    imagesByName: new Map((mcm.status?.images ?? []).map((i) => [i.image, i])),
   };
 };
 
@@ -167,33 +125,30 @@ const kernelState = (
   return 'pending';
 };
 
-export const selects = (index: McmIndex, cluster: ManagedCluster): boolean =>
-  index.selected.has(cluster.metadata.name ?? '');
-
 const invalid = (index: McmIndex): KernelOutcome => ({
   kind: 'invalid',
-  problem: index.plan.errors[0] as PlanError,
+  problem: index.errors[0] as PlanError,
 });
 
-/** Where a selected cluster stands for one MCM. */
+/** Where a selected cluster stands for one MCM, from its row of the MCM's fleet summary. */
 export const clusterModuleStatus = (
   index: McmIndex,
-  cluster: ManagedCluster,
-  kernels: string[] | undefined = kernelVersionsOf(cluster),
+  facts: FleetClusterFacts,
 ): ClusterModuleStatus => {
-  const name = cluster.metadata.name ?? '';
-  const work = index.worksByCluster.get(name);
-  const current = work ? workState(work) : undefined;
+  const name = facts.cluster;
+  const kernels = facts.kernels;
+  const work = facts.work;
+  const current: WorkState | undefined = work;
   const base = {
     mcm: index.name,
     cluster: name,
     work: current,
-    workUpdated: lastTransition(work?.status?.conditions),
+    workUpdated: work?.updated,
   };
   // A device-plugin-only MCM needs no kernel data: its Module goes to every selected cluster with KMM (a
   // kernel claim); the plan skips the others.
   if (index.mapper && !index.mcm.spec.moduleSpec.moduleLoader) {
-    const skip = index.skips.get(name)?.[0];
+    const skip = facts.skips[0];
     if (skip && !work) {
       return {
         ...base,
@@ -208,9 +163,9 @@ export const clusterModuleStatus = (
       state: current ? workCellState(current, 'devicePlugin') : 'pending',
     };
   }
-  const skips = index.skips.get(name) ?? [];
+  const skips = facts.skips;
   const clusterSkip = skips.find((s) => s.kernelVersion === undefined);
-  const sent = work ? workMappingsOf(work) : new Map<string, unknown>();
+  const sent: ReadonlySet<string> = work?.sent ?? new Set<string>();
   const statuses = kernels?.map((kernel): KernelStatus => {
     const resolution = index.mapper ? index.mapper.resolve(kernel) : invalid(index);
     const image =
@@ -227,7 +182,7 @@ export const clusterModuleStatus = (
       state: kernelState(resolution, image?.state, isSent, current),
     };
   });
-  const firstSkip = clusterSkip ?? (index.eligible.has(name) ? undefined : skips[0]);
+  const firstSkip = clusterSkip ?? (facts.eligible ? undefined : skips[0]);
   const skipped = firstSkip ? { code: firstSkip.code, reason: firstSkip.reason } : undefined;
   if (!statuses?.length) {
     return { ...base, kernels: statuses, skipped, state: index.mapper ? 'noClaim' : 'failed' };

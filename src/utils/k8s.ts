@@ -1,21 +1,30 @@
 // How the plugin names the kinds it watches (SDK group/version/kind) and where their console pages live.
 import type { K8sGroupVersionKind, K8sModel } from '@openshift-console/dynamic-plugin-sdk';
-import { CLUSTER_GROUP, MCM_GROUP, MCM_KIND, MCM_PLURAL, MCM_VERSION, WORK_GROUP } from './model';
+import {
+  CLUSTER_GROUP,
+  FLEET_SUMMARY_KIND,
+  FLEET_SUMMARY_VERSION,
+  MCM_GROUP,
+  MCM_KIND,
+  MCM_PLURAL,
+  MCM_VERSION,
+} from './model';
 
 export const MCM_GVK: K8sGroupVersionKind = {
   group: MCM_GROUP,
   version: MCM_VERSION,
   kind: MCM_KIND,
 };
+/** The controller's compact per-MCM fleet summary: what the fleet status tab and the kernel matrix watch. */
+export const FLEET_SUMMARY_GVK: K8sGroupVersionKind = {
+  group: MCM_GROUP,
+  version: FLEET_SUMMARY_VERSION,
+  kind: FLEET_SUMMARY_KIND,
+};
 export const MANAGED_CLUSTER_GVK: K8sGroupVersionKind = {
   group: CLUSTER_GROUP,
   version: 'v1',
   kind: 'ManagedCluster',
-};
-export const MANIFEST_WORK_GVK: K8sGroupVersionKind = {
-  group: WORK_GROUP,
-  version: 'v1',
-  kind: 'ManifestWork',
 };
 
 /** The console's `group~version~Kind` reference, used in resource page URLs. */

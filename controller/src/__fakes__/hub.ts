@@ -9,6 +9,7 @@ import {
   mcmOfWork,
   type ManagedCluster,
   type ManagedClusterModule,
+  type ManagedClusterModuleFleetSummary,
   type ManifestWork,
 } from '../model';
 import type { KubeObject } from '../model/types';
@@ -43,14 +44,18 @@ const copy = <T>(o: T): T => structuredClone(o);
 
 /**
  * The hub's ManifestWorks and MCMs, written through the HubWriter methods. Every request is logged in `calls`
- * as `verb key` (`create c1/drv`, `update c1/drv`, `delete c1/drv`, `get c1/drv`, `status drv`); `hold` may
+ * as `verb key` (`create c1/drv`, `update c1/drv`, `delete c1/drv`, `get c1/drv`, `status drv`; the fleet summary's
+ * in `summaryCalls`); `hold` may
  * keep one waiting, and `intercept` sees each one before it is answered and may answer it with an error
  * instead (or change the world meanwhile).
  */
 export class FakeHub implements HubWriter {
   readonly works = new Map<string, ManifestWork>();
   readonly mcms = new Map<string, ManagedClusterModule>();
+  readonly summaries = new Map<string, ManagedClusterModuleFleetSummary>();
   readonly calls: string[] = [];
+  /** the fleet summary requests, apart: they follow their own timer, not the reconcile's order */
+  readonly summaryCalls: string[] = [];
   readonly events: EventInput[] = [];
   intercept?: (call: string) => unknown;
   /** a request is answered only once the promise this returns for it settles (a slow or hanging request) */
@@ -136,13 +141,54 @@ export class FakeHub implements HubWriter {
     this.events.push(event);
   }
 
+  async getFleetSummary(name: string): Promise<ManagedClusterModuleFleetSummary> {
+    await this.enter(`get summary ${name}`, this.summaryCalls);
+    const current = this.summaries.get(name);
+    if (!current) throw apiError(404, 'NotFound', 'not found');
+    return copy(current);
+  }
+
+  async createFleetSummary(
+    summary: ManagedClusterModuleFleetSummary,
+  ): Promise<ManagedClusterModuleFleetSummary> {
+    const name = summary.metadata.name!;
+    await this.enter(`create summary ${name}`, this.summaryCalls);
+    if (this.summaries.has(name)) throw apiError(409, 'AlreadyExists', 'already exists');
+    return this.storeSummary(summary, 'ADDED');
+  }
+
+  async updateFleetSummary(
+    summary: ManagedClusterModuleFleetSummary,
+  ): Promise<ManagedClusterModuleFleetSummary> {
+    const name = summary.metadata.name!;
+    await this.enter(`update summary ${name}`, this.summaryCalls);
+    const current = this.summaries.get(name);
+    if (!current) throw apiError(404, 'NotFound', 'not found');
+    if (current.metadata.resourceVersion !== summary.metadata.resourceVersion)
+      throw apiError(409, 'Conflict', 'the object has been modified');
+    return this.storeSummary(summary, 'MODIFIED');
+  }
+
+  private storeSummary(
+    summary: ManagedClusterModuleFleetSummary,
+    type: 'ADDED' | 'MODIFIED',
+  ): ManagedClusterModuleFleetSummary {
+    const stored = copy({
+      ...summary,
+      metadata: { ...summary.metadata, resourceVersion: this.nextRv() },
+    });
+    this.summaries.set(stored.metadata.name!, stored);
+    this.onStored?.(type, copy(stored));
+    return copy(stored);
+  }
+
   /** The Events recorded, as `Type Reason: message`. */
   get eventLines(): string[] {
     return this.events.map((e) => `${e.type} ${e.reason}: ${e.message}`);
   }
 
-  private async enter(call: string): Promise<void> {
-    this.calls.push(call);
+  private async enter(call: string, log = this.calls): Promise<void> {
+    log.push(call);
     await this.hold?.(call);
     const error = this.intercept?.(call);
     if (error) throw error;

@@ -25,6 +25,7 @@ export interface RunOptions {
   writeConcurrency: number;
   resyncPeriod: number;
   workStatusBatch: number;
+  fleetSummaryInterval: number;
   httpAddress: { host: string; port: number };
   eventsNamespace: string;
   leaderElect: boolean;
@@ -120,6 +121,14 @@ export function runOptions(): Option[] {
       parseDuration,
       1000,
       '1s',
+    ),
+    option(
+      '--fleet-summary-interval <duration>',
+      'compute and write each MCM fleet summary (what the console reads) at most once per this long',
+      'KMM_HUB_FLEET_SUMMARY_INTERVAL',
+      parseDuration,
+      2000,
+      '2s',
     ),
     option(
       '--http-address <host:port>',
@@ -309,6 +318,7 @@ export function toConfig(o: RunOptions): ControllerConfig {
     writeConcurrency: o.writeConcurrency,
     resyncPeriodMs: o.resyncPeriod,
     workStatusBatchMs: o.workStatusBatch,
+    fleetSummaryIntervalMs: o.fleetSummaryInterval,
     httpAddress: o.httpAddress,
     eventsNamespace: o.eventsNamespace,
     shutdownTimeoutMs: o.shutdownTimeout,

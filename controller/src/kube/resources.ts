@@ -1,4 +1,12 @@
-import { CLUSTER_GROUP, MCM_GROUP, MCM_PLURAL, MCM_VERSION, WORK_GROUP } from '../model/constants';
+import {
+  CLUSTER_GROUP,
+  FLEET_SUMMARY_PLURAL,
+  FLEET_SUMMARY_VERSION,
+  MCM_GROUP,
+  MCM_PLURAL,
+  MCM_VERSION,
+  WORK_GROUP,
+} from '../model/constants';
 import { PREFLIGHT_PLURAL, PREFLIGHT_VERSION } from '../model/preflight-types';
 
 /** Where a resource lives in the API: enough to list, watch and write it. */
@@ -20,6 +28,13 @@ export const PREFLIGHT_RESOURCE: ResourceRef = {
   group: MCM_GROUP,
   version: PREFLIGHT_VERSION,
   plural: PREFLIGHT_PLURAL,
+  namespaced: false,
+};
+
+export const FLEET_SUMMARY_RESOURCE: ResourceRef = {
+  group: MCM_GROUP,
+  version: FLEET_SUMMARY_VERSION,
+  plural: FLEET_SUMMARY_PLURAL,
   namespaced: false,
 };
 

@@ -6,6 +6,15 @@ export const MCM_KIND = 'ManagedClusterModule';
 export const MCM_PLURAL = 'managedclustermodules';
 export const MCM_API_VERSION = `${MCM_GROUP}/${MCM_VERSION}` as const;
 
+/**
+ * kmm-hub's own per-MCM fleet summary (one per MCM, same name), in the MCM's group and version: clients that
+ * read only a group's preferred version (some console versions, older tools) see it too.
+ */
+export const FLEET_SUMMARY_VERSION = 'v1beta1';
+export const FLEET_SUMMARY_KIND = 'ManagedClusterModuleFleetSummary';
+export const FLEET_SUMMARY_PLURAL = 'managedclustermodulefleetsummaries';
+export const FLEET_SUMMARY_API_VERSION = `${MCM_GROUP}/${FLEET_SUMMARY_VERSION}` as const;
+
 export const MODULE_GROUP = 'kmm.sigs.x-k8s.io';
 export const MODULE_VERSION = 'v1beta1';
 export const MODULE_API_VERSION = `${MODULE_GROUP}/${MODULE_VERSION}` as const;

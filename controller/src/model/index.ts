@@ -129,6 +129,19 @@ export {
 export { IMAGES_VERIFIED, imagesVerifiedCondition, isRegistryProblem } from './image-condition';
 export { count, nameList } from './summary';
 export {
+  decodeFleetSummary,
+  fleetSummaryObject,
+  fleetSummaryOf,
+  sameFleetSummary,
+  type FleetClusterFacts,
+  type FleetSummaryClusterRow,
+  type FleetSummaryData,
+  type FleetSummaryInputs,
+  type FleetSummarySkip,
+  type FleetSummaryWork,
+  type ManagedClusterModuleFleetSummary,
+} from './fleet-summary';
+export {
   imageProblemEvents,
   statusEvents,
   writeEvents,

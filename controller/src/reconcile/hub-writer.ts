@@ -1,7 +1,11 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { EventInput } from '../events/event-recorder';
-import { MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from '../kube/resources';
-import type { ManagedClusterModule, ManifestWork } from '../model';
+import { FLEET_SUMMARY_RESOURCE, MANIFEST_WORK_RESOURCE, MCM_RESOURCE } from '../kube/resources';
+import type {
+  ManagedClusterModule,
+  ManagedClusterModuleFleetSummary,
+  ManifestWork,
+} from '../model';
 
 /**
  * Everything the reconciler does to the hub besides reading the informer caches, kept small (as upstream KMM's
@@ -26,6 +30,15 @@ export interface HubWriter {
   updateMcmStatus(mcm: ManagedClusterModule): Promise<ManagedClusterModule>;
   /** Neither throws nor waits: Events are aggregated and written in the background. */
   recordEvent(event: EventInput): void;
+  /** Read once per MCM after start or a conflict, so that an unchanged summary is not written again. */
+  getFleetSummary(name: string): Promise<ManagedClusterModuleFleetSummary>;
+  createFleetSummary(
+    summary: ManagedClusterModuleFleetSummary,
+  ): Promise<ManagedClusterModuleFleetSummary>;
+  /** A replace with the resourceVersion the summary carries: 409 if it changed since it was read. */
+  updateFleetSummary(
+    summary: ManagedClusterModuleFleetSummary,
+  ): Promise<ManagedClusterModuleFleetSummary>;
 }
 
 /** The client-node implementation: one CustomObjectsApi request per method, Events to the controller's recorder. */
@@ -89,5 +102,25 @@ export class KubeHubWriter implements HubWriter {
 
   recordEvent(event: EventInput): void {
     this.events.record(event);
+  }
+
+  async getFleetSummary(name: string): Promise<ManagedClusterModuleFleetSummary> {
+    const { group, version, plural } = FLEET_SUMMARY_RESOURCE;
+    return this.api.getClusterCustomObject({ group, version, plural, name });
+  }
+
+  async createFleetSummary(
+    summary: ManagedClusterModuleFleetSummary,
+  ): Promise<ManagedClusterModuleFleetSummary> {
+    const { group, version, plural } = FLEET_SUMMARY_RESOURCE;
+    return this.api.createClusterCustomObject({ group, version, plural, body: summary });
+  }
+
+  async updateFleetSummary(
+    summary: ManagedClusterModuleFleetSummary,
+  ): Promise<ManagedClusterModuleFleetSummary> {
+    const { group, version, plural } = FLEET_SUMMARY_RESOURCE;
+    const name = summary.metadata.name!;
+    return this.api.replaceClusterCustomObject({ group, version, plural, name, body: summary });
   }
 }

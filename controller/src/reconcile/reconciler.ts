@@ -11,6 +11,7 @@ import {
   MCM_NAME_LABEL,
   isWorkOf,
   gateRollout,
+  fleetSummaryOf,
   imageStatuses,
   mcmPreflight,
   upcomingKernels,
@@ -21,6 +22,7 @@ import {
   planManagedClusterModule,
   rolloutEvents,
   rolloutStatus,
+  selectClusters,
   statusEvents,
   statusFacts,
   statusUnchanged,
@@ -36,6 +38,7 @@ import {
   type WriteOutcome,
 } from '../model';
 import type { HandlerResult } from '../queue/work-queue';
+import type { FleetSummaryPublisher } from './fleet-summaries';
 import type { HubWriter } from './hub-writer';
 import type { PlanInputs } from './plan-inputs';
 import { settleAll } from '../runtime/concurrency';
@@ -55,6 +58,8 @@ export interface ReconcilerDeps {
   planInputs: PlanInputs;
   /** API writes in flight at once within one reconcile */
   writeConcurrency: number;
+  /** the per-MCM fleet summaries the console reads; none published without it */
+  summaries?: FleetSummaryPublisher;
   now?: () => Date;
 }
 
@@ -132,6 +137,7 @@ export class MCMReconciler {
     this.deps.planInputs.forget(name);
     this.plans.delete(name);
     this.lastWritten.delete(name);
+    this.deps.summaries?.forget(name);
     this.deps.metrics.selectedClusters.remove({ mcm: name });
     for (const state of ['applied', 'available', 'degraded']) {
       this.deps.metrics.manifestWorks.remove({ mcm: name, state });
@@ -169,6 +175,7 @@ export class MCMReconciler {
     let plan = planManagedClusterModule(mcm, clusters, lookup, works);
 
     if (plan.errors.length > 0) {
+      this.publishSummary(mcm, undefined);
       await this.writeStatus(mcm, invalidStatus(mcm, plan.errors, this.timestamp()));
       return { result: 'invalid' };
     }
@@ -241,7 +248,33 @@ export class MCMReconciler {
       now,
     );
     this.updateGauges(name, plan, works);
+    this.publishSummary(mcm, plan);
     await this.writeStatus(mcm, status);
+  }
+
+  /**
+   * Hands the fleet summary to the publisher, which computes it from the caches when it is due (at most once
+   * per interval) and writes it if it changed. An invalid MCM (no plan) lists the clusters its selector picks.
+   */
+  private publishSummary(mcm: ManagedClusterModule, plan: McmPlan | undefined): void {
+    const { caches, summaries } = this.deps;
+    if (!summaries) return;
+    const name = mcm.metadata.name!;
+    summaries.publish(mcm, () => {
+      const works = new Map<string, ManifestWork>();
+      for (const w of this.worksOf(name))
+        if (w.metadata.name === name) works.set(w.metadata.namespace ?? '', w);
+      return fleetSummaryOf({
+        mcm,
+        plan,
+        selected: plan
+          ? undefined
+          : selectClusters(mcm, caches.clusters.store.list()).map((c) => c.metadata.name ?? ''),
+        clusterByName: (c) => caches.clusters.store.get(c),
+        workOf: (c) => works.get(c),
+        stateOf: cachedWorkState,
+      });
+    });
   }
 
   private worksOf(name: string): ManifestWork[] {

@@ -4,7 +4,7 @@
 
 import { timestamp, type FullCondition } from './conditions';
 import { mapLimit, PooledKubeConfig } from 'kmm-hub-controller/runtime';
-import { generateCluster } from './generate';
+import { generateCluster, kernelPool, type GenerateOptions } from './generate';
 import { HubClient } from './hub-client';
 import { ImagePullRules, type PullRule } from './image-pull';
 import { managedClusterObject, managedClusterStatus, nodeKernels } from './managed-cluster';
@@ -22,6 +22,8 @@ export interface FleetOptions {
   clusters?: number;
   /** generation seed (default 1): the same seed gives the same fleet */
   seed?: number;
+  /** exactly this many distinct node kernels (see generateCluster); default: each release's own */
+  kernels?: number;
   /** how often the work agent re-reads applied resources (default 10 000 ms, as OCM) */
   statusSyncIntervalMs?: number;
   /** HTTP requests in flight while registering clusters (default 32) */
@@ -53,6 +55,7 @@ export class Fleet {
   private readonly agent: WorkAgent;
   private readonly catalog: SpokeCatalog;
   private readonly seed: number;
+  private readonly generate: GenerateOptions;
   private readonly concurrency: number;
   private readonly log: (line: string) => void;
   private readonly progressIntervalMs: number;
@@ -62,6 +65,8 @@ export class Fleet {
 
   private constructor(options: FleetOptions) {
     this.seed = options.seed ?? 1;
+    this.generate = options.kernels !== undefined ? { kernels: options.kernels } : {};
+    if (options.kernels !== undefined) kernelPool(options.kernels); // a bad count fails here, not per cluster
     this.concurrency = options.concurrency ?? 32;
     this.log = options.log ?? (() => undefined);
     this.progressIntervalMs = options.progressIntervalMs ?? 1000;
@@ -220,7 +225,7 @@ export class Fleet {
       throw new Error(`addClusters: n must be a whole number >= 0, got ${n}`);
     }
     const profiles = Array.from({ length: n }, () => {
-      const profile = generateCluster(this.seed, this.nextIndex++);
+      const profile = generateCluster(this.seed, this.nextIndex++, this.generate);
       return this.withoutKmm ? { ...profile, kmm: false } : profile;
     });
     const spokes = profiles.map((p) => new Spoke(p, this.catalog, this.pullRules));

@@ -6,6 +6,7 @@ import {
   nextRelease,
   nodeKernel,
   RELEASE_WEIGHTS,
+  RELEASES,
   type Arch,
   type OpenShiftRelease,
 } from './openshift-releases';
@@ -161,8 +162,39 @@ function buildNode(
   };
 }
 
+export interface GenerateOptions {
+  /**
+   * Exactly this many distinct node kernels in the fleet (benchmarks that need a given matrix width): each
+   * cluster's kernels are drawn from `kernelPool(kernels)` instead of following its release. Everything else
+   * about the cluster (release, nodes, labels) stays as without the option.
+   */
+  kernels?: number;
+}
+
+/**
+ * `n` distinct node kernels, alternating x86_64 and aarch64 so that both architectures have some: the real
+ * RHCOS kernels first, then made-up later z-streams of the newest one when `n` asks for more.
+ */
+export function kernelPool(n: number): string[] {
+  if (!Number.isInteger(n) || n < 2)
+    throw new Error(`kernels must be a whole number >= 2, got ${n}`);
+  const bases = [...new Set(RELEASES.map((r) => r.kernel))];
+  const newest = bases[bases.length - 1] as string;
+  for (let z = 1; bases.length * 2 < n; z++)
+    bases.push(newest.replace(/^(\d+\.\d+\.\d+-\d+)\.\d+/, `$1.${900 + z}`));
+  return bases.flatMap((b) => [nodeKernel(b, 'amd64'), nodeKernel(b, 'arm64')]).slice(0, n);
+}
+
+/** The pool entries a node of `arch` can run. */
+const forArch = (pool: readonly string[], arch: Arch) =>
+  pool.filter((k) => k.endsWith(arch === 'amd64' ? '.x86_64' : '.aarch64'));
+
 /** Cluster number `index` (1-based) of the fleet generated from `seed`. */
-export function generateCluster(seed: number, index: number): ClusterProfile {
+export function generateCluster(
+  seed: number,
+  index: number,
+  options: GenerateOptions = {},
+): ClusterProfile {
   const r = randomFor('kmm-hub-sandbox fleet', seed, index);
   const name = clusterName(index);
   const cloud = r.weighted(CLOUDS);
@@ -179,8 +211,15 @@ export function generateCluster(seed: number, index: number): ClusterProfile {
   const clusterId = uuid(r);
 
   const plans = planNodes(r, gpu);
-  const oldKernel = nodeKernel(release.kernel, arch);
-  const newKernel = upgradeTo ? nodeKernel(upgradeTo.kernel, arch) : oldKernel;
+  let oldKernel = nodeKernel(release.kernel, arch);
+  let newKernel = upgradeTo ? nodeKernel(upgradeTo.kernel, arch) : oldKernel;
+  if (options.kernels !== undefined) {
+    // Its own stream, so that the option changes the kernels only.
+    const choices = forArch(kernelPool(options.kernels), arch);
+    const k = randomFor('kmm-hub-sandbox kernels', seed, index).int(0, choices.length - 1);
+    oldKernel = choices[k] as string;
+    newKernel = upgradeTo ? (choices[(k + 1) % choices.length] as string) : oldKernel;
+  }
   // The machine-config operator rolls control-plane nodes first, then workers one at a time: mid-upgrade,
   // the control plane and some workers run the new kernel and the rest the old one.
   const workerOrdinals = plans.flatMap((p, i) => (p.role === 'master' ? [] : [i]));

@@ -1,6 +1,13 @@
 // The simulated ACM fleet: see sandbox/README.md ("Simulated fleet").
 export { Fleet, type FleetOptions } from './fleet';
-export { clusterName, generateCluster, FLEET_SHARES, GPU_NODE_LABEL } from './generate';
+export {
+  clusterName,
+  generateCluster,
+  kernelPool,
+  FLEET_SHARES,
+  GPU_NODE_LABEL,
+  type GenerateOptions,
+} from './generate';
 export { kernelClaimValue, clusterClaims, clusterLabels } from './managed-cluster';
 export { KERNEL_POOL, RELEASES, type OpenShiftRelease } from './openshift-releases';
 export { SPOKE_KMM_NAMESPACE } from './spoke';

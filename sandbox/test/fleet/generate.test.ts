@@ -3,6 +3,7 @@ import {
   FLEET_SHARES,
   generateCluster,
   GPU_NODE_LABEL,
+  kernelPool,
 } from '../../src/fleet/generate';
 import { clusterClaims, clusterLabels, kernelClaimValue } from '../../src/fleet/managed-cluster';
 import { KERNEL_POOL, RELEASES } from '../../src/fleet/openshift-releases';
@@ -23,6 +24,40 @@ describe('fleet generation', () => {
     expect(generateCluster(7, 30)).toEqual(fleet(7, 30)[29]);
     const other = fleet(8, 50);
     expect(other.map((c) => c.clusterId)).not.toEqual(fleet(7, 50).map((c) => c.clusterId));
+  });
+
+  it('with a kernel count, runs exactly that many distinct kernels and changes nothing else', () => {
+    const n = 30;
+    const clusters = Array.from({ length: 3500 }, (_, i) =>
+      generateCluster(1, i + 1, { kernels: n }),
+    );
+    const kernels = new Set(clusters.flatMap((c) => c.nodes.map((node) => node.kernelVersion)));
+    expect(kernels.size).toBe(n);
+    expect([...kernels].sort()).toEqual(kernelPool(n).sort());
+    for (const c of clusters.slice(0, 200))
+      for (const node of c.nodes)
+        expect(node.kernelVersion.endsWith(node.arch === 'amd64' ? '.x86_64' : '.aarch64')).toBe(
+          true,
+        );
+    // a mid-upgrade cluster still runs two kernels
+    expect(
+      clusters.some((c) => new Set(c.nodes.map((node) => node.kernelVersion)).size === 2),
+    ).toBe(true);
+    const plain = generateCluster(1, 17);
+    const narrowed = generateCluster(1, 17, { kernels: n });
+    const withoutKernels = (c: typeof plain) => ({
+      ...c,
+      nodes: c.nodes.map(({ kernelVersion: _k, labels, ...rest }) => ({
+        ...rest,
+        labels: Object.fromEntries(
+          Object.entries(labels).filter(([key]) => !key.includes('kernel-version')),
+        ),
+      })),
+    });
+    expect(withoutKernels(narrowed)).toEqual(withoutKernels(plain));
+    expect(kernelPool(60)).toHaveLength(60);
+    expect(new Set(kernelPool(60)).size).toBe(60);
+    expect(() => kernelPool(1)).toThrow('kernels must be a whole number >= 2, got 1');
   });
 
   it('draws kernels from the RHCOS pool, with 3 to 10 nodes per cluster', () => {

@@ -16,9 +16,11 @@ import { developerPerspective, fleetManagementPerspective } from '../../__fixtur
 import { sdkMock } from '../../__mocks__/dynamic-plugin-sdk';
 import { fakeCluster } from '../../test-utils/fake-cluster';
 import { renderAt } from '../../test-utils/render';
-import { MANIFEST_WORK_GVK } from '../../utils/k8s';
+import { FLEET_SUMMARY_GVK } from '../../utils/k8s';
 import KernelMatrixPage from './KernelMatrixPage';
 
+/** the fixture clusters gpu-driver selects (all but cluster-f) */
+const selectedByGpuDriver = clusters.map((c) => c.metadata.name).filter((n) => n !== 'cluster-f');
 const grid = () => within(screen.getByRole('grid', { name: 'Kernel matrix' }));
 const bodyRows = () => grid().getAllByRole('row').slice(2);
 const clusterNames = () =>
@@ -111,19 +113,15 @@ describe('kernel matrix page', () => {
     await waitFor(() => expect(screen.queryByRole('tooltip')).not.toBeInTheDocument());
   });
 
-  it('says which kernels a cluster no MCM selects runs, and explains it in the legend', () => {
+  it('lists the clusters some MCM selects, as their fleet summaries describe them', () => {
     fakeCluster.set([gpuDriver, ...clusters, ...works]);
+    const { unmount } = renderAt(<KernelMatrixPage />);
+    // gpu-driver does not select cluster-f, and no other MCM is there
+    expect(clusterNames()).toEqual(selectedByGpuDriver);
+    unmount();
+    fakeCluster.set([gpuDriver, devicePlugin, ...clusters, ...works]);
     renderAt(<KernelMatrixPage />);
-    const f = bodyRows().find(
-      (r) => within(r).getAllByRole('rowheader')[0]?.textContent === 'cluster-f',
-    );
-    expect(
-      within(f as HTMLElement)
-        .getAllByRole('cell')
-        .map((c) => c.textContent),
-    ).toEqual(['', 'Not selected', '']);
-    const legend = within(screen.getByRole('region', { name: 'Legend' }));
-    expect(legend.getByText('No ManagedClusterModule selects the cluster')).toBeInTheDocument();
+    expect(clusterNames()).toEqual(clusters.map((c) => c.metadata.name));
   });
 
   it('filters by cluster label and by state', async () => {
@@ -153,7 +151,7 @@ describe('kernel matrix page', () => {
     expect(screen.getByText('No cluster matches the filters.')).toBeInTheDocument();
     expect(screen.queryByRole('grid', { name: 'Kernel matrix' })).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Clear all filters' }));
-    await waitFor(() => expect(clusterNames()).toEqual(clusters.map((c) => c.metadata.name)));
+    await waitFor(() => expect(clusterNames()).toEqual(selectedByGpuDriver));
     expect(mcm).toHaveValue('');
     expect(state).toHaveValue('');
     expect(label).toHaveValue('');
@@ -172,7 +170,7 @@ describe('kernel matrix page', () => {
     expect(clusterNames()[0]).toBe('cluster-0050');
     // the fleet shrinks under the open page 2: the last page that exists is shown, not an empty one
     act(() => fakeCluster.set([gpuDriver, ...clusters, ...works]));
-    expect(clusterNames()).toEqual(clusters.map((c) => c.metadata.name));
+    expect(clusterNames()).toEqual(selectedByGpuDriver);
   });
 
   it('follows a ManifestWork change under StrictMode', () => {
@@ -286,15 +284,18 @@ describe('kernel matrix page', () => {
   });
 
   it('names the browser tab', () => {
-    fakeCluster.holdWatch(MANIFEST_WORK_GVK);
+    fakeCluster.holdWatch(FLEET_SUMMARY_GVK);
     renderAt(<KernelMatrixPage />);
     expect(document.title).toBe('Kernel matrix');
   });
 
   it('shows a load error', () => {
-    fakeCluster.failWatch(MANIFEST_WORK_GVK, new Error('manifestworks is forbidden'));
+    fakeCluster.failWatch(
+      FLEET_SUMMARY_GVK,
+      new Error('managedclustermodulefleetsummaries is forbidden'),
+    );
     renderAt(<KernelMatrixPage />);
     expect(screen.getByText('Could not load the kernel matrix')).toBeInTheDocument();
-    expect(screen.getByText('manifestworks is forbidden')).toBeInTheDocument();
+    expect(screen.getByText('managedclustermodulefleetsummaries is forbidden')).toBeInTheDocument();
   });
 });

@@ -4,7 +4,7 @@ import { ManagedClusterLink } from '../../components/ManagedClusterLink';
 import { usePluginTranslation } from '../../utils/i18n';
 import { useAcmClusterPages } from '../../utils/useAcmClusterPages';
 import type { KernelSummary, MatrixRow } from './kernel-matrix';
-import { MatrixCellView, NotSelectedCell } from './MatrixCellView';
+import { MatrixCellView } from './MatrixCellView';
 import { type UpcomingColumn, upcomingCellOf } from './upcoming-kernels';
 import { UpcomingCell, UpcomingHeader, UpcomingSummary } from './UpcomingKernelCells';
 
@@ -82,13 +82,7 @@ const KernelMatrixRow = ({
       </Th>
       {row.noClaim ? (
         <Td colSpan={kernels.length + upcoming.length}>
-          {row.selectedBy > 0 ? (
-            <>
-              <CellStateIcon state="noClaim" /> {cellStateText(t, 'noClaim')}
-            </>
-          ) : (
-            t('Not selected by any ManagedClusterModule; no kernel claim')
-          )}
+          <CellStateIcon state="noClaim" /> {cellStateText(t, 'noClaim')}
         </Td>
       ) : (
         <>
@@ -96,11 +90,7 @@ const KernelMatrixRow = ({
             const cell = row.cells.get(k);
             return (
               <Td key={k}>
-                {cell ? (
-                  <MatrixCellView cluster={row.cluster} kernel={k} cell={cell} />
-                ) : row.selectedBy === 0 && row.kernels.includes(k) ? (
-                  <NotSelectedCell />
-                ) : null}
+                {cell ? <MatrixCellView cluster={row.cluster} kernel={k} cell={cell} /> : null}
               </Td>
             );
           })}

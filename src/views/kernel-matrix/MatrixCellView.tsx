@@ -75,12 +75,3 @@ export const MatrixCellView = memo(function MatrixCellView({ cluster, kernel, ce
     </span>
   );
 });
-
-/**
- * A kernel the cluster runs while no chosen MCM selects the cluster: nothing is rolled out there. Plain text:
- * the row and column headers already name the cluster and the kernel for assistive technology.
- */
-export const NotSelectedCell = () => {
-  const { t } = usePluginTranslation();
-  return <small>{t('Not selected')}</small>;
-};

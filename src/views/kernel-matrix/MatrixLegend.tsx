@@ -13,10 +13,6 @@ export const MatrixLegend = () => {
             <CellStateIcon state={state} /> {cellStateText(t, state)}
           </FlexItem>
         ))}
-        <FlexItem>
-          <small>{t('Not selected')}</small>{' '}
-          <span>{t('No ManagedClusterModule selects the cluster')}</span>
-        </FlexItem>
       </Flex>
     </section>
   );

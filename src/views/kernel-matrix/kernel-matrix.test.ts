@@ -8,10 +8,24 @@ import {
   works,
 } from '../../__fixtures__/fleet';
 import { KERNEL_POOL, kernelsOfCluster, largeFleet } from '../../__fixtures__/large-fleet';
-import type { ManagedClusterModule } from '../../utils/model';
-import { buildKernelMatrix, nextKernelMatrix, viewKernelMatrix } from './kernel-matrix';
+import { summariesOf } from '../../test-utils/fake-controller';
+import type { ManagedCluster, ManagedClusterModule, ManifestWork } from '../../utils/model';
+import {
+  buildKernelMatrix,
+  type KernelMatrix,
+  nextKernelMatrix,
+  viewKernelMatrix,
+} from './kernel-matrix';
 
-const matrix = buildKernelMatrix([gpuDriver, devicePlugin], clusters, works);
+// From the fleet summaries the controller publishes for these MCMs over these objects.
+const build = (
+  mcms: ManagedClusterModule[],
+  cs: readonly ManagedCluster[],
+  ws: readonly ManifestWork[],
+  previous?: KernelMatrix,
+) => buildKernelMatrix(mcms, summariesOf(mcms, cs, ws), previous);
+
+const matrix = build([gpuDriver, devicePlugin], clusters, works);
 
 const cell = (view: ReturnType<typeof viewKernelMatrix>, cluster: string, kernel: string) =>
   view.rows.find((r) => r.cluster === cluster)?.cells.get(kernel);
@@ -41,14 +55,13 @@ describe('kernel matrix', () => {
     expect(c).toMatchObject({ noClaim: true, selectedBy: 1 });
     expect(c?.cells.size).toBe(0);
 
-    // a cluster no chosen MCM selects keeps its kernels but has no cell
-    const f = viewKernelMatrix(buildKernelMatrix([gpuDriver], clusters, works), {}).rows.find(
-      (r) => r.cluster === 'cluster-f',
-    );
-    expect(f).toMatchObject({ selectedBy: 0, noClaim: false, kernels: [EL94] });
-    expect(f?.cells.size).toBe(0);
+    // the rows are the clusters some MCM selects: the summaries describe no other
+    const gpuOnly = viewKernelMatrix(build([gpuDriver], clusters, works), {});
+    expect(gpuOnly.rows.map((r) => r.cluster)).not.toContain('cluster-f');
+    const f = viewKernelMatrix(matrix, {}).rows.find((r) => r.cluster === 'cluster-f');
+    expect(f).toMatchObject({ selectedBy: 1, noClaim: false, kernels: [EL94] });
 
-    const pending = buildKernelMatrix([gpuDriver], clusters, []);
+    const pending = build([gpuDriver], clusters, []);
     expect(cell(viewKernelMatrix(pending, {}), 'cluster-a', EL94)?.state).toBe('pending');
   });
 
@@ -93,7 +106,7 @@ describe('kernel matrix', () => {
     ).toEqual(['cluster-c']);
   });
 
-  it('re-plans only the MCM whose inputs changed, with the same result as a fresh build', () => {
+  it('recomputes only the MCM whose summary changed, with the same result as a fresh build', () => {
     let rv = 0;
     const stamp = <T extends { metadata: { resourceVersion?: string } }>(o: T): T => ({
       ...o,
@@ -102,49 +115,50 @@ describe('kernel matrix', () => {
     const [m1, m2] = [gpuDriver, devicePlugin].map(stamp);
     const cs = clusters.map(stamp);
     const ws = works.map(stamp);
-    const first = buildKernelMatrix([m1!, m2!], cs, ws);
+    const first = build([m1!, m2!], cs, ws);
     // the gpu-driver work on cluster-e becomes applied and available
     const changed = ws.map((w) =>
       w.metadata.name === 'gpu-driver' && w.metadata.namespace === 'cluster-e'
         ? stamp({ ...w, status: works[0]?.status })
         : w,
     );
-    const second = buildKernelMatrix([m1!, m2!], cs, changed, first);
+    const second = build([m1!, m2!], cs, changed, first);
     expect(second.parts.get('gpu-device-plugin')).toBe(first.parts.get('gpu-device-plugin'));
     expect(second.parts.get('gpu-driver')).not.toBe(first.parts.get('gpu-driver'));
-    const fresh = buildKernelMatrix([m1!, m2!], cs, changed);
+    const fresh = build([m1!, m2!], cs, changed);
     expect(viewKernelMatrix(second, {})).toEqual(viewKernelMatrix(fresh, {}));
     expect(cell(viewKernelMatrix(second, { mcm: 'gpu-driver' }), 'cluster-e', EL94)?.state).toBe(
       'loaded',
     );
     // without resourceVersions nothing is reused
-    expect(
-      buildKernelMatrix([gpuDriver], clusters, works, matrix).parts.get('gpu-driver'),
-    ).not.toBe(matrix.parts.get('gpu-driver'));
+    expect(build([gpuDriver], clusters, works, matrix).parts.get('gpu-driver')).not.toBe(
+      matrix.parts.get('gpu-driver'),
+    );
   });
 
   it('rebuilds only when a watched list is another one, reusing the last build', () => {
-    const built = nextKernelMatrix(undefined, { mcms: [gpuDriver], clusters, works });
+    const summaries = summariesOf([gpuDriver, devicePlugin], clusters, works);
+    const built = nextKernelMatrix(undefined, { mcms: [gpuDriver], summaries });
     expect(built.matrix.mcms).toEqual(['gpu-driver']);
     // the same lists, or other empty lists where empty ones were: the same build
     expect(nextKernelMatrix(built, { ...built.inputs })).toBe(built);
-    const none = nextKernelMatrix(undefined, { mcms: [], clusters: [], works: [] });
-    expect(nextKernelMatrix(none, { mcms: [], clusters: [], works: [] })).toBe(none);
+    const none = nextKernelMatrix(undefined, { mcms: [], summaries: [] });
+    expect(nextKernelMatrix(none, { mcms: [], summaries: [] })).toBe(none);
     // a new list is a change even with the same content: the watch hooks keep a list until it changes
-    expect(nextKernelMatrix(built, { ...built.inputs, works: [...works] })).not.toBe(built);
+    expect(nextKernelMatrix(built, { ...built.inputs, summaries: [...summaries] })).not.toBe(built);
     // another list: a new build, with the previous matrix to reuse from
-    const next = nextKernelMatrix(built, { mcms: [gpuDriver, devicePlugin], clusters, works });
+    const next = nextKernelMatrix(built, { mcms: [gpuDriver, devicePlugin], summaries });
     expect(next).not.toBe(built);
     expect(next.matrix.mcms).toEqual(['gpu-device-plugin', 'gpu-driver']);
     expect(viewKernelMatrix(next.matrix, {})).toEqual(
-      viewKernelMatrix(buildKernelMatrix([gpuDriver, devicePlugin], clusters, works), {}),
+      viewKernelMatrix(build([gpuDriver, devicePlugin], clusters, works), {}),
     );
   });
 
   it('builds the matrix of 3,500 clusters x 30 kernels with the right content', () => {
     const fleet = largeFleet(3500);
     const mcms: ManagedClusterModule[] = [gpuDriver, devicePlugin];
-    const big = buildKernelMatrix(mcms, fleet.clusters, fleet.works);
+    const big = build(mcms, fleet.clusters, fleet.works);
     const view = viewKernelMatrix(big, { mcm: 'gpu-driver' });
     expect(view.rows).toHaveLength(3500);
     expect(view.kernels).toEqual([...KERNEL_POOL].sort());

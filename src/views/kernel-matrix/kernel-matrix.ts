@@ -1,7 +1,7 @@
 // The kernel matrix (clusters x kernel versions) as data. `buildKernelMatrix` does the expensive part once per
-// change of the watched objects: every MCM is planned once (each distinct kernel resolved once), every
-// cluster's status computed once per MCM that selects it, and MCMs whose inputs did not change are reused.
-// `viewKernelMatrix` then applies the page's choices (MCM, label, state) in one linear pass.
+// change of the watched objects: each MCM's fleet summary is decoded once and every cluster's status computed
+// once per MCM that selects it (each distinct kernel resolved once); MCMs whose MCM and summary did not change
+// are reused. `viewKernelMatrix` then applies the page's choices (MCM, label, state) in one linear pass.
 import {
   type CellState,
   type ClusterModuleStatus,
@@ -9,17 +9,13 @@ import {
   indexMcm,
   type KernelStatus,
   type McmIndex,
-  selects,
   worstState,
 } from '../../utils/fleet-status';
 import {
   compareStrings,
-  kernelVersionsOf,
-  type ManagedCluster,
+  decodeFleetSummary,
   type ManagedClusterModule,
-  type KubeObject,
-  type ManifestWork,
-  mcmOfWork,
+  type ManagedClusterModuleFleetSummary,
 } from '../../utils/model';
 
 export type MatrixCluster = {
@@ -31,12 +27,14 @@ export type MatrixCluster = {
   statuses: ClusterModuleStatus[];
 };
 
-/** One MCM's part of the matrix, reusable while its inputs keep their resourceVersions. */
+/** One MCM's part of the matrix, reusable while its MCM and summary keep their resourceVersions. */
 type McmPart = {
   /** the inputs' identities (resourceVersions); undefined when some object has none (never reused) */
   key: string | undefined;
   index: McmIndex;
   statuses: Map<string, ClusterModuleStatus>;
+  /** the clusters the MCM selects, as its summary describes them */
+  clusters: Map<string, { labels: Record<string, string>; kernels: string[] | undefined }>;
 };
 
 export type KernelMatrix = {
@@ -46,87 +44,68 @@ export type KernelMatrix = {
   parts: ReadonlyMap<string, McmPart>;
 };
 
-const versionKey = (objects: readonly KubeObject[]): string | undefined => {
-  const parts: string[] = [];
-  for (const o of objects) {
-    const rv = o.metadata?.resourceVersion;
-    if (!rv) return undefined;
-    parts.push(`${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}@${rv}`);
-  }
-  return parts.join(',');
-};
+const versionOf = (o: { metadata?: { resourceVersion?: string } } | undefined) =>
+  o?.metadata?.resourceVersion;
 
 /**
- * Derives the matrix. With `previous` (the last result), an MCM whose object, ManifestWorks and the fleet's
- * ManagedClusters still have the same resourceVersions keeps its plan and cluster statuses: a change to one
- * MCM's ManifestWorks re-plans that MCM only.
+ * Derives the matrix from the MCMs and their fleet summaries: its rows are the clusters some MCM selects. With
+ * `previous` (the last result), an MCM whose object and summary still have the same resourceVersions keeps its
+ * cluster statuses: a change to one MCM's summary recomputes that MCM only.
  */
 export const buildKernelMatrix = (
   mcms: readonly ManagedClusterModule[],
-  clusters: readonly ManagedCluster[],
-  works: readonly ManifestWork[],
+  summaries: readonly ManagedClusterModuleFleetSummary[],
   previous?: KernelMatrix,
 ): KernelMatrix => {
-  const worksByMcm = new Map<string, ManifestWork[]>();
-  for (const work of works) {
-    const key = mcmOfWork(work);
-    if (!key) continue;
-    const list = worksByMcm.get(key) ?? [];
-    list.push(work);
-    worksByMcm.set(key, list);
-  }
-  const kernelsByCluster = new Map(clusters.map((c) => [c, kernelVersionsOf(c)]));
-  const clustersKey = versionKey(clusters);
+  const summaryOf = new Map(summaries.map((s) => [s.metadata.name ?? '', s]));
   const parts = new Map<string, McmPart>();
   const sorted = [...mcms].sort((a, b) =>
     compareStrings(a.metadata.name ?? '', b.metadata.name ?? ''),
   );
   for (const mcm of sorted) {
     const name = mcm.metadata.name ?? '';
-    const own = worksByMcm.get(name) ?? [];
-    const ownKey = versionKey([mcm, ...own]);
+    const summary = summaryOf.get(name);
+    const mcmVersion = versionOf(mcm);
+    // No summary yet is a state of its own (a new MCM), reusable like any other.
+    const summaryVersion = summary ? versionOf(summary) : '-';
     const key =
-      clustersKey !== undefined && ownKey !== undefined ? `${ownKey}|${clustersKey}` : undefined;
+      mcmVersion !== undefined && summaryVersion !== undefined
+        ? `${mcmVersion}|${summaryVersion}`
+        : undefined;
     const old = previous?.parts.get(name);
     if (key !== undefined && old?.key === key) {
       parts.set(name, old);
       continue;
     }
-    const index = indexMcm(mcm, clusters, own);
+    const index = indexMcm(mcm);
     const statuses = new Map<string, ClusterModuleStatus>();
-    for (const cluster of clusters) {
-      if (selects(index, cluster)) {
-        const status = clusterModuleStatus(index, cluster, kernelsByCluster.get(cluster));
-        statuses.set(status.cluster, status);
-      }
+    const clusters: McmPart['clusters'] = new Map();
+    for (const facts of summary?.fleet ? decodeFleetSummary(summary.fleet) : []) {
+      statuses.set(facts.cluster, clusterModuleStatus(index, facts));
+      clusters.set(facts.cluster, { labels: facts.labels, kernels: facts.kernels });
     }
-    parts.set(name, { key, index, statuses });
+    parts.set(name, { key, index, statuses, clusters });
   }
-  const rows = clusters
-    .filter((c) => c.metadata.name)
-    .map((cluster): MatrixCluster => {
-      const name = cluster.metadata.name ?? '';
-      const statuses: ClusterModuleStatus[] = [];
-      for (const part of parts.values()) {
-        const status = part.statuses.get(name);
-        if (status) statuses.push(status);
+  const rows = new Map<string, MatrixCluster>();
+  for (const part of parts.values()) {
+    for (const [name, cluster] of part.clusters) {
+      let row = rows.get(name);
+      if (!row) {
+        row = { name, labels: cluster.labels, kernels: cluster.kernels, statuses: [] };
+        rows.set(name, row);
       }
-      return {
-        name,
-        labels: cluster.metadata.labels ?? {},
-        kernels: kernelsByCluster.get(cluster),
-        statuses,
-      };
-    })
-    .sort((a, b) => compareStrings(a.name, b.name));
-  return { mcms: [...parts.keys()], clusters: rows, parts };
+      const status = part.statuses.get(name);
+      if (status) row.statuses.push(status);
+    }
+  }
+  const clusters = [...rows.values()].sort((a, b) => compareStrings(a.name, b.name));
+  return { mcms: [...parts.keys()], clusters, parts };
 };
 
 /** What a matrix is derived from: the watched lists, as the watch hooks return them. */
 export type MatrixInputs = {
   mcms: readonly ManagedClusterModule[];
-  clusters: readonly ManagedCluster[];
-  works: readonly ManifestWork[];
+  summaries: readonly ManagedClusterModuleFleetSummary[];
 };
 
 /** A matrix with the inputs it was built from, so that the next build knows what it can reuse. */
@@ -139,7 +118,7 @@ const sameList = (a: readonly unknown[], b: readonly unknown[]) =>
 
 /**
  * The matrix for `inputs`, given the last one built: `built` itself when the inputs are the same lists,
- * otherwise a new build that reuses every MCM part of `built` whose objects kept their resourceVersions.
+ * otherwise a new build that reuses every MCM part of `built` whose MCM and summary kept their resourceVersions.
  * Pure, so React may call it as often as it renders, and from a render it then discards.
  */
 export const nextKernelMatrix = (
@@ -149,14 +128,13 @@ export const nextKernelMatrix = (
   if (
     built &&
     sameList(built.inputs.mcms, inputs.mcms) &&
-    sameList(built.inputs.clusters, inputs.clusters) &&
-    sameList(built.inputs.works, inputs.works)
+    sameList(built.inputs.summaries, inputs.summaries)
   ) {
     return built;
   }
   return {
     inputs,
-    matrix: buildKernelMatrix(inputs.mcms, inputs.clusters, inputs.works, built?.matrix),
+    matrix: buildKernelMatrix(inputs.mcms, inputs.summaries, built?.matrix),
   };
 };
 

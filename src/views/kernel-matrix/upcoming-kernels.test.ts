@@ -1,4 +1,5 @@
 import { clusters, devicePlugin, EL94, gpuDriver, works } from '../../__fixtures__/fleet';
+import { summariesOf } from '../../test-utils/fake-controller';
 import type { ManagedClusterModule, PreflightStatus } from '../../utils/model';
 import { buildKernelMatrix, viewKernelMatrix } from './kernel-matrix';
 import { kernelsRun, upcomingCellOf, upcomingColumns, upcomingStateOf } from './upcoming-kernels';
@@ -80,7 +81,7 @@ describe('upcomingColumns', () => {
 
 describe('kernelsRun', () => {
   it('lists the kernels of the whole fleet, not only of the rows a filter keeps', () => {
-    const matrix = buildKernelMatrix([gpu], clusters, works);
+    const matrix = buildKernelMatrix([gpu], summariesOf([gpu], clusters, works));
     const filtered = viewKernelMatrix(matrix, { label: 'no-such-label' });
     expect(filtered.rows).toEqual([]);
     const all = kernelsRun(matrix);
@@ -93,7 +94,7 @@ describe('kernelsRun', () => {
 
 describe('upcomingCellOf', () => {
   it('gives each row the state of the MCMs that select its cluster', () => {
-    const matrix = buildKernelMatrix([gpu, other], clusters, works);
+    const matrix = buildKernelMatrix([gpu, other], summariesOf([gpu, other], clusters, works));
     const view = viewKernelMatrix(matrix, {});
     const [el97] = upcomingColumns([gpu, other], undefined, view.kernels).filter(
       (c) => c.kernel === EL97,
@@ -102,10 +103,12 @@ describe('upcomingCellOf', () => {
     // cluster-a is selected by both GPU-labelled MCMs: the worse state shows
     expect(byCluster.get('cluster-a')).toMatchObject({ state: 'preparing' });
     expect(byCluster.get('cluster-a')?.details.map((d) => d.mcm)).toEqual(['gpu-driver', 'nic']);
-    // a cluster without a kernel claim, or selected by no MCM that reports, has no cell
+    // a cluster without a kernel claim has no cell
     expect(byCluster.get('cluster-c')).toBeUndefined();
-    const unselected = view.rows.find((r) => r.selectedBy === 0 && r.kernels.length > 0);
-    expect(unselected).toBeDefined();
-    expect(upcomingCellOf(unselected!, el97!)).toBeUndefined();
+    // nor has a row whose selecting MCMs say nothing about the kernel
+    const silent = buildKernelMatrix([devicePlugin], summariesOf([devicePlugin], clusters, works));
+    const row = viewKernelMatrix(silent, {}).rows.find((r) => r.cells.size > 0);
+    expect(row).toBeDefined();
+    expect(upcomingCellOf(row!, el97!)).toBeUndefined();
   });
 });

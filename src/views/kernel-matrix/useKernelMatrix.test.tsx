@@ -3,7 +3,8 @@ import { StrictMode } from 'react';
 import { stamp } from '../../__fixtures__/builders';
 import { clusters, devicePlugin, EL94, gpuDriver, works } from '../../__fixtures__/fleet';
 import { fakeCluster } from '../../test-utils/fake-cluster';
-import { MANIFEST_WORK_GVK } from '../../utils/k8s';
+import { summariesOf } from '../../test-utils/fake-controller';
+import { FLEET_SUMMARY_GVK } from '../../utils/k8s';
 import { buildKernelMatrix, type KernelMatrix, viewKernelMatrix } from './kernel-matrix';
 import { useKernelMatrix } from './useKernelMatrix';
 
@@ -24,7 +25,7 @@ const stateOf = (matrix: KernelMatrix | undefined, cluster: string, kernel: stri
     ?.cells.get(kernel)?.state;
 
 describe('useKernelMatrix', () => {
-  it('under StrictMode, re-plans only the MCM whose ManifestWork changed, as a fresh build would', () => {
+  it('under StrictMode, recomputes only the MCM whose summary changed, as a fresh build would', () => {
     fakeCluster.set([...mcms, ...fleet, ...before]);
     const { result, rerender } = renderHook(() => useKernelMatrix(), { wrapper: StrictMode });
     const first = result.current.matrix as KernelMatrix;
@@ -41,7 +42,7 @@ describe('useKernelMatrix', () => {
     expect(second.parts.get('gpu-driver')).not.toBe(first.parts.get('gpu-driver'));
     expect(stateOf(second, 'cluster-e', EL94)).toBe('loaded');
     expect(viewKernelMatrix(second, {})).toEqual(
-      viewKernelMatrix(buildKernelMatrix(mcms, fleet, after), {}),
+      viewKernelMatrix(buildKernelMatrix(mcms, summariesOf(mcms, fleet, after)), {}),
     );
 
     // and back: the reused part of the device plugin still describes the fleet correctly
@@ -56,7 +57,7 @@ describe('useKernelMatrix', () => {
     fakeCluster.set([...mcms, ...fleet, ...before]);
     const { result } = renderHook(() => useKernelMatrix(), { wrapper: StrictMode });
     expect(result.current).toMatchObject({ loaded: true, matrix: expect.anything() });
-    act(() => fakeCluster.holdWatch(MANIFEST_WORK_GVK));
+    act(() => fakeCluster.holdWatch(FLEET_SUMMARY_GVK));
     expect(result.current).toMatchObject({ loaded: false, matrix: undefined });
   });
 });

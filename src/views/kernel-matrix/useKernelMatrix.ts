@@ -1,15 +1,15 @@
 import { useK8sWatchResource } from '@openshift-console/dynamic-plugin-sdk';
 import { useState } from 'react';
 import { MCM_GVK } from '../../utils/k8s';
-import { type ManagedClusterModule, MCM_NAME_LABEL } from '../../utils/model';
-import { useFleetWatch } from '../../utils/useFleetWatch';
+import type { ManagedClusterModule } from '../../utils/model';
+import { useFleetSummaries } from '../../utils/useFleetSummaries';
 import { type BuiltMatrix, type KernelMatrix, nextKernelMatrix } from './kernel-matrix';
 
 const NO_MCMS: ManagedClusterModule[] = [];
 
 /**
- * Watches MCMs, ManagedClusters and kmm-hub's ManifestWorks; derives the matrix once per change, reusing the
- * plans of the MCMs whose objects did not change.
+ * Watches the MCMs and their fleet summaries (one compact object per MCM, written by the controller); derives
+ * the matrix once per change, reusing the part of each MCM whose objects did not change.
  */
 export const useKernelMatrix = (): {
   matrix: KernelMatrix | undefined;
@@ -20,7 +20,7 @@ export const useKernelMatrix = (): {
     groupVersionKind: MCM_GVK,
     isList: true,
   });
-  const fleet = useFleetWatch({ matchExpressions: [{ key: MCM_NAME_LABEL, operator: 'Exists' }] });
+  const fleet = useFleetSummaries();
   const loaded = mcmsLoaded && fleet.loaded;
   // The last matrix is state, updated during render when the inputs change (React's pattern for information
   // from previous renders), not a ref written inside useMemo: a render that React repeats (StrictMode) or
@@ -31,8 +31,7 @@ export const useKernelMatrix = (): {
   const next = loaded
     ? nextKernelMatrix(built, {
         mcms: mcms ?? NO_MCMS,
-        clusters: fleet.clusters,
-        works: fleet.works,
+        summaries: fleet.summaries,
       })
     : built;
   if (next !== built) setBuilt(next);

@@ -209,6 +209,15 @@ describe('ManagedClusterModule details page', () => {
     expect(screen.getByRole('combobox', { name: 'Filter by kernel' })).toHaveValue('');
   });
 
+  it('says so while the controller has not published the fleet summary yet', () => {
+    fakeCluster.set([gpuDriver, ...clusters, ...works], { controller: false });
+    open('fleet-status');
+    expect(
+      screen.getByText('The controller has not reported on the fleet for this module yet.'),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('grid', { name: 'Fleet status' })).not.toBeInTheDocument();
+  });
+
   it('says so when the MCM does not exist', () => {
     open('', 'missing');
     expect(screen.getByText('Could not load ManagedClusterModule missing')).toBeInTheDocument();

@@ -9,7 +9,25 @@ import {
   works,
 } from '../../../../__fixtures__/fleet';
 import type { ManagedClusterModule } from '../../../../utils/model';
-import { buildFleetRows, filterFleetRows, fleetKernels, summarizeFleet } from './fleet-rows';
+import { summaryOf } from '../../../../test-utils/fake-controller';
+import {
+  decodeFleetSummary,
+  type ManagedCluster,
+  type ManifestWork,
+} from '../../../../utils/model';
+import {
+  buildFleetRows as buildFromFacts,
+  filterFleetRows,
+  fleetKernels,
+  summarizeFleet,
+} from './fleet-rows';
+
+// From the fleet summary the controller publishes for the MCM over these objects.
+const buildFleetRows = (
+  mcm: ManagedClusterModule,
+  cs: readonly ManagedCluster[],
+  ws: readonly ManifestWork[],
+) => buildFromFacts(mcm, decodeFleetSummary(summaryOf(mcm, cs, ws).fleet));
 
 const rows = buildFleetRows(gpuDriver, clusters, works);
 const row = (name: string) => {

@@ -4,14 +4,11 @@ import {
   type ClusterModuleStatus,
   clusterModuleStatus,
   indexMcm,
-  selects,
 } from '../../../../utils/fleet-status';
 import {
-  clusterAvailability,
   compareStrings,
-  type ManagedCluster,
+  type FleetClusterFacts,
   type ManagedClusterModule,
-  type ManifestWork,
 } from '../../../../utils/model';
 
 export type FleetRow = ClusterModuleStatus & {
@@ -31,17 +28,16 @@ export type FleetSummary = {
 
 const PROBLEM_STATES: ReadonlySet<CellState> = new Set(['failed', 'noMapping', 'noClaim']);
 
+/** One row per cluster of the MCM's fleet summary (the clusters it selects). */
 export const buildFleetRows = (
   mcm: ManagedClusterModule,
-  clusters: readonly ManagedCluster[],
-  works: readonly ManifestWork[],
+  facts: readonly FleetClusterFacts[],
 ): FleetRow[] => {
-  const index = indexMcm(mcm, clusters, works);
-  return clusters
-    .filter((cluster) => selects(index, cluster))
+  const index = indexMcm(mcm);
+  return facts
     .map((cluster) => {
       const status = clusterModuleStatus(index, cluster);
-      const available = clusterAvailability(cluster);
+      const available = cluster.available;
       return {
         ...status,
         available,

@@ -1,18 +1,13 @@
 import { useMemo } from 'react';
-import { type ManagedClusterModule, MCM_NAME_LABEL } from '../../../../utils/model';
-import { useFleetWatch } from '../../../../utils/useFleetWatch';
+import type { ManagedClusterModule } from '../../../../utils/model';
+import { useFleetSummary } from '../../../../utils/useFleetSummaries';
 import { buildFleetRows, type FleetRow } from './fleet-rows';
 
-/** Watches the fleet and this MCM's ManifestWorks (in every cluster namespace, by label). */
+/** Watches this MCM's fleet summary (one object, written by the controller) and derives the tab's rows. */
 export const useFleetStatus = (
   mcm: ManagedClusterModule,
-): { rows: FleetRow[]; loaded: boolean; loadError: unknown } => {
-  const { clusters, works, loaded, loadError } = useFleetWatch({
-    matchLabels: { [MCM_NAME_LABEL]: mcm.metadata.name ?? '' },
-  });
-  const rows = useMemo(
-    () => (loaded ? buildFleetRows(mcm, clusters, works) : []),
-    [loaded, mcm, clusters, works],
-  );
-  return { rows, loaded, loadError };
+): { rows: FleetRow[]; published: boolean; loaded: boolean; loadError: unknown } => {
+  const { facts, published, loaded, loadError } = useFleetSummary(mcm.metadata.name ?? '');
+  const rows = useMemo(() => (loaded ? buildFleetRows(mcm, facts) : []), [loaded, mcm, facts]);
+  return { rows, published, loaded, loadError };
 };

@@ -23,7 +23,7 @@ import { useMcm } from '../McmContext';
 export const FleetStatusTab = () => {
   const { t } = usePluginTranslation();
   const mcm = useMcm();
-  const { rows, loaded, loadError } = useFleetStatus(mcm);
+  const { rows, published, loaded, loadError } = useFleetStatus(mcm);
   const fleet = useFleetStatusFilters(rows);
   const { pagination } = fleet;
   const acm = useAcmClusterPages();
@@ -37,6 +37,13 @@ export const FleetStatusTab = () => {
   }
   if (!loaded) {
     return <Loading label={t('Loading the fleet status')} />;
+  }
+  if (!published) {
+    return (
+      <PageSection>
+        <p>{t('The controller has not reported on the fleet for this module yet.')}</p>
+      </PageSection>
+    );
   }
   return (
     <PageSection>
