@@ -6,6 +6,7 @@ import { startHealthServer, type HealthServer } from './http/health-server';
 import { InterimImageStates, type ImageStates } from './images/image-states';
 import { RegistryImageStates } from './images/registry-image-states';
 import { Informer, dropManagedFields } from './kube/informer';
+import { JsonInterner } from './kube/json-interner';
 import { kubeListWatch, type ListWatchClient } from './kube/list-watch';
 import {
   MANAGED_CLUSTER_RESOURCE,
@@ -87,6 +88,8 @@ export class Controller {
       (config.leaderElection.enabled
         ? new LeaseLeaderElector(kubeConfig, config.leaderElection, logger, this.metrics)
         : new AlwaysLeader(config.leaderElection.identity));
+    // One pool for every informer: cluster names, labels and claims recur across all three.
+    const interner = new JsonInterner();
     const informer = <T extends KubeObject>(resource: ResourceRef, labelSelector?: string) =>
       new Informer<T>({
         resource,
@@ -94,7 +97,7 @@ export class Controller {
         client: api.listWatch?.(resource) ?? kubeListWatch(kubeConfig, resource),
         logger,
         metrics: this.metrics,
-        transform: dropManagedFields,
+        transform: (obj) => interner.intern(dropManagedFields(obj)),
       });
     this.caches = {
       mcms: informer<ManagedClusterModule>(MCM_RESOURCE),

@@ -22,6 +22,7 @@ import {
   type ManagedClusterModule,
   type ManagedClusterModuleStatus,
   type ManifestWork,
+  type McmCoverage,
   type McmPlan,
   type WorkChanges,
   type WorkWriteVerb,
@@ -61,8 +62,11 @@ export class ReconcileError extends Error {}
  */
 export class MCMReconciler {
   private readonly now: () => Date;
-  /** per MCM: the last plan that needed no write, and the inputs it was made from */
-  private readonly plans = new Map<string, { inputs: string; plan: McmPlan }>();
+  /**
+   * per MCM: the last plan that needed no write, and the inputs it was made from. Its decisions only, not its
+   * rendered ManifestWorks: those equal the cached ones, and would hold a second copy of every work.
+   */
+  private readonly plans = new Map<string, { inputs: string; plan: McmCoverage }>();
   /** per MCM: the status last sent and what the API server stored of it */
   private readonly lastWritten = new Map<
     string,
@@ -149,14 +153,14 @@ export class MCMReconciler {
     this.recordWriteEvents(mcm, outcome, '');
     const { create, update, delete: deleted } = outcome.done;
     if (create.length + update.length + deleted.length + outcome.failed.length === 0)
-      this.plans.set(name, { inputs, plan });
+      this.plans.set(name, { inputs, plan: coverageOf(plan) });
     await this.reportStatus(mcm, plan);
     if (outcome.failed.length > 0) throw this.failure(name, outcome);
     return 'success';
   }
 
   /** Status, gauges and condition Events from the plan and the MCM's ManifestWorks as they are now. */
-  private async reportStatus(mcm: ManagedClusterModule, plan: McmPlan): Promise<void> {
+  private async reportStatus(mcm: ManagedClusterModule, plan: McmCoverage): Promise<void> {
     const name = mcm.metadata.name!;
     const { caches, imageStates } = this.deps;
     const works = this.worksOf(name);
@@ -282,7 +286,7 @@ export class MCMReconciler {
     for (const e of writeEvents(outcome, why)) this.deps.writer.recordEvent({ regarding, ...e });
   }
 
-  private updateGauges(name: string, plan: McmPlan, works: readonly ManifestWork[]): void {
+  private updateGauges(name: string, plan: McmCoverage, works: readonly ManifestWork[]): void {
     const m = this.deps.metrics;
     m.selectedClusters.set({ mcm: name }, plan.selectedClusters.length);
     let applied = 0;
@@ -321,4 +325,10 @@ export class MCMReconciler {
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
   }
+}
+
+/** A plan without its rendered ManifestWorks. */
+function coverageOf(plan: McmPlan): McmCoverage {
+  const { manifestWorks: _rendered, ...coverage } = plan;
+  return coverage;
 }
