@@ -30,6 +30,7 @@ import {
   type ManifestWork,
 } from './model';
 import type { KubeObject } from './model/types';
+import { ReportThrottle } from './queue/report-throttle';
 import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
 import { KubeHubWriter, type HubWriter } from './reconcile/hub-writer';
 import { PlanInputs } from './reconcile/plan-inputs';
@@ -70,6 +71,7 @@ export class Controller {
   readonly events: EventRecorder;
   readonly reconciler: MCMReconciler;
   private readonly planInputs = new PlanInputs();
+  private readonly reports: ReportThrottle;
   private health?: HealthServer;
   private processor?: Processor;
   private processorStopping?: Promise<void>;
@@ -149,6 +151,7 @@ export class Controller {
       logger,
       writeConcurrency: config.writeConcurrency,
     });
+    this.reports = new ReportThrottle(this.queue, config.workStatusBatchMs);
     this.wireTriggers();
   }
 
@@ -240,7 +243,10 @@ export class Controller {
     mcms.on({
       add: (m) => add(m.metadata.name),
       update: (_, m) => add(m.metadata.name),
-      delete: (m) => add(m.metadata.name),
+      delete: (m) => {
+        this.reports.forget(m.metadata.name ?? '');
+        add(m.metadata.name);
+      },
     });
     const clusterChanged = (old: ManagedCluster | undefined, c: ManagedCluster | undefined) => {
       // plans are kept across updates that change nothing a plan reads (e.g. availability: status only)
@@ -257,7 +263,7 @@ export class Controller {
       update: (o, w) => {
         if (isStatusReport(o, w)) {
           const name = mcmOfWork(w);
-          if (name) this.queue.addAfter(name, this.options.config.workStatusBatchMs);
+          if (name) this.reports.report(name);
           return;
         }
         workChanged(o);

@@ -21,6 +21,7 @@ export {
   type ApiServerOptions,
   type Audit,
   type AuditEntry,
+  type AuditEvent,
   type AuditKey,
   type Attributes,
   type Denial,

@@ -11,6 +11,12 @@ export interface AuditEntry extends AuditKey {
   count: number;
 }
 
+/** One request as it arrived, for listeners: its key, the object's name, and when (performance.now()). */
+export interface AuditEvent extends AuditKey {
+  name?: string;
+  at: number;
+}
+
 /**
  * Request counts by verb and resource, for tests and benchmarks ("how many writes did the controller
  * make"). Verbs are kube-apiserver's audit verbs: get, list, watch, create, update, patch, delete,
@@ -18,8 +24,23 @@ export interface AuditEntry extends AuditKey {
  */
 export class Audit {
   private readonly counts = new Map<string, AuditEntry>();
+  private readonly listeners = new Set<(event: AuditEvent) => void>();
 
-  record(key: AuditKey): void {
+  /**
+   * Calls `listener` with every request from now on, timestamped at its arrival (benchmarks measure latencies
+   * from these). Returns what unsubscribes it.
+   */
+  onRecord(listener: (event: AuditEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  record(key: AuditKey, name?: string): void {
+    if (this.listeners.size > 0) {
+      const event: AuditEvent = { ...key, at: performance.now() };
+      if (name !== undefined) event.name = name;
+      for (const listener of this.listeners) listener(event);
+    }
     const id = `${key.verb}|${key.group ?? ''}|${key.resource ?? ''}|${key.subresource ?? ''}|${key.namespace ?? ''}`;
     const entry = this.counts.get(id);
     if (entry) entry.count++;

@@ -203,7 +203,7 @@ export class Api {
       subresource: resource.subresource,
       namespace: resource.namespace,
     };
-    this.audit.record(auditKey);
+    this.audit.record(auditKey, resource.name);
     this.authorizer.authorize(user, attributesOf(resource));
     const latency = this.faults.latencyFor(auditKey);
     if (latency > 0) {

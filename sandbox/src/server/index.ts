@@ -25,7 +25,7 @@ import { InProcessClient } from './in-process';
 import { kubeconfigYaml } from './kubeconfig';
 import { selfSignedCertificate } from './tls';
 
-export type { Audit, AuditEntry, AuditKey } from './audit';
+export type { Audit, AuditEntry, AuditEvent, AuditKey } from './audit';
 export type { Attributes, Denial } from './authorization';
 export type { FailRule, RequestFilter } from './faults';
 export type { KubeObject, ObjectMeta } from './types';
