@@ -250,7 +250,8 @@ export class Controller {
     });
     const clusterChanged = (old: ManagedCluster | undefined, c: ManagedCluster | undefined) => {
       // plans are kept across updates that change nothing a plan reads (e.g. availability: status only)
-      if (!old || !c || !samePlanInputs(old, c)) this.planInputs.clustersChanged();
+      if (!old || !c || !samePlanInputs(old, c))
+        this.planInputs.clustersChanged((c ?? old)?.metadata.name);
       mcmsForClusterChange(mcms.store.list(), old, c).forEach(add);
     };
     clusters.on({

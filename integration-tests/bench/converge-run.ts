@@ -16,6 +16,7 @@ import {
   MANAGED_CLUSTER_RESOURCE,
   MANIFEST_WORK_RESOURCE,
   MCM_RESOURCE,
+  heapEnv,
   heapFlags,
 } from 'kmm-hub-controller';
 import {
@@ -370,7 +371,8 @@ export async function runConverge(
       600_000,
     );
 
-    // The heap flags the controller gives itself in a container with this memory limit (no cgroup here).
+    // The heap flags and environment the controller gives itself in a container with this memory limit (there
+    // is no cgroup limit here).
     const flags = o.memoryLimitBytes === undefined ? [] : heapFlags([], {}, o.memoryLimitBytes)!;
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -391,7 +393,11 @@ export async function runConverge(
         'warn',
         ...(registry ? [] : ['--image-checks', 'false']),
       ],
-      { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] },
+      {
+        cwd: ROOT,
+        env: flags.length > 0 ? heapEnv(env) : env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
     );
     const child = controller;
     const pid = child.pid!;
@@ -399,7 +405,8 @@ export async function runConverge(
     print(
       `controller:             ${o.compiled ? 'compiled (controller/dist)' : 'sources through tsx'}, ` +
         (flags.length > 0
-          ? `sized for a ${(o.memoryLimitBytes! / 2 ** 20).toFixed(0)} MiB limit: ${flags.join(' ')}`
+          ? `sized for a ${(o.memoryLimitBytes! / 2 ** 20).toFixed(0)} MiB limit: ${flags.join(' ')}, ` +
+            `MALLOC_ARENA_MAX=${heapEnv(env).MALLOC_ARENA_MAX}`
           : 'no memory limit'),
     );
     const metrics = async () => (await metricsText(url)) ?? '';

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  heapEnv,
   heapFlags,
   heapFractionFrom,
   heapSizeMiB,
@@ -98,6 +99,15 @@ describe('heapFractionFrom', () => {
     expect(() => heapFractionFrom({ KMM_HUB_HEAP_FRACTION: '60%' })).toThrow(
       'KMM_HUB_HEAP_FRACTION must be a number above 0 and at most 1 (e.g. 0.5), got "60%"',
     );
+  });
+});
+
+describe('heapEnv', () => {
+  it('limits malloc to two arenas', () => {
+    expect(heapEnv({ A: '1' })).toEqual({ A: '1', MALLOC_ARENA_MAX: '2' });
+  });
+  it('keeps a MALLOC_ARENA_MAX already set', () => {
+    expect(heapEnv({ MALLOC_ARENA_MAX: '4' })).toEqual({ MALLOC_ARENA_MAX: '4' });
   });
 });
 

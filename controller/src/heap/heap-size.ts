@@ -86,6 +86,15 @@ export function semiSpaceMiB(heapMiB: number): number {
 }
 
 /**
+ * The environment to re-execute with: glibc's malloc gives each thread that allocates its own arena, and V8's
+ * GC and compiler threads keep tens of MiB resident in theirs; two arenas are plenty for one event loop. A
+ * MALLOC_ARENA_MAX already set is kept.
+ */
+export function heapEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return env.MALLOC_ARENA_MAX ? env : { ...env, MALLOC_ARENA_MAX: '2' };
+}
+
+/**
  * The node flags to re-execute with so that V8's heap fits the container: undefined when the heap size is
  * set already (an explicit choice wins) or when there is no memory limit.
  */

@@ -13,7 +13,7 @@ function runSized(limitFile: string, env: NodeJS.ProcessEnv = {}) {
     ['--import', 'tsx', FIXTURE, limitFile],
     { env: { ...process.env, NODE_OPTIONS: '', ...env }, encoding: 'utf8', timeout: 60_000 },
   );
-  return JSON.parse(out.trim()) as { limitMiB: number; execArgv: string[] };
+  return JSON.parse(out.trim()) as { limitMiB: number; execArgv: string[]; arenas?: string };
 }
 
 describe('sizeHeapFromCgroup', () => {
@@ -36,6 +36,7 @@ describe('sizeHeapFromCgroup', () => {
     ]);
     // V8's limit is the old space plus the young generation (three semi-spaces)
     expect(sized.limitMiB).toBe(192 + 3 * 8);
+    expect(sized.arenas).toBe('2');
   });
 
   it('runs as it is without a limit', () => {
@@ -43,6 +44,7 @@ describe('sizeHeapFromCgroup', () => {
     writeFileSync(file, 'max\n');
     const sized = runSized(file);
     expect(sized.execArgv.some((a) => a.startsWith('--max-old-space-size'))).toBe(false);
+    expect(sized.arenas).toBeUndefined();
   });
 
   it('keeps a heap size given in NODE_OPTIONS', () => {

@@ -12,7 +12,8 @@ import {
   isWorkOf,
   imageStatuses,
   invalidStatus,
-  planManagedClusterModule,
+  ManifestWorkRenderer,
+  planCoverage,
   rolloutStatus,
   statusEvents,
   statusFacts,
@@ -23,7 +24,6 @@ import {
   type ManagedClusterModuleStatus,
   type ManifestWork,
   type McmCoverage,
-  type McmPlan,
   type WorkChanges,
   type WorkWriteVerb,
   type WriteOutcome,
@@ -63,10 +63,14 @@ export class ReconcileError extends Error {}
 export class MCMReconciler {
   private readonly now: () => Date;
   /**
-   * per MCM: the last plan that needed no write, and the inputs it was made from. Its decisions only, not its
+   * per MCM: the last plan whose writes all succeeded, and the inputs it was made from (all of them, those
+   * besides the clusters, and the clusters' version). Its decisions only, not its
    * rendered ManifestWorks: those equal the cached ones, and would hold a second copy of every work.
    */
-  private readonly plans = new Map<string, { inputs: string; plan: McmCoverage }>();
+  private readonly plans = new Map<
+    string,
+    { inputs: string; others: string; clusters: number; plan: McmCoverage }
+  >();
   /** per MCM: the status last sent and what the API server stored of it */
   private readonly lastWritten = new Map<
     string,
@@ -125,6 +129,8 @@ export class MCMReconciler {
     const { caches, imageStates, planInputs, metrics } = this.deps;
     // Read before planning: a change arriving later bumps the key, and the next reconcile plans anew.
     const inputs = planInputs.key(mcm);
+    const others = planInputs.keyBesidesClusters(mcm);
+    const clustersVersion = planInputs.clustersVersion;
     const reusable = this.plans.get(name);
     if (reusable?.inputs === inputs) {
       // Nothing the plan depends on changed since a plan that needed no write (e.g. only ManifestWork
@@ -133,27 +139,38 @@ export class MCMReconciler {
       await this.reportStatus(mcm, reusable.plan);
       return 'success';
     }
+    // Only some clusters changed since a plan that holds: the decisions are made anew for the fleet (cheap),
+    // but only those clusters' ManifestWorks are rendered and compared (most of a plan's cost), so that one
+    // spoke's kernel upgrade does not cost a comparison of every ManifestWork of the fleet.
+    const changed =
+      reusable?.others === others ? planInputs.clustersChangedSince(reusable.clusters) : undefined;
     this.plans.delete(name);
     metrics.plans.inc({ source: 'computed' });
     const clusters = caches.clusters.store.list();
     const works = this.worksOf(name);
     const lookup = (m: string, image: string) => imageStates.lookup(m, image);
-    let plan = planManagedClusterModule(mcm, clusters, lookup, works);
+    let plan = planCoverage(mcm, clusters, lookup, works);
 
     if (plan.errors.length > 0) {
       await this.writeStatus(mcm, invalidStatus(mcm, plan.errors, this.timestamp()));
       return 'invalid';
     }
     if (imageStates.track(name, imageQueries(mcm, plan.images))) {
-      plan = planManagedClusterModule(mcm, clusters, lookup, works);
+      plan = planCoverage(mcm, clusters, lookup, works);
     }
 
-    const changes = workChanges(plan.manifestWorks, works);
-    const outcome = await this.write(changes);
+    const only = changed && new Set(changed);
+    const renderer = new ManifestWorkRenderer(mcm);
+    const desired = plan.works
+      .filter((w) => !only || only.has(w.cluster))
+      .map((w) => renderer.render(w.cluster, w.mappings));
+    const current = only ? works.filter((w) => only.has(w.metadata.namespace ?? '')) : works;
+    const outcome = await this.write(workChanges(desired, current));
     this.recordWriteEvents(mcm, outcome, '');
-    const { create, update, delete: deleted } = outcome.done;
-    if (create.length + update.length + deleted.length + outcome.failed.length === 0)
-      this.plans.set(name, { inputs, plan: coverageOf(plan) });
+    // After writes that all succeeded the works are as planned (the cache holds what was written), so the
+    // plan holds until one of its inputs changes.
+    if (outcome.failed.length === 0)
+      this.plans.set(name, { inputs, others, clusters: clustersVersion, plan });
     await this.reportStatus(mcm, plan);
     if (outcome.failed.length > 0) throw this.failure(name, outcome);
     return 'success';
@@ -325,10 +342,4 @@ export class MCMReconciler {
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
   }
-}
-
-/** A plan without its rendered ManifestWorks. */
-function coverageOf(plan: McmPlan): McmCoverage {
-  const { manifestWorks: _rendered, ...coverage } = plan;
-  return coverage;
 }

@@ -4,4 +4,5 @@ import { sizeHeapFromCgroup } from '../size-heap';
 
 sizeHeapFromCgroup([process.argv[2]!]);
 const limitMiB = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
-process.stdout.write(`${JSON.stringify({ pid: process.pid, limitMiB, execArgv: process.execArgv })}\n`);
+const arenas = process.env.MALLOC_ARENA_MAX;
+process.stdout.write(`${JSON.stringify({ limitMiB, execArgv: process.execArgv, arenas })}\n`);
