@@ -105,15 +105,16 @@ export async function sampleKernelUpgrades(options: {
   sandbox: Sandbox;
   log: WriteLog;
   mcms: string[];
+  /** clusters that have a ManifestWork of every MCM (others, e.g. without KMM, get nothing to update) */
+  clusters: string[];
   kernels: string[];
   samples: number;
   gapMs: number;
   random: () => number;
   timeoutMs?: number;
 }): Promise<ChangeSample[]> {
-  const { sandbox, log, mcms, kernels, random } = options;
+  const { sandbox, log, mcms, clusters, kernels, random } = options;
   const timeout = options.timeoutMs ?? 30_000;
-  const clusters = sandbox.fleet.clusterNames();
   const out: ChangeSample[] = [];
   for (let i = 0; i < options.samples; i++) {
     const cluster = clusters[Math.floor(random() * clusters.length)]!;
@@ -130,8 +131,12 @@ export async function sampleKernelUpgrades(options: {
     const updates = await Promise.all(
       mcms.map((m) => log.first(isWorkSpecUpdate(cluster, m), claim.at, timeout)),
     );
-    if (updates.some((u) => !u)) {
-      throw new Error(`sample ${i}: not every ManifestWork of ${cluster} was updated after ${to}`);
+    const missing = mcms.filter((_, j) => !updates[j]);
+    if (missing.length > 0) {
+      throw new Error(
+        `sample ${i}: ${cluster} upgraded from ${from} to ${to} (running ${running.join(', ')}): ` +
+          `its ManifestWorks of ${missing.join(', ')} were not updated in ${timeout} ms`,
+      );
     }
     sample.claimToWorks = Math.max(...updates.map((u) => u!.at)) - claim.at;
     await Promise.all(

@@ -309,6 +309,10 @@ export async function runConverge(
     const mappedKernels = [
       ...new Set(plans[0]?.works.flatMap((w) => w.mappings.map((m) => m.literal)) ?? []),
     ].sort();
+    // clusters with a ManifestWork of every MCM: what samples upgrade
+    const covered = plans
+      .map((p) => new Set(p.works.map((w) => w.cluster)))
+      .reduce((a, b) => new Set([...a].filter((c) => b.has(c))));
     const distinctImages = new Set(plans.flatMap((p) => p.images.map((i) => i.image))).size;
     const expected = planned.length;
     const baselineWorks = planned.map((w) => ({
@@ -516,6 +520,7 @@ export async function runConverge(
       sandbox,
       log,
       mcms: mcmNames,
+      clusters: [...covered].sort(),
       kernels: mappedKernels,
       samples: o.samples,
       gapMs: o.sampleGapMs,

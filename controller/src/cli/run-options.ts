@@ -118,8 +118,8 @@ export function runOptions(): Option[] {
       'reconcile an MCM for ManifestWork status reports at most once per this period; a lone report acts within 50 ms (spec changes act at once)',
       'KMM_HUB_WORK_STATUS_BATCH',
       parseDuration,
-      1000,
-      '1s',
+      500,
+      '500ms',
     ),
     option(
       '--http-address <host:port>',
