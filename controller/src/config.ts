@@ -57,8 +57,9 @@ export interface ControllerConfig {
   writeConcurrency: number;
   resyncPeriodMs: number;
   /**
-   * ManifestWork status changes (the work agent's reports) are gathered this long before the MCM is reconciled
-   * for them, so that a fleet reporting in does not keep every MCM in a reconcile loop
+   * An MCM is reconciled for ManifestWork status changes (the work agent's reports) at most once per this period,
+   * so that a fleet reporting in does not keep every MCM in a reconcile loop; a report after a quiet period is
+   * acted on within 50 ms
    */
   workStatusBatchMs: number;
   /**

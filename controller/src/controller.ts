@@ -6,6 +6,7 @@ import { startHealthServer, type HealthServer } from './http/health-server';
 import { InterimImageStates, type ImageStates } from './images/image-states';
 import { RegistryImageStates } from './images/registry-image-states';
 import { Informer, dropManagedFields } from './kube/informer';
+import { JsonInterner } from './kube/json-interner';
 import { kubeListWatch, type ListWatchClient } from './kube/list-watch';
 import {
   MANAGED_CLUSTER_RESOURCE,
@@ -32,6 +33,7 @@ import {
   type ManifestWork,
 } from './model';
 import type { KubeObject } from './model/types';
+import { ReportThrottle } from './queue/report-throttle';
 import { WorkQueue, type HandlerResult, type Processor } from './queue/work-queue';
 import { FleetSummaryPublisher } from './reconcile/fleet-summaries';
 import { KubeHubWriter, type HubWriter } from './reconcile/hub-writer';
@@ -87,6 +89,7 @@ export class Controller {
   readonly preflightReconciler: PreflightReconciler;
   readonly summaries: FleetSummaryPublisher;
   private readonly planInputs = new PlanInputs();
+  private readonly reports: ReportThrottle;
   private health?: HealthServer;
   private processor?: Processor;
   private processorStopping?: Promise<void>;
@@ -105,6 +108,8 @@ export class Controller {
       (config.leaderElection.enabled
         ? new LeaseLeaderElector(kubeConfig, config.leaderElection, logger, this.metrics)
         : new AlwaysLeader(config.leaderElection.identity));
+    // One pool for every informer: cluster names, labels and claims recur across all three.
+    const interner = new JsonInterner();
     const informer = <T extends KubeObject>(resource: ResourceRef, labelSelector?: string) =>
       new Informer<T>({
         resource,
@@ -112,7 +117,7 @@ export class Controller {
         client: api.listWatch?.(resource) ?? kubeListWatch(kubeConfig, resource),
         logger,
         metrics: this.metrics,
-        transform: dropManagedFields,
+        transform: (obj) => interner.intern(dropManagedFields(obj)),
       });
     this.caches = {
       mcms: informer<ManagedClusterModule>(MCM_RESOURCE),
@@ -181,6 +186,7 @@ export class Controller {
       gate,
       logger,
     });
+    this.reports = new ReportThrottle(this.queue, config.workStatusBatchMs);
     this.wireTriggers();
   }
 
@@ -284,7 +290,10 @@ export class Controller {
     mcms.on({
       add: (m) => mcmChanged(undefined, m),
       update: (o, m) => mcmChanged(o, m),
-      delete: (m) => mcmChanged(m, undefined),
+      delete: (m) => {
+        this.reports.forget(m.metadata.name ?? '');
+        mcmChanged(m, undefined);
+      },
     });
     // New upcoming kernels change what every MCM prepares: all are planned anew. A status-only update (the
     // summary this controller writes) changes nothing.
@@ -307,7 +316,8 @@ export class Controller {
     });
     const clusterChanged = (old: ManagedCluster | undefined, c: ManagedCluster | undefined) => {
       // plans are kept across updates that change nothing a plan reads (e.g. availability: status only)
-      if (!old || !c || !samePlanInputs(old, c)) this.planInputs.clustersChanged();
+      if (!old || !c || !samePlanInputs(old, c))
+        this.planInputs.clustersChanged((c ?? old)?.metadata.name);
       mcmsForClusterChange(mcms.store.list(), old, c).forEach(add);
     };
     clusters.on({
@@ -320,7 +330,7 @@ export class Controller {
       update: (o, w) => {
         if (isStatusReport(o, w)) {
           const name = mcmOfWork(w);
-          if (name) this.queue.addAfter(name, this.options.config.workStatusBatchMs);
+          if (name) this.reports.report(name);
           return;
         }
         workChanged(o);

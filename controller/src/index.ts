@@ -16,6 +16,7 @@ export {
   type ResourceRef,
 } from './kube/resources';
 export { Informer, dropManagedFields, type InformerOptions } from './kube/informer';
+export { heapEnv, heapFlags, heapSizeMiB, DEFAULT_HEAP_FRACTION } from './heap/heap-size';
 export { WriteGate, NotLeaderError } from './kube/write-gate';
 export { EventRecorder, type EventInput } from './events/event-recorder';
 export { LeaseLeaderElector, AlwaysLeader, type Leadership } from './leader/leader-elector';

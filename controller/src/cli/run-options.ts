@@ -116,11 +116,11 @@ export function runOptions(): Option[] {
     ),
     option(
       '--work-status-batch <duration>',
-      'gather ManifestWork status reports this long before reconciling their MCM (spec changes act at once)',
+      'reconcile an MCM for ManifestWork status reports at most once per this period; a lone report acts within 50 ms (spec changes act at once)',
       'KMM_HUB_WORK_STATUS_BATCH',
       parseDuration,
-      1000,
-      '1s',
+      500,
+      '500ms',
     ),
     option(
       '--fleet-summary-interval <duration>',

@@ -50,7 +50,7 @@ describe('run options', () => {
       concurrency: 4,
       writeConcurrency: 16,
       resyncPeriodMs: 600_000,
-      workStatusBatchMs: 1000,
+      workStatusBatchMs: 500,
       httpAddress: { host: '0.0.0.0', port: 8081 },
       eventsNamespace: 'default',
       shutdownTimeoutMs: 30_000,

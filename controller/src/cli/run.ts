@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Controller } from '../controller';
 import type { PooledKubeConfig } from '../kube/pooled-kubeconfig';
 import type { WebhookServer } from '../webhook/server';
+import { sizeHeapFromCgroup } from '../heap/size-heap';
 import { EXIT_USAGE } from './exit-codes';
 import { runOptions, toConfig, type RunOptions } from './run-options';
 
@@ -27,6 +28,8 @@ export function registerRunCommand(program: Command): void {
     let config;
     try {
       config = toConfig(opts);
+      // Before anything big is loaded: the process may replace itself with a sized heap.
+      sizeHeapFromCgroup();
     } catch (error) {
       process.stderr.write(
         `kmm-hub-controller run: ${error instanceof Error ? error.message : String(error)}\n`,

@@ -6,7 +6,7 @@ import {
 } from './conditions';
 import { imagesVerifiedCondition } from './image-condition';
 import { jsonEqual } from './json';
-import type { McmPlan } from './plan';
+import type { McmCoverage } from './plan';
 import { clusterAvailability } from './triggers';
 import type {
   ImageStateInfo,
@@ -23,7 +23,7 @@ import { mcmCounters, workState, type WorkState } from './workstatus';
 /** What the plan and the ManifestWorks say about the MCM's rollout, for its conditions. */
 export function statusFacts(
   mcm: ManagedClusterModule,
-  plan: McmPlan,
+  plan: McmCoverage,
   works: readonly ManifestWork[],
   clusterByName: (name: string) => ManagedCluster | undefined,
   /** workState, or a cache of it (the controller reads thousands of unchanged works each time) */
@@ -31,7 +31,7 @@ export function statusFacts(
 ): StatusFacts {
   const counters = mcmCounters(plan, works, stateOf);
   const eligible = new Set(plan.eligibleClusters);
-  const desiredWorks = new Set(plan.manifestWorks.map((w) => w.metadata.namespace));
+  const desiredWorks = new Set(plan.works.map((w) => w.cluster));
   const workByCluster = new Map<string, ManifestWork>();
   for (const w of works)
     if (w.metadata.name === plan.mcm) workByCluster.set(w.metadata.namespace ?? '', w);
@@ -98,7 +98,7 @@ export function statusFacts(
 
 /** status.images: one entry per distinct image, with its state and why; transition times kept when unchanged. */
 export function imageStatuses(
-  plan: McmPlan,
+  plan: McmCoverage,
   answer: (image: string) => ImageStateInfo | undefined,
   previous: readonly ImageStatus[] | undefined,
   now: string,

@@ -5,7 +5,7 @@ import { InterimImageStates } from '../images/image-states';
 import { isConflict } from '../kube/api-errors';
 import { NotLeaderError, WriteGate } from '../kube/write-gate';
 import { createMetrics, type ReconcileResult } from '../metrics';
-import { K94, cluster, mcm } from '../model/__fixtures__/rollout';
+import { K94, K96, cluster, mcm } from '../model/__fixtures__/rollout';
 import type { ManagedClusterModule } from '../model';
 import { PlanInputs } from './plan-inputs';
 import { MCMReconciler, ReconcileError } from './reconciler';
@@ -178,6 +178,33 @@ describe('MCMReconciler', () => {
     expect(hub.eventLines).toContain(
       'Normal RolloutResumed: resumed by hub.kmm.sigs.x-k8s.io/resume-rollout=r1',
     );
+  });
+
+  it('when only some clusters changed, compares and writes only their ManifestWorks, with the status over all', async () => {
+    const { hub, caches, reconciler, clear, planInputs } = setup();
+    await reconciler.reconcile('drv');
+    clear();
+    // c1 upgrades its kernel and c3 leaves the fleet: the controller's handlers name them.
+    caches.clusters.store.upsert(cluster('c1', [K96]));
+    planInputs.clustersChanged('c1');
+    caches.clusters.store.remove('c3');
+    planInputs.clustersChanged('c3');
+    // c2 changes too, unannounced: proof that the works of clusters not named are not compared.
+    caches.clusters.store.upsert(cluster('c2', [K96]));
+    await reconciler.reconcile('drv');
+    expect(hub.calls).toEqual(['update c1/drv', 'delete c3/drv', 'status drv']);
+    expect(JSON.stringify(hub.works.get('c1/drv'))).toContain(K96);
+    expect(JSON.stringify(hub.works.get('c2/drv'))).not.toContain(K96);
+    expect(caches.mcms.store.get('drv')?.status?.numberDesired).toBe(2);
+
+    // The plan made there holds (its writes succeeded): nothing more to do...
+    clear();
+    await reconciler.reconcile('drv');
+    expect(hub.calls).toEqual([]);
+    // ...until a resync, the safety net, plans every cluster's work again.
+    planInputs.invalidateAll();
+    await reconciler.reconcile('drv');
+    expect(hub.calls).toEqual(['update c2/drv']);
   });
 
   it('on a 409 for a create of its own work the cache did not have yet, takes the work into the cache and retries', async () => {

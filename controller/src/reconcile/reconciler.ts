@@ -19,7 +19,9 @@ import {
   withPreflightImages,
   type McmPreflight,
   invalidStatus,
-  planManagedClusterModule,
+  ManifestWorkRenderer,
+  planCoverage,
+  resolveStrategy,
   rolloutEvents,
   rolloutStatus,
   selectClusters,
@@ -31,7 +33,7 @@ import {
   type ManagedClusterModule,
   type ManagedClusterModuleStatus,
   type ManifestWork,
-  type McmPlan,
+  type McmCoverage,
   type RolloutStatus,
   type WorkChanges,
   type WorkWriteVerb,
@@ -89,12 +91,21 @@ type Written = WriteOutcome & { retryAfterMs?: number };
 export class MCMReconciler {
   private readonly now: () => Date;
   /**
-   * per MCM: the last plan that needed no write and held nothing back, the inputs it was made from, its
-   * preflight, and the settled status.rollout it left (none without a progressive strategy)
+   * per MCM: the last plan whose writes all succeeded and that held nothing back, the inputs it was made from
+   * (all of them, those besides the clusters, and the clusters' version), its preflight, and the settled
+   * status.rollout it left (none without a progressive strategy). Its decisions only, not its rendered
+   * ManifestWorks: those equal the cached ones, and would hold a second copy of every work.
    */
   private readonly plans = new Map<
     string,
-    { inputs: string; plan: McmPlan; preflight: McmPreflight; rollout: RolloutStatus | undefined }
+    {
+      inputs: string;
+      others: string;
+      clusters: number;
+      plan: McmCoverage;
+      preflight: McmPreflight;
+      rollout: RolloutStatus | undefined;
+    }
   >();
   /** per MCM: the status last sent and what the API server stored of it */
   private readonly lastWritten = new Map<
@@ -159,6 +170,8 @@ export class MCMReconciler {
     const { caches, imageStates, planInputs, metrics } = this.deps;
     // Read before planning: a change arriving later bumps the key, and the next reconcile plans anew.
     const inputs = planInputs.key(mcm);
+    const others = planInputs.keyBesidesClusters(mcm);
+    const clustersVersion = planInputs.clustersVersion;
     const reusable = this.plans.get(name);
     if (reusable?.inputs === inputs) {
       // Nothing the plan depends on changed since a plan that needed no write (e.g. only ManifestWork
@@ -167,12 +180,17 @@ export class MCMReconciler {
       await this.reportStatus(mcm, reusable.plan, reusable.preflight, reusable.rollout);
       return { result: 'success' };
     }
+    // Only some clusters changed since a plan that holds: the decisions are made anew for the fleet (cheap),
+    // but only those clusters' ManifestWorks are rendered and compared (most of a plan's cost), so that one
+    // spoke's kernel upgrade does not cost a comparison of every ManifestWork of the fleet.
+    const changed =
+      reusable?.others === others ? planInputs.clustersChangedSince(reusable.clusters) : undefined;
     this.plans.delete(name);
     metrics.plans.inc({ source: 'computed' });
     const clusters = caches.clusters.store.list();
     const works = this.worksOf(name);
     const lookup = (m: string, image: string) => imageStates.lookup(m, image);
-    let plan = planManagedClusterModule(mcm, clusters, lookup, works);
+    let plan = planCoverage(mcm, clusters, lookup, works);
 
     if (plan.errors.length > 0) {
       this.publishSummary(mcm, undefined);
@@ -187,29 +205,45 @@ export class MCMReconciler {
     if (
       imageStates.track(name, imageQueries(mcm, withPreflightImages(plan.images, preflight.images)))
     ) {
-      plan = planManagedClusterModule(mcm, clusters, lookup, works);
+      plan = planCoverage(mcm, clusters, lookup, works);
       preflight = preflightOf();
     }
 
+    // A progressive rollout's gate decides over the whole fleet; otherwise only the changed clusters' works
+    // are rendered and compared.
+    const only =
+      changed && !resolveStrategy(mcm, plan.works.length) ? new Set(changed) : undefined;
+    const renderer = new ManifestWorkRenderer(mcm);
+    const desired = plan.works
+      .filter((w) => !only || only.has(w.cluster))
+      .map((w) => renderer.render(w.cluster, w.mappings));
+    const current = only ? works.filter((w) => only.has(w.metadata.namespace ?? '')) : works;
     // The rollout strategy's wave gate stands between the plan and the writes (without a progressive
     // strategy it lets every change through, as before the field existed).
     const gate = gateRollout({
       mcm,
-      desired: plan.manifestWorks,
-      current: works,
+      desired,
+      current,
       labelsOf: (c) => caches.clusters.store.get(c)?.metadata.labels,
       stateOf: cachedWorkState,
       now: this.now().getTime(),
     });
     const outcome = await this.write(gate.changes);
     this.recordWriteEvents(mcm, outcome, '');
-    const { create, update, delete: deleted } = outcome.done;
-    // A halted rollout is not settled even with nothing held back: a resume annotation (which does not
-    // change the plan's inputs) must reach the gate.
+    // After writes that all succeeded the works are as planned (the cache holds what was written), so the
+    // plan holds until one of its inputs changes. A rollout that holds clusters back or is not complete (a
+    // halted one waits for a resume annotation, which does not change the plan's inputs) must reach the gate.
     const settled =
       gate.held.length === 0 && (gate.rollout === undefined || gate.rollout.phase === 'Complete');
-    if (settled && create.length + update.length + deleted.length + outcome.failed.length === 0)
-      this.plans.set(name, { inputs, plan, preflight, rollout: gate.rollout });
+    if (settled && outcome.failed.length === 0)
+      this.plans.set(name, {
+        inputs,
+        others,
+        clusters: clustersVersion,
+        plan,
+        preflight,
+        rollout: gate.rollout,
+      });
     await this.reportStatus(mcm, plan, preflight, gate.rollout);
     if (outcome.failed.length > 0) throw this.failure(name, outcome);
     return gate.requeueAfterMs === undefined
@@ -220,7 +254,7 @@ export class MCMReconciler {
   /** Status, gauges and condition Events from the plan and the MCM's ManifestWorks as they are now. */
   private async reportStatus(
     mcm: ManagedClusterModule,
-    plan: McmPlan,
+    plan: McmCoverage,
     preflight: McmPreflight,
     rollout: RolloutStatus | undefined,
   ): Promise<void> {
@@ -256,7 +290,7 @@ export class MCMReconciler {
    * Hands the fleet summary to the publisher, which computes it from the caches when it is due (at most once
    * per interval) and writes it if it changed. An invalid MCM (no plan) lists the clusters its selector picks.
    */
-  private publishSummary(mcm: ManagedClusterModule, plan: McmPlan | undefined): void {
+  private publishSummary(mcm: ManagedClusterModule, plan: McmCoverage | undefined): void {
     const { caches, summaries } = this.deps;
     if (!summaries) return;
     const name = mcm.metadata.name!;
@@ -387,7 +421,7 @@ export class MCMReconciler {
     for (const e of writeEvents(outcome, why)) this.deps.writer.recordEvent({ regarding, ...e });
   }
 
-  private updateGauges(name: string, plan: McmPlan, works: readonly ManifestWork[]): void {
+  private updateGauges(name: string, plan: McmCoverage, works: readonly ManifestWork[]): void {
     const m = this.deps.metrics;
     m.selectedClusters.set({ mcm: name }, plan.selectedClusters.length);
     let applied = 0;
