@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { cluster, manifestWork } from '../../../__fixtures__/builders';
 import { clusters, EL94, EL96, gpuDriver, works } from '../../../__fixtures__/fleet';
 import { fleetManagementPerspective } from '../../../__fixtures__/perspectives';
 import { sdkMock } from '../../../__mocks__/dynamic-plugin-sdk';
@@ -207,6 +208,49 @@ describe('ManagedClusterModule details page', () => {
     expect(fleetRows()).toHaveLength(5);
     expect(screen.getByRole('switch', { name: 'Problem clusters only' })).not.toBeChecked();
     expect(screen.getByRole('combobox', { name: 'Filter by kernel' })).toHaveValue('');
+  });
+
+  it('groups the failed clusters by root cause, one line per cause', () => {
+    const mcm: ManagedClusterModule = {
+      ...gpuDriver,
+      spec: { ...gpuDriver.spec, selector: {}, spokeNamespace: 'kmm-e2e' },
+    };
+    const names = Array.from({ length: 7 }, (_, i) => `spoke-${i + 1}`);
+    const mapping = [{ literal: EL94, containerImage: `quay.io/acme/gpu-driver:${EL94}` }];
+    fakeCluster.set([
+      mcm,
+      ...names.map((n) => cluster(n, { kernels: [EL94] })),
+      ...names.map((n, i) =>
+        manifestWork(mcm, n, {
+          mappings: mapping,
+          applied: 'False',
+          available: 'Unknown',
+          applyError:
+            i < 6
+              ? 'namespaces "kmm-e2e" not found'
+              : `the server doesn't have a resource type "Module"`,
+        }),
+      ),
+    ]);
+    open('fleet-status');
+    const causes = within(screen.getByLabelText('Failure causes'));
+    expect(causes.getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      '6 clusters: namespace kmm-e2e does not exist on the spoke; create it, or use openshift-kmm ' +
+        '(spoke-1, spoke-2, spoke-3, spoke-4, spoke-5 and 1 more)',
+      '1 cluster: KMM is not installed on the spoke (it has no Module kind): install KMM there in ' +
+        'managed mode (KMM_MANAGED=1) (spoke-7)',
+    ]);
+  });
+
+  it('shows no failure causes for a fleet without failures', () => {
+    fakeCluster.set([
+      gpuDriver,
+      ...clusters,
+      ...works.filter((w) => w.metadata.namespace !== 'cluster-e'),
+    ]);
+    open('fleet-status');
+    expect(screen.getByRole('grid', { name: 'Fleet status' })).toBeInTheDocument();
+    expect(screen.queryByLabelText('Failure causes')).not.toBeInTheDocument();
   });
 
   it('says so while the controller has not published the fleet summary yet', () => {

@@ -14,6 +14,7 @@ import { TranslatedPagination } from '../../../../components/TranslatedPaginatio
 import { LoadError } from '../../../../components/LoadError';
 import { Loading } from '../../../../components/Loading';
 import { NoResults } from '../../../../components/NoResults';
+import { FailureCausesView } from '../fleet/FailureCausesView';
 import { FleetRowView } from '../fleet/FleetRowView';
 import { FleetSummaryView } from '../fleet/FleetSummaryView';
 import { useFleetStatus } from '../fleet/useFleetStatus';
@@ -23,7 +24,7 @@ import { useMcm } from '../McmContext';
 export const FleetStatusTab = () => {
   const { t } = usePluginTranslation();
   const mcm = useMcm();
-  const { rows, published, loaded, loadError } = useFleetStatus(mcm);
+  const { rows, causes, published, loaded, loadError } = useFleetStatus(mcm);
   const fleet = useFleetStatusFilters(rows);
   const { pagination } = fleet;
   const acm = useAcmClusterPages();
@@ -48,6 +49,7 @@ export const FleetStatusTab = () => {
   return (
     <PageSection>
       <FleetSummaryView summary={fleet.summary} />
+      <FailureCausesView causes={causes} />
       <Toolbar>
         <ToolbarContent>
           <ToolbarItem>
