@@ -24,7 +24,13 @@ export class ReportThrottle {
   report(key: string): void {
     const now = this.now();
     const last = this.due.get(key);
-    if (last !== undefined && last > now) return; // one is due already
+    if (last !== undefined && last > now) {
+      // One is due already. Asked again all the same: the queue may have pulled that reconcile forward (an
+      // earlier retry of the key replaces a later delayed add) and run it before this report; then this adds it
+      // back at the due time, and otherwise it changes nothing (the queue keeps the earlier of two delays).
+      this.queue.addAfter(key, last - now);
+      return;
+    }
     const at = Math.max(now + this.settleMs, last === undefined ? 0 : last + this.windowMs);
     this.due.set(key, at);
     this.queue.addAfter(key, at - now);
