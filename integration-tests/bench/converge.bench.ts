@@ -21,7 +21,7 @@
  * - the steady state over `--steady-seconds`: writes (from the audit), controller CPU, RSS at start and end.
  *
  *   npm run bench:converge -- [--clusters 500] [--mcms 2] [--status-sync-interval 1000] [--seed 1]
- *     [--samples 100] [--sample-gap-ms 200] [--steady-seconds 30] [--memory-limit 384Mi | none]
+ *     [--samples 100] [--sample-gap-ms 200] [--steady-seconds 30] [--memory-limit 320Mi | none]
  *     [--sources] [--save figures.json] [--compare figures.json]
  */
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -21,7 +21,7 @@ describe('converge bench at 40 clusters', () => {
         samples: 3,
         sampleGapMs: 50,
         steadySeconds: 3,
-        memoryLimitBytes: parseMemoryQuantity('384Mi'),
+        memoryLimitBytes: parseMemoryQuantity('320Mi'),
         compiled: false,
         images: false,
       },

@@ -61,9 +61,9 @@ describe('readCgroupMemoryLimit', () => {
 });
 
 describe('heapSizeMiB', () => {
-  it('gives V8 half of the limit by default', () => {
-    expect(heapSizeMiB(384 * MiB)).toBe(192);
-    expect(heapSizeMiB(1000 * MiB)).toBe(500);
+  it('gives V8 two fifths of the limit by default', () => {
+    expect(heapSizeMiB(320 * MiB)).toBe(128);
+    expect(heapSizeMiB(1000 * MiB)).toBe(400);
   });
   it('takes another fraction', () => {
     expect(heapSizeMiB(400 * MiB, 0.75)).toBe(300);
@@ -78,10 +78,11 @@ describe('heapSizeMiB', () => {
 });
 
 describe('semiSpaceMiB', () => {
-  it('is about a sixteenth of the heap as a power of two, between 2 and 16 MiB', () => {
-    expect(semiSpaceMiB(192)).toBe(8);
-    expect(semiSpaceMiB(256)).toBe(16);
-    expect(semiSpaceMiB(64)).toBe(4);
+  it('is about a thirty-second of the heap as a power of two, between 2 and 16 MiB', () => {
+    expect(semiSpaceMiB(128)).toBe(4);
+    expect(semiSpaceMiB(192)).toBe(4);
+    expect(semiSpaceMiB(512)).toBe(16);
+    expect(semiSpaceMiB(64)).toBe(2);
     expect(semiSpaceMiB(16)).toBe(2);
     expect(semiSpaceMiB(2048)).toBe(16);
   });
@@ -89,8 +90,8 @@ describe('semiSpaceMiB', () => {
 
 describe('heapFractionFrom', () => {
   it('defaults to one half', () => {
-    expect(heapFractionFrom({})).toBe(0.5);
-    expect(heapFractionFrom({ KMM_HUB_HEAP_FRACTION: '' })).toBe(0.5);
+    expect(heapFractionFrom({})).toBe(0.4);
+    expect(heapFractionFrom({ KMM_HUB_HEAP_FRACTION: '' })).toBe(0.4);
   });
   it('reads KMM_HUB_HEAP_FRACTION', () => {
     expect(heapFractionFrom({ KMM_HUB_HEAP_FRACTION: '0.6' })).toBe(0.6);
@@ -113,9 +114,9 @@ describe('heapEnv', () => {
 
 describe('heapFlags', () => {
   it('sizes the heap from the limit', () => {
-    expect(heapFlags([], {}, 384 * MiB)).toEqual([
-      '--max-old-space-size=192',
-      '--max-semi-space-size=8',
+    expect(heapFlags([], {}, 320 * MiB)).toEqual([
+      '--max-old-space-size=128',
+      '--max-semi-space-size=4',
     ]);
   });
   it('leaves the heap alone without a limit', () => {

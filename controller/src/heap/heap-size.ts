@@ -7,7 +7,7 @@ export const CGROUP_MEMORY_LIMIT_FILES = [
 ] as const;
 
 /** The share of the container's memory limit given to V8's old space (the rest: young space, code, buffers). */
-export const DEFAULT_HEAP_FRACTION = 0.5;
+export const DEFAULT_HEAP_FRACTION = 0.4;
 
 /** Never less than this, so that a tiny limit fails with a clear out-of-memory rather than thrashing. */
 export const MIN_HEAP_MIB = 64;
@@ -78,11 +78,12 @@ export function heapSizeSet(execArgv: readonly string[], nodeOptions = ''): bool
 /**
  * V8's `--max-semi-space-size` (MiB) for an old space of `heapMiB`: V8 13 lets each young-generation
  * semi-space grow to 64 MiB whatever the old space, so the young generation alone could take 192 MiB of a
- * small container. About a sixteenth of the heap (V8 rounds it to a power of two), between 2 and 16 MiB
- * (node's classic default), keeps scavenges cheap and the young generation small.
+ * small container. About a thirty-second of the heap (V8 rounds it to a power of two), between 2 and 16 MiB
+ * (node's classic default), keeps scavenges cheap and the young generation small: the controller's young
+ * objects are short-lived plan and status garbage, and its resident memory is what the goal bounds.
  */
 export function semiSpaceMiB(heapMiB: number): number {
-  return Math.min(16, Math.max(2, 2 ** Math.floor(Math.log2(Math.max(1, heapMiB / 16)))));
+  return Math.min(16, Math.max(2, 2 ** Math.floor(Math.log2(Math.max(1, heapMiB / 32)))));
 }
 
 /**

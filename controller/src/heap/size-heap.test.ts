@@ -23,19 +23,19 @@ describe('sizeHeapFromCgroup', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('re-executes node with an old space of half the container limit', () => {
+  it('re-executes node with an old space of two fifths of the container limit', () => {
     const file = join(dir, 'memory.max');
-    writeFileSync(file, `${384 * 2 ** 20}\n`);
+    writeFileSync(file, `${320 * 2 ** 20}\n`);
     const sized = runSized(file);
     // the flags first, then node's own arguments as given
     expect(sized.execArgv).toEqual([
-      '--max-old-space-size=192',
-      '--max-semi-space-size=8',
+      '--max-old-space-size=128',
+      '--max-semi-space-size=4',
       '--import',
       'tsx',
     ]);
     // V8's limit is the old space plus the young generation (three semi-spaces)
-    expect(sized.limitMiB).toBe(192 + 3 * 8);
+    expect(sized.limitMiB).toBe(128 + 3 * 4);
     expect(sized.arenas).toBe('2');
   });
 
