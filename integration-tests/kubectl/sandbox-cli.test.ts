@@ -295,6 +295,7 @@ describe('npx kmm-hub-sandbox serve', () => {
       '--clusters',
       '--kubeconfig',
       '--seed',
+      '--kernels',
       '--status-sync-interval',
       '--no-build-executor',
       '--build-delay',
@@ -310,6 +311,7 @@ describe('npx kmm-hub-sandbox serve', () => {
       expect(entries.get(flag)).toMatch(/ \(required\)$/);
     }
     expect(entries.get('--seed')).toMatch(/ \(default: 1\)$/);
+    expect(entries.get('--kernels')).toMatch(/exactly this many distinct node kernels/);
     expect(entries.get('--status-sync-interval')).toMatch(
       new RegExp(` \\(default: ${DEFAULT_STATUS_SYNC_INTERVAL_MS}\\)$`),
     );

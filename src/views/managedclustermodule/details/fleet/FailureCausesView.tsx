@@ -16,6 +16,7 @@ export const FailureCausesView = ({ causes }: { causes: readonly FailureCauseGro
     <Alert
       variant="danger"
       isInline
+      variantLabel={t('Error:')}
       title={t('Why clusters fail')}
       aria-label={t('Failure causes')}
       style={{ marginBlock: 'var(--pf-t--global--spacer--md)' }}
