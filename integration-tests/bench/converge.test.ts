@@ -39,7 +39,7 @@ describe('converge bench at 40 clusters', () => {
     expect(figures.peakRssMiB).toBeGreaterThan(0);
     expect(figures.reconciles.count).toBeGreaterThan(0);
     // the controller ran with the heap it gives itself under that limit
-    expect(figures.heapFlags).toEqual(['--max-old-space-size=192', '--max-semi-space-size=8']);
+    expect(figures.heapFlags).toEqual(['--max-old-space-size=128', '--max-semi-space-size=4']);
     expect(figures.requests).toContainEqual(['create manifestworks', figures.works]);
   });
 

@@ -211,8 +211,7 @@ export class MCMReconciler {
 
     // A progressive rollout's gate decides over the whole fleet; otherwise only the changed clusters' works
     // are rendered and compared.
-    const only =
-      changed && !resolveStrategy(mcm, plan.works.length) ? new Set(changed) : undefined;
+    const only = changed && !resolveStrategy(mcm, plan.works.length) ? new Set(changed) : undefined;
     const renderer = new ManifestWorkRenderer(mcm);
     const desired = plan.works
       .filter((w) => !only || only.has(w.cluster))
@@ -276,7 +275,12 @@ export class MCMReconciler {
       now,
     );
     const status = withPreflight(
-      withRolloutStatus(rolloutStatus(mcm, facts, images, now), rollout, mcm.status?.conditions, now),
+      withRolloutStatus(
+        rolloutStatus(mcm, facts, images, now),
+        rollout,
+        mcm.status?.conditions,
+        now,
+      ),
       preflight.entries,
       mcm.status,
       now,
