@@ -241,6 +241,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Set when the controller process ends before the bench stops it (a heap error, say): waits stop at once. */
+let controllerDied: string | undefined;
+
 async function waitUntil(
   what: string,
   check: () => boolean | Promise<boolean>,
@@ -249,6 +252,7 @@ async function waitUntil(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
+    if (controllerDied) throw new Error(`${controllerDied} while waiting for ${what}`);
     if (Date.now() > deadline)
       throw new Error(`timed out after ${seconds(timeoutMs)} waiting for ${what}`);
     await sleep(everyMs);
@@ -405,7 +409,14 @@ export async function runConverge(
     );
     const child = controller;
     const pid = child.pid!;
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    let stopping = false;
+    controllerDied = undefined;
+    const exited = new Promise<number | null>((r) =>
+      child.on('exit', (code, signal) => {
+        if (!stopping) controllerDied = `the controller exited (${signal ?? `code ${code}`})`;
+        r(code);
+      }),
+    );
     print(
       `controller:             ${o.compiled ? 'compiled (controller/dist)' : 'sources through tsx'}, ` +
         (flags.length > 0
@@ -584,6 +595,7 @@ export async function runConverge(
     const wholeRunPeak = procMemoryMiB(pid, 'VmHWM');
     print(`controller peak RSS:    ${wholeRunPeak.toFixed(0)} MiB over the whole run`);
 
+    stopping = true;
     child.kill('SIGTERM');
     const code = await exited;
     controller = undefined;
