@@ -7,14 +7,8 @@
 import type { AuditEvent } from 'kmm-hub-sandbox';
 import { startTestRegistry, type TestRegistry } from '../registry/docker-registry';
 import { sleep, waitFor } from '../helpers';
-import {
-  buildMcm,
-  commonKernels,
-  createBuildInputs,
-  pinnedEverywhere,
-  startControllerAs,
-  writeReport,
-} from './fault-audit';
+import { pinnedEverywhere, startControllerAs, writeReport } from './fault-audit';
+import { buildMcm, commonKernels, createBuildInputs } from './hub-build-fixtures';
 import {
   createMcm,
   deleteMcm,

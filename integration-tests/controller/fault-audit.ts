@@ -3,11 +3,12 @@
 // ManifestWork's spec ever went back to an earlier one (flapping), and who wrote when.
 import type { AuditEvent, Sandbox } from 'kmm-hub-sandbox';
 import { Controller, createMetrics } from 'kmm-hub-controller';
-import type { ManagedClusterModule, ManifestWork } from 'kmm-hub-controller/model';
+import type { ManifestWork } from 'kmm-hub-controller/model';
 import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
 import type { TestRegistry } from '../registry/docker-registry';
 import { testLogger } from '../helpers';
 import { NAMESPACE, testConfig, worksOf, type ConfigChanges, type Hub } from './harness';
+import { BUILD_IMAGES, mappingsOf } from './hub-build-fixtures';
 
 const ok = (e: AuditEvent) => e.code !== undefined && e.code >= 200 && e.code < 300;
 const key = (e: AuditEvent) => `${e.namespace ?? ''}/${e.name ?? ''}`;
@@ -77,93 +78,6 @@ export function writeReport(
   };
 }
 
-/** Creates the ConfigMap and Secrets a build-and-sign MCM refers to, in the controller's namespace. */
-export async function createBuildInputs(hub: Hub): Promise<void> {
-  await hub.core.createNamespacedConfigMap({
-    namespace: NAMESPACE,
-    body: {
-      metadata: { name: 'drv-dockerfile' },
-      data: { dockerfile: 'FROM scratch\nCOPY drv.ko /opt/lib/modules/\n' },
-    },
-  });
-  for (const [name, k] of [
-    ['signing-key', 'key'],
-    ['signing-cert', 'cert'],
-  ] as const)
-    await hub.core.createNamespacedSecret({
-      namespace: NAMESPACE,
-      body: {
-        metadata: { name },
-        type: 'Opaque',
-        data: { [k]: Buffer.from(`not a real ${k}`).toString('base64') },
-      },
-    });
-}
-
-/** The `n` kernels most clusters of the hub run, and which clusters run each. */
-export function commonKernels(sandbox: Sandbox, n: number): Map<string, string[]> {
-  const holders = new Map<string, string[]>();
-  for (const c of sandbox.fleet.clusterNames())
-    for (const k of sandbox.fleet.kernels(c)) holders.set(k, [...(holders.get(k) ?? []), c]);
-  return new Map(
-    [...holders]
-      .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
-      .slice(0, n)
-      .sort((a, b) => a[0].localeCompare(b[0])),
-  );
-}
-
-/**
- * An MCM for every cluster whose images for `kernels` must be built and signed on the hub (one build and one
- * sign Job per kernel), pushed to `repository` of the test registry.
- */
-export function buildMcm(
-  name: string,
-  registry: TestRegistry,
-  repository: string,
-  kernels: string[],
-): ManagedClusterModule {
-  return {
-    apiVersion: 'hub.kmm.sigs.x-k8s.io/v1beta1',
-    kind: 'ManagedClusterModule',
-    metadata: { name },
-    spec: {
-      spokeNamespace: 'openshift-kmm',
-      selector: {},
-      moduleSpec: {
-        selector: { 'node-role.kubernetes.io/worker': '' },
-        moduleLoader: {
-          container: {
-            modprobe: { moduleName: 'acme_drv' },
-            registryTLS: { insecure: true },
-            build: { dockerfileConfigMap: { name: 'drv-dockerfile' } },
-            sign: {
-              keySecret: { name: 'signing-key' },
-              certSecret: { name: 'signing-cert' },
-              filesToSign: ['/opt/lib/modules/drv.ko'],
-            },
-            kernelMappings: kernels.map((k) => ({
-              literal: k,
-              containerImage: `${registry.host}/${repository}:\${KERNEL_FULL_VERSION}`,
-            })),
-          },
-        },
-      },
-    },
-  };
-}
-
-/** The image settings of a controller that checks, builds and signs against the test registry. */
-export const IMAGES = {
-  pinDigests: true,
-  builderImage: 'example.com/kaniko:test',
-  signerImage: 'example.com/signer:test',
-  registryTimeoutMs: 2000,
-  recheckIntervalMs: 1000,
-  succeededJobTtlMs: 600_000,
-  registryConcurrency: 4,
-};
-
 /** A token of its own for a writer (a replica, say), so that the audit tells its requests apart. */
 export function identityKubeconfig(sandbox: Sandbox, user: string): string {
   return sandbox.server.userToken(user, ['system:masters']).kubeconfig;
@@ -178,7 +92,7 @@ export async function startControllerAs(
   const kubeConfig = new PooledKubeConfig();
   kubeConfig.loadFromString(identityKubeconfig(hub.sandbox, user));
   const controller = await Controller.start({
-    config: testConfig({ images: IMAGES, ...over }, user),
+    config: testConfig({ images: BUILD_IMAGES, ...over }, user),
     kubeConfig,
     logger: testLogger(),
     metrics: createMetrics({ processMetrics: false }),
@@ -190,25 +104,6 @@ export async function startControllerAs(
     await kubeConfig.close();
   };
   return controller;
-}
-
-/** The kernel -> image pairs a ManifestWork carries. */
-export function mappingsOf(work: ManifestWork | undefined): Map<string, string> {
-  const module = work?.spec.workload.manifests[0] as
-    | {
-        spec?: {
-          moduleLoader?: {
-            container?: { kernelMappings?: { literal: string; containerImage: string }[] };
-          };
-        };
-      }
-    | undefined;
-  return new Map(
-    (module?.spec?.moduleLoader?.container?.kernelMappings ?? []).map((m) => [
-      m.literal,
-      m.containerImage,
-    ]),
-  );
 }
 
 /**

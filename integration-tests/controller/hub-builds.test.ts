@@ -8,7 +8,6 @@ import { BatchV1Api } from '@kubernetes/client-node';
 import pino from 'pino';
 import { Controller, createMetrics, type Controller as ControllerType } from 'kmm-hub-controller';
 import { PooledKubeConfig } from 'kmm-hub-controller/runtime';
-import type { ManagedClusterModule, ManifestWork } from 'kmm-hub-controller/model';
 import { startTestRegistry, type TestRegistry } from '../registry/docker-registry';
 import { sleep, waitFor } from '../helpers';
 import {
@@ -22,6 +21,13 @@ import {
   worksOf,
   type Hub,
 } from './harness';
+import {
+  BUILD_IMAGES,
+  buildMcm,
+  commonKernels,
+  createBuildInputs,
+  mappingsOf,
+} from './hub-build-fixtures';
 
 jest.setTimeout(180_000);
 
@@ -39,20 +45,6 @@ let kernels: string[];
 let clustersOf: Map<string, Set<string>>;
 
 const imageOf = (kernel: string) => `${registry.host}/acme/drv:${kernel}`;
-
-function imagesInWork(work: ManifestWork | undefined): Map<string, string> {
-  const module = work?.spec.workload.manifests[0] as {
-    spec: {
-      moduleLoader: {
-        container: { kernelMappings: { literal: string; containerImage: string }[] };
-      };
-    };
-  };
-  return new Map(
-    module?.spec.moduleLoader.container.kernelMappings.map((m) => [m.literal, m.containerImage]) ??
-      [],
-  );
-}
 
 /** The registry's digest of each kernel's image, as a client pulling the tag would get it. */
 async function registryDigests(): Promise<Map<string, string>> {
@@ -72,7 +64,7 @@ async function allPinned(digests: Map<string, string>): Promise<boolean> {
   const works = await worksOf(hub, 'drv');
   for (const [kernel, names] of clustersOf)
     for (const c of names) {
-      const pinned = imagesInWork(works.get(c)).get(kernel);
+      const pinned = mappingsOf(works.get(c)).get(kernel);
       if (pinned !== `${registry.host}/acme/drv@${digests.get(kernel)}`) return false;
     }
   return true;
@@ -82,39 +74,10 @@ beforeAll(async () => {
   registry = await startTestRegistry();
   hub = await startHub(200, 30, { buildExecutor: { delayMs: 200 } });
   // the 3 most common kernels of the fleet
-  const count = new Map<string, Set<string>>();
-  for (const c of await clusters(hub)) {
-    const claim = c.status?.clusterClaims?.find((x) => x.name === CLAIM)?.value ?? '';
-    for (const k of claim.split('\n').filter(Boolean)) {
-      if (!count.has(k)) count.set(k, new Set());
-      count.get(k)!.add(c.metadata.name!);
-    }
-  }
-  kernels = [...count.entries()]
-    .sort((a, b) => b[1].size - a[1].size)
-    .slice(0, 3)
-    .map(([k]) => k)
-    .sort();
-  clustersOf = new Map(kernels.map((k) => [k, count.get(k)!]));
-  await hub.core.createNamespacedConfigMap({
-    namespace: NAMESPACE,
-    body: {
-      metadata: { name: 'drv-dockerfile' },
-      data: { dockerfile: 'FROM scratch\nCOPY drv.ko /opt/lib/modules/\n' },
-    },
-  });
-  for (const [name, key, value] of [
-    ['signing-key', 'key', KEY_MATERIAL],
-    ['signing-cert', 'cert', CERT_MATERIAL],
-  ] as const)
-    await hub.core.createNamespacedSecret({
-      namespace: NAMESPACE,
-      body: {
-        metadata: { name },
-        type: 'Opaque',
-        data: { [key]: Buffer.from(value).toString('base64') },
-      },
-    });
+  const common = commonKernels(hub.sandbox, 3);
+  kernels = [...common.keys()];
+  clustersOf = new Map([...common].map(([k, names]) => [k, new Set(names)]));
+  await createBuildInputs(hub, { key: KEY_MATERIAL, cert: CERT_MATERIAL });
 
   kubeConfig = new PooledKubeConfig();
   kubeConfig.loadFromString(hub.sandbox.kubeconfig);
@@ -126,15 +89,7 @@ beforeAll(async () => {
   });
   controller = await Controller.start({
     config: testConfig({
-      images: {
-        pinDigests: true,
-        builderImage: 'example.com/kaniko:test',
-        signerImage: 'example.com/signer:test',
-        registryTimeoutMs: 1000,
-        recheckIntervalMs: 1000,
-        succeededJobTtlMs: 600_000,
-        registryConcurrency: 4,
-      },
+      images: { ...BUILD_IMAGES, registryTimeoutMs: 1000 },
     }),
     kubeConfig,
     logger: pino({ level: 'debug' }, sink),
@@ -152,34 +107,7 @@ afterAll(async () => {
 
 it('builds and signs each distinct image once, then pins every cluster to the registry digests', async () => {
   expect(kernels).toHaveLength(3);
-  const mcm: ManagedClusterModule = {
-    apiVersion: 'hub.kmm.sigs.x-k8s.io/v1beta1',
-    kind: 'ManagedClusterModule',
-    metadata: { name: 'drv' },
-    spec: {
-      spokeNamespace: 'openshift-kmm',
-      selector: {},
-      moduleSpec: {
-        selector: { 'node-role.kubernetes.io/worker': '' },
-        moduleLoader: {
-          container: {
-            modprobe: { moduleName: 'acme_drv' },
-            registryTLS: { insecure: true },
-            build: { dockerfileConfigMap: { name: 'drv-dockerfile' } },
-            sign: {
-              keySecret: { name: 'signing-key' },
-              certSecret: { name: 'signing-cert' },
-              filesToSign: ['/opt/lib/modules/drv.ko'],
-            },
-            kernelMappings: kernels.map((k) => ({
-              literal: k,
-              containerImage: imageOf('${KERNEL_FULL_VERSION}'),
-            })),
-          },
-        },
-      },
-    },
-  };
+  const mcm = buildMcm('drv', registry, 'acme/drv', kernels);
   await createMcm(hub, mcm);
   const digests = await waitFor(
     'every cluster pinned to the built and signed images',
@@ -298,7 +226,7 @@ it('goes on when the registry stops in the middle of a rollout: held back, then 
     // what was rolled out is untouched, and the fourth kernel is not sent anywhere yet
     const during = await worksOf(hub, 'drv');
     for (const [c, w] of pinnedBefore) expect(during.get(c)?.spec).toEqual(w.spec);
-    for (const c of holders) expect(imagesInWork(during.get(c)).has(fourth)).toBe(false);
+    for (const c of holders) expect(mappingsOf(during.get(c)).has(fourth)).toBe(false);
   } finally {
     await registry.start();
   }

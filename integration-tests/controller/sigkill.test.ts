@@ -10,14 +10,8 @@ import { BatchV1Api } from '@kubernetes/client-node';
 import type { AuditEvent } from 'kmm-hub-sandbox';
 import { startTestRegistry, type TestRegistry } from '../registry/docker-registry';
 import { waitFor } from '../helpers';
-import {
-  buildMcm,
-  commonKernels,
-  createBuildInputs,
-  mappingsOf,
-  pinnedEverywhere,
-  writeReport,
-} from './fault-audit';
+import { pinnedEverywhere, writeReport } from './fault-audit';
+import { buildMcm, commonKernels, createBuildInputs, mappingsOf } from './hub-build-fixtures';
 import { seeded, spawnController, type ControllerProcess, type Lease } from './controller-process';
 import {
   NAMESPACE,
