@@ -6,9 +6,10 @@
 //
 //   npx tsx scripts/generate-mcm-crd.ts          # rewrite the chart's CRD
 //   npx tsx scripts/generate-mcm-crd.ts --check  # exit 1 if the chart's CRD is not what this produces
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { writeOrCheck } from './generated-file';
 import { mcmPreflightStatusSchema } from './preflight-schema';
 
 const root = join(__dirname, '..');
@@ -416,21 +417,7 @@ function main(check: boolean): number {
     readFileSync(UPSTREAM_MCM_CRD, 'utf8'),
     readFileSync(UPSTREAM_CONDITION_SOURCE, 'utf8'),
   );
-  if (check) {
-    let current = '';
-    try {
-      current = readFileSync(CHART_MCM_CRD, 'utf8');
-    } catch {
-      // reported below as out of date
-    }
-    if (current === produced) return 0;
-    process.stderr.write(
-      `${CHART_MCM_CRD} is out of date: run npx tsx scripts/generate-mcm-crd.ts\n`,
-    );
-    return 1;
-  }
-  writeFileSync(CHART_MCM_CRD, produced);
-  return 0;
+  return writeOrCheck(CHART_MCM_CRD, produced, 'npx tsx scripts/generate-mcm-crd.ts', check);
 }
 
 if (require.main === module) process.exitCode = main(process.argv.includes('--check'));

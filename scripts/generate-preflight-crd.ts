@@ -4,9 +4,10 @@
 //
 //   npx tsx scripts/generate-preflight-crd.ts          # rewrite the chart's CRD
 //   npx tsx scripts/generate-preflight-crd.ts --check  # exit 1 if the chart's CRD is not what this produces
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { writeOrCheck } from './generated-file';
 import { UPSTREAM_CONDITION_SOURCE, conditionSchema } from './generate-mcm-crd';
 import { PREFLIGHT_STATES } from './preflight-schema';
 
@@ -198,21 +199,12 @@ export function generatePreflightCrd(conditionSource: string): string {
 
 function main(check: boolean): number {
   const produced = generatePreflightCrd(readFileSync(UPSTREAM_CONDITION_SOURCE, 'utf8'));
-  if (check) {
-    let current = '';
-    try {
-      current = readFileSync(CHART_PREFLIGHT_CRD, 'utf8');
-    } catch {
-      // reported below as out of date
-    }
-    if (current === produced) return 0;
-    process.stderr.write(
-      `${CHART_PREFLIGHT_CRD} is out of date: run npx tsx scripts/generate-preflight-crd.ts\n`,
-    );
-    return 1;
-  }
-  writeFileSync(CHART_PREFLIGHT_CRD, produced);
-  return 0;
+  return writeOrCheck(
+    CHART_PREFLIGHT_CRD,
+    produced,
+    'npx tsx scripts/generate-preflight-crd.ts',
+    check,
+  );
 }
 
 if (require.main === module) process.exitCode = main(process.argv.includes('--check'));
